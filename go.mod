@@ -1,0 +1,3 @@
+module github.com/servitly/terraform-provider-servitly
+
+go 1.25.0
