@@ -1,0 +1,224 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+const (
+	loginFlowToken    = "token"
+	loginFlowPAT      = "pat"
+	loginFlowPassword = "password"
+)
+
+// LoginFlowOf returns which login flow cfg selects, or an error naming the
+// valid combinations when it selects none or more than one.
+func LoginFlowOf(cfg Config) (string, error) {
+	var flows []string
+	if cfg.Token != "" {
+		flows = append(flows, loginFlowToken)
+	}
+	if cfg.PAT != "" {
+		flows = append(flows, loginFlowPAT)
+	}
+	if cfg.Email != "" || cfg.Password != "" {
+		flows = append(flows, loginFlowPassword)
+	}
+	switch {
+	case len(flows) == 0:
+		return "", errors.New("no credentials: set token, or api_key and pat, or api_key, email and password")
+	case len(flows) > 1:
+		return "", fmt.Errorf("more than one login flow is configured (%v): set exactly one of token, api_key + pat, or api_key + email + password", flows)
+	}
+	flow := flows[0]
+	switch {
+	case flow == loginFlowToken && cfg.APIKey != "":
+		return "", errors.New("api_key is not used with token: remove api_key, or replace token with pat or email and password")
+	case flow == loginFlowPAT && cfg.APIKey == "":
+		return "", errors.New("pat needs api_key as well")
+	case flow == loginFlowPassword && (cfg.APIKey == "" || cfg.Email == "" || cfg.Password == ""):
+		return "", errors.New("the password login needs api_key, email and password together")
+	}
+	return flow, nil
+}
+
+// session is what a login or renewal returns.
+type session struct {
+	Token                    string `json:"token"`
+	TokenExpirationTimestamp int64  `json:"tokenExpirationTimestamp"`
+	RefreshToken             string `json:"refreshToken"`
+	UserID                   string `json:"userId"`
+	TenantID                 string `json:"tenantId"`
+
+	obtainedAt time.Time
+}
+
+func (s *session) expiresAt() time.Time { return time.UnixMilli(s.TokenExpirationTimestamp) }
+
+// stale reports whether the token is expired or close enough to expiry that
+// a call could fail in flight. The margin scales with the token's lifetime.
+func (s *session) stale(now time.Time) bool {
+	if s.TokenExpirationTimestamp == 0 {
+		return false
+	}
+	margin := min(30*time.Second, s.expiresAt().Sub(s.obtainedAt)/10)
+	return !now.Before(s.expiresAt().Add(-margin))
+}
+
+// authenticator logs in lazily and shares one token among all goroutines;
+// concurrent refreshes collapse into one request (singleflight).
+type authenticator struct {
+	flow   string
+	cfg    Config
+	client *Client
+
+	mu      sync.Mutex
+	current *session
+	// failed remembers a login the server refused outright (bad credentials,
+	// unknown tenant), so later calls fail at once instead of retrying it.
+	failed error
+	group  singleflight.Group
+}
+
+// token returns a bearer token, logging in or renewing first when needed.
+func (a *authenticator) token(ctx context.Context) (string, error) {
+	if a.flow == loginFlowToken {
+		return a.cfg.Token, nil
+	}
+	a.mu.Lock()
+	cur, failed := a.current, a.failed
+	a.mu.Unlock()
+	if failed != nil {
+		return "", failed
+	}
+	if cur != nil && !cur.stale(time.Now()) {
+		return cur.Token, nil
+	}
+	return a.refresh(ctx, cur)
+}
+
+// recover is called after a 401 for a request sent with token. It reports
+// whether the request should be sent again with a fresh token.
+func (a *authenticator) recover(ctx context.Context, token string) (bool, error) {
+	if a.flow == loginFlowToken {
+		if exp, ok := jwtExpiry(token); ok && !time.Now().Before(exp) {
+			return false, &TokenExpiredError{ExpiredAt: exp}
+		}
+		return false, nil
+	}
+	a.mu.Lock()
+	cur := a.current
+	a.mu.Unlock()
+	if cur != nil && cur.Token != token {
+		return true, nil // another goroutine already replaced it
+	}
+	_, err := a.refresh(ctx, cur)
+	return err == nil, err
+}
+
+// refresh replaces old: by renewToken when old has expired (renewing earlier
+// is refused with 400), otherwise, or when renewal fails, by a new login.
+func (a *authenticator) refresh(ctx context.Context, old *session) (string, error) {
+	key := ""
+	if old != nil {
+		key = old.Token
+	}
+	v, err, _ := a.group.Do(key, func() (any, error) {
+		// Detach from the caller's cancellation so one cancelled caller does
+		// not fail the others waiting on this flight.
+		ctx := context.WithoutCancel(ctx)
+		ctx, cancel := context.WithTimeout(ctx, a.client.retry.budget+time.Minute)
+		defer cancel()
+		var next *session
+		if old != nil && old.RefreshToken != "" && !time.Now().Before(old.expiresAt()) {
+			renewed, err := a.renew(ctx, old)
+			if err == nil {
+				next = renewed
+			} else {
+				a.client.logger.Debug(ctx, "token renewal failed; logging in again", map[string]any{"error": err.Error()})
+			}
+		}
+		if next == nil {
+			var err error
+			if next, err = a.login(ctx); err != nil {
+				return nil, err
+			}
+		}
+		a.mu.Lock()
+		a.current = next
+		a.mu.Unlock()
+		return next.Token, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil //nolint:forcetypeassert // the flight above only returns strings
+}
+
+func (a *authenticator) login(ctx context.Context) (*session, error) {
+	var req request
+	switch a.flow {
+	case loginFlowPAT:
+		req = request{method: http.MethodPost, path: "/identity/users/patLogin", noAuth: true,
+			body: map[string]string{"apiKey": a.cfg.APIKey, "pat": a.cfg.PAT}}
+	default:
+		req = request{method: http.MethodPost, path: "/identity/users/login", noAuth: true,
+			query: url.Values{"apiKey": {a.cfg.APIKey}},
+			body:  map[string]string{"email": a.cfg.Email, "password": a.cfg.Password}}
+	}
+	s, err := a.exchange(ctx, req)
+	if err != nil {
+		loginErr := &LoginError{Flow: a.flow, Err: err}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
+			a.mu.Lock()
+			a.failed = loginErr
+			a.mu.Unlock()
+		}
+		return nil, loginErr
+	}
+	a.client.logger.Debug(ctx, "logged in to Servitly", map[string]any{"flow": a.flow, "expires_at": s.expiresAt().UTC().Format(time.RFC3339)})
+	return s, nil
+}
+
+func (a *authenticator) renew(ctx context.Context, old *session) (*session, error) {
+	s, err := a.exchange(ctx, request{method: http.MethodPost, path: "/identity/users/me/renewToken", bearer: old.Token,
+		body: map[string]string{"refreshToken": old.RefreshToken, "userId": old.UserID, "tenantId": old.TenantID}})
+	if err != nil {
+		return nil, err
+	}
+	if s.RefreshToken == "" {
+		s.RefreshToken = old.RefreshToken
+	}
+	a.client.logger.Debug(ctx, "renewed the Servitly token", map[string]any{"expires_at": s.expiresAt().UTC().Format(time.RFC3339)})
+	return s, nil
+}
+
+// exchange sends a login-style request. Its POST is safe to repeat: a second
+// login only yields a second token, so an unknown outcome is simply retried.
+func (a *authenticator) exchange(ctx context.Context, req request) (*session, error) {
+	var s session
+	var err error
+	for try := 0; try < 3; try++ {
+		err = a.client.do(ctx, req, &s)
+		var unknown *OutcomeUnknownError
+		if !errors.As(err, &unknown) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Token == "" {
+		return nil, fmt.Errorf("%s answered without a token", req.path)
+	}
+	s.obtainedAt = time.Now()
+	return &s, nil
+}

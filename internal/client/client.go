@@ -1,0 +1,274 @@
+// Package client is a plain Go client for the parts of the Servitly REST API
+// that the Terraform provider uses. It knows nothing about Terraform: auth,
+// retries, pacing and error typing all live here, in one place.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultBaseURL      = "https://api.servitly.com"
+	DefaultRetryMaxWait = 5 * time.Minute
+	defaultMinBackoff   = time.Second
+	defaultMaxBackoff   = 60 * time.Second
+	maxResponseBytes    = 16 << 20
+)
+
+// TenantHeader carries the tenant name on every call.
+const TenantHeader = "X-Servitly-Tenant"
+
+// Config holds what New needs. Exactly one login flow must be set: Token,
+// APIKey+PAT, or APIKey+Email+Password.
+type Config struct {
+	BaseURL  string
+	Tenant   string
+	Token    string
+	APIKey   string
+	PAT      string
+	Email    string
+	Password string
+
+	UserAgent string
+	// RetryMaxWait bounds the time one call may spend waiting between retries.
+	RetryMaxWait time.Duration
+	// MinBackoff and MaxBackoff bound the exponential back-off used when the
+	// server sends no Retry-After.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	// MaxRequestsPerMinute paces all requests of this client; 0 means no pacing.
+	MaxRequestsPerMinute int
+	// HTTPClient is used for every request; its Transport gets wrapped.
+	HTTPClient *http.Client
+	Logger     Logger
+}
+
+// Client talks to one Servitly tenant. It is safe for concurrent use.
+type Client struct {
+	baseURL    *url.URL
+	tenant     string
+	userAgent  string
+	httpClient *http.Client
+	retry      retryPolicy
+	auth       authenticator
+	logger     Logger
+}
+
+// New checks cfg and returns a client. It does not contact the server: the
+// first call logs in.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.Tenant) == "" {
+		return nil, errors.New("tenant must not be empty")
+	}
+	flow, err := LoginFlowOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = nopLogger{}
+	}
+	httpClient := &http.Client{}
+	if cfg.HTTPClient != nil {
+		*httpClient = *cfg.HTTPClient
+	}
+	transport := httpClient.Transport
+	if transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
+	}
+	var limiter *rate.Limiter
+	if cfg.MaxRequestsPerMinute > 0 {
+		limiter = rate.NewLimiter(rate.Limit(float64(cfg.MaxRequestsPerMinute)/60), 1)
+	}
+	httpClient.Transport = &loggingTransport{next: transport, limiter: limiter, logger: logger}
+
+	c := &Client{
+		baseURL:    base,
+		tenant:     cfg.Tenant,
+		userAgent:  cfg.UserAgent,
+		httpClient: httpClient,
+		retry:      newRetryPolicy(cfg),
+		logger:     logger,
+	}
+	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
+	return c, nil
+}
+
+// ParseBaseURL checks a base URL: absolute, https, or http on a loopback
+// host only, since credentials must never cross a network in clear text.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("base_url %q is not a valid URL: %w", raw, err)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("base_url %q must be an absolute https:// URL, such as %s", raw, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("base_url %q uses plain http to a host that is not loopback; credentials and tokens would travel unencrypted, so use https:// (plain http is only allowed for a local emulator on 127.0.0.1, ::1 or localhost)", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base_url %q must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request describes one API call.
+type request struct {
+	method string
+	path   string // below the base URL, starting with "/"
+	query  url.Values
+	body   any
+	// noAuth skips the bearer token (login endpoints).
+	noAuth bool
+	// bearer overrides the session token (renewToken sends the expired one).
+	bearer string
+}
+
+// do sends req with retries and auth, and decodes a 2xx JSON answer into out
+// (which may be nil). Non-2xx answers become *APIError.
+func (c *Client) do(ctx context.Context, req request, out any) error {
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("encoding %s %s: %w", req.method, req.path, err)
+		}
+	}
+	resp, attempts, err := c.sendWithAuth(ctx, req, body)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
+			Message: errorMessage(resp.StatusCode, raw), Attempts: attempts}
+		if req.method == http.MethodPost && resp.StatusCode >= 500 {
+			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: apiErr}
+		}
+		return apiErr
+	}
+	if readErr != nil {
+		if req.method == http.MethodPost {
+			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: readErr}
+		}
+		return fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr)
+	}
+	if out == nil || len(bytes.TrimSpace(raw)) == 0 && resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
+	}
+	return nil
+}
+
+// sendWithAuth sends the request and, when the session token was refused
+// with 401, renews or logs in again once and repeats the call.
+func (c *Client) sendWithAuth(ctx context.Context, req request, body []byte) (*http.Response, int, error) {
+	resp, attempts, token, err := c.send(ctx, req, body)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || req.noAuth || req.bearer != "" {
+		return resp, attempts, err
+	}
+	retry, refreshErr := c.auth.recover(ctx, token)
+	if refreshErr != nil {
+		drain(resp)
+		return nil, attempts, refreshErr
+	}
+	if !retry {
+		return resp, attempts, nil
+	}
+	drain(resp)
+	resp, more, _, err := c.send(ctx, req, body)
+	return resp, attempts + more, err
+}
+
+// send performs one logical call with the retry policy, returning the token
+// it used so that a 401 can be traced back to it.
+func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Response, int, string, error) {
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + req.path
+	u.RawQuery = req.query.Encode()
+
+	token := req.bearer
+	if !req.noAuth && token == "" {
+		var err error
+		if token, err = c.auth.token(ctx); err != nil {
+			return nil, 0, "", err
+		}
+	}
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, u.String(), nil)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("building %s %s: %w", req.method, req.path, err)
+	}
+	httpReq.Header.Set(TenantHeader, c.tenant)
+	httpReq.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		httpReq.Header.Set("User-Agent", c.userAgent)
+	}
+	if body != nil {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		httpReq.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, attempts, err := c.retry.do(ctx, c.httpClient, httpReq, body, c.logger)
+	if err != nil {
+		return nil, attempts, token, err
+	}
+	return resp, attempts, token, nil
+}
+
+// errorMessage extracts the server's {"message": ...}, or falls back to the
+// status text plus an excerpt of whatever the body was.
+func errorMessage(status int, body []byte) string {
+	var parsed struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
+		return parsed.Message
+	}
+	text := http.StatusText(status)
+	if text == "" {
+		text = "unexpected status"
+	}
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
+		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed))
+	}
+	return text
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+}

@@ -1,0 +1,127 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// APIError is a non-2xx answer from the Servitly API.
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	// Message is the server's {"message": ...} text, or the HTTP status text
+	// when the body carried none.
+	Message string
+	// Attempts counts the tries made, retries included.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, e.Message)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return msg
+}
+
+// DecodeError means the server answered with a body that is not the JSON we
+// expected: a proxy's HTML page, a truncated answer, a wrong type.
+type DecodeError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	Excerpt    string
+	Err        error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d with a body that could not be read as JSON (%v); the body starts with: %q",
+		e.Method, e.Path, e.StatusCode, e.Err, e.Excerpt)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError means a non-idempotent request (POST) may or may not
+// have been carried out: the connection broke or the server failed after the
+// body was sent. Sending it again blindly could create a duplicate.
+type OutcomeUnknownError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s %s: outcome unknown, the request may or may not have been carried out: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// LoginError means logging in to the tenant failed.
+type LoginError struct {
+	// Flow is "pat" or "password".
+	Flow string
+	Err  error
+}
+
+func (e *LoginError) Error() string {
+	return fmt.Sprintf("login with %s failed: %v", e.flowName(), e.Err)
+}
+
+func (e *LoginError) Unwrap() error { return e.Err }
+
+func (e *LoginError) flowName() string {
+	if e.Flow == loginFlowPAT {
+		return "API key and personal access token"
+	}
+	return "API key, email and password"
+}
+
+// TokenExpiredError means the static token given in the configuration has
+// expired; the client cannot renew a token it did not obtain itself.
+type TokenExpiredError struct {
+	ExpiredAt time.Time
+}
+
+func (e *TokenExpiredError) Error() string {
+	return fmt.Sprintf("the configured token expired at %s", e.ExpiredAt.UTC().Format(time.RFC3339))
+}
+
+// RetryBudgetError means retries stopped because the next wait would have
+// gone past the retry budget or the context deadline.
+type RetryBudgetError struct {
+	Attempts int
+	Budget   time.Duration
+	Last     error
+}
+
+func (e *RetryBudgetError) Error() string {
+	return fmt.Sprintf("gave up after %d attempts: retrying longer would exceed the retry budget of %s or the operation timeout; last error: %v",
+		e.Attempts, e.Budget, e.Last)
+}
+
+func (e *RetryBudgetError) Unwrap() error { return e.Last }
+
+// IsNotFound reports whether err is an HTTP 404 from the API.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsForbidden reports whether err is an HTTP 403 from the API.
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// excerpt returns the start of a body, safe to show in a diagnostic.
+func excerpt(body []byte) string {
+	const max = 200
+	s := strings.ToValidUTF8(string(body), "?")
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// PageSize is the page size requested from /v2 list endpoints.
+const PageSize = 200
+
+// maxPages stops a server that never says "last" from looping us forever.
+const maxPages = 10000
+
+// page is the /v2 list wrapper. Some list endpoints answer a plain array
+// instead; UnmarshalJSON accepts both.
+type page[T any] struct {
+	Content    []T  `json:"content"`
+	Last       bool `json:"last"`
+	TotalPages int  `json:"totalPages"`
+	plainArray bool
+}
+
+func (p *page[T]) UnmarshalJSON(data []byte) error {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
+		p.plainArray = true
+		return json.Unmarshal(trimmed, &p.Content)
+	}
+	type wrapper page[T]
+	return json.Unmarshal(data, (*wrapper)(p))
+}
+
+// walkPages calls fn with each page of a /v2 list until the last one.
+func walkPages[T any](ctx context.Context, c *Client, path string, query url.Values, fn func([]T)) error {
+	for number := 0; number < maxPages; number++ {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("page", strconv.Itoa(number))
+		q.Set("size", strconv.Itoa(PageSize))
+		var p page[T]
+		if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
+			return err
+		}
+		fn(p.Content)
+		if p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages) {
+			return nil
+		}
+	}
+	return fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages)
+}

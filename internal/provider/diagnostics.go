@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+// addAPIError turns a client error into one diagnostic that says what was
+// attempted, what the server said, and what the user can do about it.
+func addAPIError(diags *diag.Diagnostics, summary, action string, err error) {
+	detail := fmt.Sprintf("%s failed: %v", action, err)
+	if hint := errorHint(err); hint != "" {
+		detail += "\n\n" + hint
+	}
+	diags.AddError(summary, detail)
+}
+
+func errorHint(err error) string {
+	var (
+		loginErr  *client.LoginError
+		expired   *client.TokenExpiredError
+		unknown   *client.CreateOutcomeUnknownError
+		budget    *client.RetryBudgetError
+		apiErr    *client.APIError
+		decodeErr *client.DecodeError
+	)
+	switch {
+	case errors.As(err, &loginErr):
+		return loginHint(loginErr)
+	case errors.As(err, &expired):
+		return "The JWT given in token (SERVITLY_TOKEN) has expired and the provider cannot renew a token it did not obtain. " +
+			"Supply a fresh token, or configure api_key + pat so the provider logs in and renews by itself."
+	case errors.As(err, &unknown):
+		return createUnknownHint(unknown)
+	case errors.As(err, &budget):
+		return "Raise retry_max_wait (SERVITLY_RETRY_MAX_WAIT) or the resource's timeouts if the API is only slow, " +
+			"or try again later."
+	case errors.As(err, &decodeErr):
+		return "The server's answer was not the JSON the Servitly API sends. Check that base_url (SERVITLY_BASE_URL) " +
+			"points at the API of your Servitly environment, not at a web page or proxy."
+	case errors.As(err, &apiErr):
+		return statusHint(apiErr)
+	}
+	return ""
+}
+
+func loginHint(err *client.LoginError) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return "The server does not know this tenant. Check tenant (SERVITLY_TENANT) and base_url (SERVITLY_BASE_URL)."
+	}
+	if err.Flow == "pat" {
+		return "Check api_key and pat (SERVITLY_API_KEY, SERVITLY_PAT) and that they belong to tenant (SERVITLY_TENANT)."
+	}
+	return "Check api_key, email and password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD) and that they belong to tenant (SERVITLY_TENANT)."
+}
+
+func statusHint(err *client.APIError) string {
+	switch err.StatusCode {
+	case http.StatusUnauthorized:
+		return "The server did not accept the credentials. Check token (SERVITLY_TOKEN) or the login settings, and tenant (SERVITLY_TENANT)."
+	case http.StatusForbidden:
+		return "The user or API key lacks a permission. Managing partners needs READ_PARTNER and WRITE_PARTNER " +
+			"(listing them also READ_ALL_PARTNERS); an API key's permissions further restrict the user's."
+	case http.StatusTooManyRequests:
+		return "The tenant's API rate limit stayed exhausted. Lower -parallelism, set max_requests_per_minute, " +
+			"or raise retry_max_wait (SERVITLY_RETRY_MAX_WAIT)."
+	case http.StatusBadRequest:
+		return "The server refused the data; its message above says which field."
+	}
+	return ""
+}
+
+func createUnknownHint(err *client.CreateOutcomeUnknownError) string {
+	var b strings.Builder
+	b.WriteString("The server may have created the partner, but its answer was lost, so the provider did not record it " +
+		"and did not send the create again blindly.")
+	switch {
+	case err.Input.Code == "":
+		b.WriteString(" Set a code on partners so the provider can look them up safely after such failures.")
+	case len(err.Candidates) > 0:
+		b.WriteString(" Partners with this code now exist:")
+		for _, p := range err.Candidates {
+			fmt.Fprintf(&b, "\n  - id %s, name %q", p.ID, p.Name)
+		}
+	}
+	b.WriteString("\n\nFind the partner in the Servitly console. If it exists, bring it under Terraform with:\n" +
+		"  terraform import servitly_partner.<NAME> <ID>\n" +
+		"(or an import block), and delete any duplicate; otherwise run apply again.")
+	return b.String()
+}

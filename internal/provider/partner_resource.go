@@ -1,0 +1,220 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &partnerResource{}
+	_ resource.ResourceWithImportState = &partnerResource{}
+)
+
+// Default operation timeouts; the timeouts block overrides them.
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
+// NewPartnerResource returns the servitly_partner resource.
+func NewPartnerResource() resource.Resource { return &partnerResource{} }
+
+type partnerResource struct {
+	client *client.Client
+}
+
+func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_partner"
+}
+
+func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	optionalText := func(desc string, extra ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank{}}, extra...)}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A partner of the tenant's network: a distributor, dealer or service centre. " +
+			"Created with `POST /network/partners`, updated in place with a full `PUT`, deleted with `DELETE`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Server-assigned partner id (24 hex characters on Servitly). Used for import.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Display name of the partner.",
+				Validators:          []validator.String{notBlank{}},
+			},
+			"code": optionalText("Business code identifying the partner, such as `P000123`. " +
+				"Set it: it lets the provider recover safely when a create's answer is lost, and lets you import by code."),
+			"country": optionalText("Country the partner belongs to, stored exactly as written. " +
+				"Servitly does not document a format; its own examples use names such as `Italy`."),
+			"timezone": optionalText("IANA time zone name, such as `Europe/Rome`. Checked at plan time.", ianaTimezone{}),
+			"properties": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Custom properties defined for partners in the tenant, as a map of strings. " +
+					"Leaving it out and setting `{}` both mean no properties.",
+				Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"organization_id": optionalText("Id of the parent organization (the API's `organization.id`)."),
+			"customer_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of customers associated with the partner, maintained by Servitly.",
+			},
+			"creation_timestamp": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "When the partner was created, in milliseconds since the Unix epoch.",
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *partnerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	r.client = data.client
+}
+
+func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan partnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	in, diags := partnerInputFromModel(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	created, err := r.client.CreatePartner(ctx, in)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error creating partner", fmt.Sprintf("Creating partner %q", in.Name), err)
+		return
+	}
+	state, diags := partnerModelFromAPI(ctx, created, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state partnerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	p, err := r.client.GetPartner(ctx, id)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
+		resp.Diagnostics.AddWarning("Partner no longer exists",
+			fmt.Sprintf("Partner %s was not found in Servitly; it was probably deleted outside Terraform. "+
+				"It has been removed from the state, and the next apply will create it again.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
+		return
+	}
+	next, diags := partnerModelFromAPI(ctx, p, state)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+}
+
+func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state partnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	in, diags := partnerInputFromModel(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	updated, err := r.client.UpdatePartner(ctx, id, in)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
+		return
+	}
+	next, diags := partnerModelFromAPI(ctx, updated, plan)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+}
+
+func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state partnerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	if err := r.client.DeletePartner(ctx, id); err != nil {
+		addAPIError(&resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
+	}
+}
+
+func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parsePartnerImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+// providerModel is the provider block.
+type providerModel struct {
+	BaseURL              types.String `tfsdk:"base_url"`
+	Tenant               types.String `tfsdk:"tenant"`
+	Token                types.String `tfsdk:"token"`
+	APIKey               types.String `tfsdk:"api_key"`
+	PAT                  types.String `tfsdk:"pat"`
+	Email                types.String `tfsdk:"email"`
+	Password             types.String `tfsdk:"password"`
+	RetryMaxWait         types.String `tfsdk:"retry_max_wait"`
+	MaxRequestsPerMinute types.Int64  `tfsdk:"max_requests_per_minute"`
+}
+
+// envVar names the environment variable that backs a provider setting.
+func envVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
+
+func providerSchema() schema.Schema {
+	str := func(desc string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: desc}
+	}
+	return schema.Schema{
+		MarkdownDescription: "The Servitly provider manages the partner network (distributors, dealers, service centres) " +
+			"of a [Servitly](https://www.servitly.com) tenant. Every setting can also come from a `SERVITLY_<SETTING>` " +
+			"environment variable; a value in the provider block wins over the variable.",
+		Attributes: map[string]schema.Attribute{
+			"base_url": str("API base URL, including any path prefix. Defaults to `"+client.DefaultBaseURL+"`. "+
+				"Must be `https://`; plain `http://` is accepted only for a loopback host such as the local emulator. "+
+				"Environment variable: `SERVITLY_BASE_URL`.", false),
+			"tenant": str("Tenant (application) name, sent as the `X-Servitly-Tenant` header on every call. Required. "+
+				"Environment variable: `SERVITLY_TENANT`.", false),
+			"token": str("A JWT you already have, used as the bearer token as is. It cannot be renewed, so prefer "+
+				"`api_key` + `pat` for pipelines. Environment variable: `SERVITLY_TOKEN`.", true),
+			"api_key": str("API key of the client, needed with `pat` or with `email` + `password`. "+
+				"Environment variable: `SERVITLY_API_KEY`.", true),
+			"pat": str("Personal access token, used with `api_key` (the recommended login for automation). "+
+				"Environment variable: `SERVITLY_PAT`.", true),
+			"email": str("Email of the user, used with `api_key` and `password`. Environment variable: `SERVITLY_EMAIL`.", false),
+			"password": str("Password of the user, used with `api_key` and `email`. "+
+				"Environment variable: `SERVITLY_PASSWORD`.", true),
+			"retry_max_wait": str("Longest total time one API call may spend waiting to retry after rate limits (HTTP 429), "+
+				"server errors and network errors, as a Go duration such as `90s` or `5m`. Defaults to `5m`; "+
+				"the resource's `timeouts` cap it too. Environment variable: `SERVITLY_RETRY_MAX_WAIT`.", false),
+			"max_requests_per_minute": schema.Int64Attribute{Optional: true, MarkdownDescription: "Paces every request " +
+				"of this provider to at most this many per minute, shared by Terraform's parallel operations, so that " +
+				"the tenant's rate limit is left to other integrations. Off (0) by default. " +
+				"Environment variable: `SERVITLY_MAX_REQUESTS_PER_MINUTE`."},
+		},
+	}
+}
+
+// envLookup is os.LookupEnv; tests pass their own.
+var envLookup = os.LookupEnv
+
+// clientConfig resolves the provider block and its environment fallbacks
+// into a client configuration, reporting every problem on its attribute.
+func clientConfig(m providerModel, lookup func(string) (string, bool)) (client.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	setting := func(name string, v types.String) string {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
+				fmt.Sprintf("The provider cannot log in to Servitly because %q depends on a value that is only known after apply. "+
+					"Set it to a literal, a variable, or use the %s environment variable.", name, envVar(name)))
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		s, _ := lookup(envVar(name))
+		return s
+	}
+	cfg := client.Config{
+		BaseURL:  setting("base_url", m.BaseURL),
+		Tenant:   setting("tenant", m.Tenant),
+		Token:    setting("token", m.Token),
+		APIKey:   setting("api_key", m.APIKey),
+		PAT:      setting("pat", m.PAT),
+		Email:    setting("email", m.Email),
+		Password: setting("password", m.Password),
+	}
+	if wait := setting("retry_max_wait", m.RetryMaxWait); wait != "" {
+		d, err := time.ParseDuration(wait)
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("retry_max_wait"), "Invalid retry_max_wait",
+				fmt.Sprintf("%q is not a positive Go duration. Use a value such as \"90s\" or \"5m\" (setting or %s).", wait, envVar("retry_max_wait")))
+		}
+		cfg.RetryMaxWait = d
+	}
+	cfg.MaxRequestsPerMinute = int(intSetting(&diags, "max_requests_per_minute", m.MaxRequestsPerMinute, lookup))
+	if diags.HasError() {
+		return cfg, diags
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = client.DefaultBaseURL
+	}
+	if _, err := client.ParseBaseURL(cfg.BaseURL); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
+			fmt.Sprintf("%s. Set base_url (or %s) to your environment's API address, for example %s.", err, envVar("base_url"), client.DefaultBaseURL))
+	}
+	if strings.TrimSpace(cfg.Tenant) == "" {
+		diags.AddAttributeError(path.Root("tenant"), "Missing Servitly tenant",
+			fmt.Sprintf("Set tenant in the provider block or the %s environment variable to your tenant (application) name.", envVar("tenant")))
+	}
+	diags.Append(checkLoginFlow(cfg)...)
+	return cfg, diags
+}
+
+func intSetting(diags *diag.Diagnostics, name string, v types.Int64, lookup func(string) (string, bool)) int64 {
+	if v.IsUnknown() {
+		diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
+			fmt.Sprintf("%q must be known when the provider is configured; use a literal or the %s environment variable.", name, envVar(name)))
+		return 0
+	}
+	n := v.ValueInt64()
+	if v.IsNull() {
+		s, ok := lookup(envVar(name))
+		if !ok || s == "" {
+			return 0
+		}
+		parsed, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name), fmt.Sprintf("%q is not a whole number.", s))
+			return 0
+		}
+		n = parsed
+	}
+	if n < 0 {
+		diags.AddAttributeError(path.Root(name), "Invalid "+name, "Must be 0 (off) or a positive number of requests per minute.")
+	}
+	return n
+}
+
+// loginFlowHelp lists the valid credential combinations.
+const loginFlowHelp = "Configure exactly one way to log in:\n" +
+	"  - token (SERVITLY_TOKEN): a JWT you already have;\n" +
+	"  - api_key + pat (SERVITLY_API_KEY, SERVITLY_PAT): recommended for automation;\n" +
+	"  - api_key + email + password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD)."
+
+func checkLoginFlow(cfg client.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if _, err := client.LoginFlowOf(cfg); err != nil {
+		attr := "token"
+		switch {
+		case cfg.PAT != "" && cfg.APIKey == "", cfg.Email != "" && cfg.APIKey == "":
+			attr = "api_key"
+		case cfg.Email == "" && cfg.Password != "":
+			attr = "email"
+		case cfg.Email != "" && cfg.Password == "" && cfg.Token == "" && cfg.PAT == "":
+			attr = "password"
+		}
+		diags.AddAttributeError(path.Root(attr), "Invalid Servitly credentials", fmt.Sprintf("%s.\n\n%s", capitalize(err.Error()), loginFlowHelp))
+	}
+	return diags
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,58 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // timezone validation must not depend on the OS's zoneinfo
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// notBlank rejects strings that are empty or only white space.
+type notBlank struct{}
+
+func (notBlank) Description(context.Context) string { return "must not be empty or blank" }
+func (v notBlank) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notBlank) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
+			fmt.Sprintf("%s must not be empty or blank. Set a value, or remove the attribute to leave it unset.", req.Path))
+	}
+}
+
+// ianaTimezone accepts IANA time zone names such as Europe/Rome.
+type ianaTimezone struct{}
+
+func (ianaTimezone) Description(context.Context) string {
+	return "must be an IANA time zone name such as Europe/Rome"
+}
+func (v ianaTimezone) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (ianaTimezone) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := validateTimezone(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time zone", err.Error())
+	}
+}
+
+func validateTimezone(name string) error {
+	if name == "" || name == "Local" {
+		return fmt.Errorf("%q is not an IANA time zone name. Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return fmt.Errorf("%q is not an IANA time zone name (names are case-sensitive). Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
+	}
+	return nil
+}
