@@ -188,7 +188,12 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
+		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
+		if req.method == http.MethodPost {
+			// The server said yes but we cannot read what it made.
+			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: decodeErr}
+		}
+		return decodeErr
 	}
 	return nil
 }

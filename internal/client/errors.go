@@ -55,7 +55,8 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s %s: outcome unknown, the request may or may not have been carried out: %v", e.Method, e.Path, e.Err)
+	// Err already names the method and path.
+	return fmt.Sprintf("outcome unknown, the request may or may not have been carried out: %v", e.Err)
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }

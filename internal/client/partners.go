@@ -144,14 +144,14 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (*Partner, 
 		var p Partner
 		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: in.body()}, &p)
 		var unknown *OutcomeUnknownError
+		if err == nil {
+			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
+				return &p, nil
+			}
+			err = &OutcomeUnknownError{Method: http.MethodPost, Path: partnersPath, Err: err}
+		}
 		if !errors.As(err, &unknown) {
-			if err != nil {
-				return nil, err
-			}
-			if err := checkPartner(p, http.MethodPost, partnersPath); err != nil {
-				return nil, err
-			}
-			return &p, nil
+			return nil, err
 		}
 		if in.Code == "" {
 			return nil, &CreateOutcomeUnknownError{Input: in, Err: err}

@@ -109,7 +109,7 @@ func (p retryPolicy) checkRetry(ctx context.Context, state *attemptState, resp *
 	switch {
 	case err != nil:
 		if state.method == http.MethodPost && !neverSent(err) {
-			state.stopErr = &OutcomeUnknownError{Method: state.method, Path: state.path, Err: err}
+			state.stopErr = &OutcomeUnknownError{Method: state.method, Path: state.path, Err: fmt.Errorf("%s %s: %w", state.method, state.path, err)}
 			return false, state.stopErr
 		}
 		cause = err

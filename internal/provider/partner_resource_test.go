@@ -1,0 +1,323 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+const partnerAddr = "servitly_partner.test"
+
+var partnerIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+func partnerConfig(name, code, properties string) string {
+	return fmt.Sprintf(`
+resource "servitly_partner" "test" {
+  name       = %q
+  code       = %q
+  country    = "Italy"
+  timezone   = "Europe/Rome"
+  properties = %s
+}
+`, name, code, properties)
+}
+
+// expectError matches a Terraform error message, whose words the CLI may
+// wrap across lines.
+func expectError(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+func stateString(addr string, attr string, want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(want))
+}
+
+func TestAccPartnerResource_lifecycle(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var createdID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{
+			{
+				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine", "P000123", `{ tier = "gold" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateString(partnerAddr, "name", "Rossi Macchine"),
+					stateString(partnerAddr, "code", "P000123"),
+					stateString(partnerAddr, "country", "Italy"),
+					stateString(partnerAddr, "timezone", "Europe/Rome"),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(partnerIDPattern)),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("organization_id"), knownvalue.Null()),
+					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
+				},
+				Check: func(s *terraform.State) error {
+					createdID = s.RootModule().Resources[partnerAddr].Primary.ID
+					p, ok := emu.Partner(createdID)
+					if !ok {
+						return fmt.Errorf("partner %s is in state but not on the server", createdID)
+					}
+					if p.Name != "Rossi Macchine" || p.Code != "P000123" || p.Properties["tier"] != "gold" {
+						return fmt.Errorf("server holds %+v", p)
+					}
+					if ts := s.RootModule().Resources[partnerAddr].Primary.Attributes["creation_timestamp"]; ts != fmt.Sprint(p.CreationTimestamp) {
+						return fmt.Errorf("creation_timestamp %s in state, %d on the server", ts, p.CreationTimestamp)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      partnerAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
+					stateString(partnerAddr, "name", "Rossi Macchine S.p.A."),
+					stateString(partnerAddr, "code", "P000124"),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
+				},
+				Check: func(*terraform.State) error {
+					if p, _ := emu.Partner(createdID); p.Code != "P000124" || p.Properties["region"] != "north" {
+						return fmt.Errorf("update did not reach the server: %+v", p)
+					}
+					if n := len(emu.Partners()); n != 1 {
+						return fmt.Errorf("want 1 partner on the server, got %d", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Deleted behind Terraform's back: Read must drop it, and the
+				// plan must want to create it again.
+				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
+				Check: func(*terraform.State) error {
+					if !emu.DeletePartner(createdID) {
+						return fmt.Errorf("partner %s was not on the server", createdID)
+					}
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccPartnerResource_outOfBandEdit proves drift made in the console
+// shows up as an in-place update back to the configuration.
+func TestAccPartnerResource_outOfBandEdit(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	config := emu.tokenProvider() + partnerConfig("Bianchi", "P1", `{ a = "1" }`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					p, _ := emu.Partner(s.RootModule().Resources[partnerAddr].Primary.ID)
+					p.Name, p.Properties, p.CustomerCount = "Renamed in console", map[string]string{}, 7
+					emu.UpdatePartner(p)
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateString(partnerAddr, "name", "Bianchi"),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(7)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccPartnerResource_nullAndEmpty: leaving optional attributes out, and
+// writing properties = {}, must both plan clean after apply.
+func TestAccPartnerResource_nullAndEmpty(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	minimal := `resource "servitly_partner" "test" { name = "Minimal" }`
+	emptyProps := `resource "servitly_partner" "test" {
+  name       = "Minimal"
+  properties = {}
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{
+			{
+				Config: emu.tokenProvider() + minimal,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("code"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("timezone"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: emu.tokenProvider() + emptyProps,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(0)),
+				},
+			},
+			{
+				// Clearing a field that was set must clear it on the server.
+				Config: emu.tokenProvider() + partnerConfig("Minimal", "C1", `{ k = "v" }`),
+			},
+			{
+				Config: emu.tokenProvider() + minimal,
+				Check: func(s *terraform.State) error {
+					p, _ := emu.Partner(s.RootModule().Resources[partnerAddr].Primary.ID)
+					if p.Code != "" || p.Country != "" || p.Timezone != "" || len(p.Properties) != 0 {
+						return fmt.Errorf("fields not cleared on the server: %+v", p)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccPartnerResource_importBlock adopts a partner made outside Terraform
+// with an import block, and plans clean right after.
+func TestAccPartnerResource_importBlock(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P9", Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, CustomerCount: 3})
+	config := emu.tokenProvider() + fmt.Sprintf(`
+import {
+  to = servitly_partner.test
+  id = %q
+}
+%s`, existing.ID, partnerConfig("Verdi", "P9", `{ tier = "gold" }`))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateString(partnerAddr, "id", existing.ID),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("creation_timestamp"), knownvalue.Int64Exact(existing.CreationTimestamp)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPartnerResource_badInput(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	provider := emu.tokenProvider()
+	planError := func(body, pattern string) resource.TestStep {
+		return resource.TestStep{Config: provider + body, PlanOnly: true, ExpectError: expectError(pattern)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			planError(`resource "servitly_partner" "test" { name = "" }`, `(?s)Empty value.*name must not be empty`),
+			planError(`resource "servitly_partner" "test" { name = "   " }`, `name must not be empty`),
+			planError(`resource "servitly_partner" "test" {
+  name     = "x"
+  timezone = "Europe/Atlantis"
+}`, `(?s)Invalid time zone.*Europe/Atlantis`),
+			planError(`resource "servitly_partner" "test" {
+  name       = "x"
+  properties = { "" = "v" }
+}`, `(?s)properties.*length must be at least 1`),
+			planError(`resource "servitly_partner" "test" {
+  name = "x"
+  code = ""
+}`, `(?s)code must not be empty.*remove the attribute`),
+			{
+				// The server refuses an unknown parent organization; its
+				// message reaches the user.
+				Config: provider + `resource "servitly_partner" "test" {
+  name            = "x"
+  organization_id = "000000000000000000000000"
+}`,
+				ExpectError: expectError(`(?s)Error creating partner.*HTTP 404: Resource not found`),
+			},
+			{
+				Config:        provider + `resource "servitly_partner" "test" { name = "x" }`,
+				ResourceName:  partnerAddr,
+				ImportState:   true,
+				ImportStateId: "not an id",
+				ExpectError:   expectError(`(?s)Invalid import ID.*white space`),
+			},
+			{
+				Config:        provider + `resource "servitly_partner" "test" { name = "x" }`,
+				ResourceName:  partnerAddr,
+				ImportState:   true,
+				ImportStateId: "0123456789abcdef01234567",
+				ExpectError:   expectError(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+// TestAccPartnerResource_garbledAnswer: a server answering HTML instead of
+// JSON gives a clear error with the status and a body excerpt.
+func TestAccPartnerResource_garbledAnswer(t *testing.T) {
+	srv := emulator.New(emulator.Options{})
+	garble := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>502 Bad Gateway from proxy</body></html>"))
+			return
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/network/partners" {
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"id": "abc", "name": "tru`))
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})
+	emu := serveEmulator(t, srv, garble, emulator.Options{})
+	existing := emu.AddPartner(emulator.Partner{Name: "Neri"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      emu.tokenProvider() + `resource "servitly_partner" "test" { name = "x" }`,
+				ExpectError: expectError(`(?s)HTTP 201 with a body that could not be read as JSON.*tru`),
+			},
+			{
+				Config: emu.tokenProvider() + fmt.Sprintf(`
+import {
+  to = servitly_partner.test
+  id = %q
+}
+resource "servitly_partner" "test" { name = "renamed" }`, existing.ID),
+				ExpectError: expectError(`(?s)Error updating partner.*HTTP 200 with a body that could not be read as JSON.*Bad Gateway`),
+			},
+		},
+	})
+}
