@@ -1,0 +1,88 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// issuedToken is the server-side record of a JWT. The expiry is kept in
+// milliseconds because JWT exp has only second precision and tests use
+// lifetimes well under a second.
+type issuedToken struct {
+	expiresAtMs int64
+	session     *session // nil for IssueToken tokens, which cannot be renewed
+}
+
+// session is what a login starts: the tokens renewed from it share it, and
+// its refresh token changes on every renewal.
+type session struct {
+	refreshToken string // empty once logged out
+}
+
+// IssueToken returns a JWT for the configured tenant, valid for ttl (0 means
+// Options.TokenTTL). It is what a user pastes into the provider's token
+// setting, so it has no refresh token and cannot be renewed.
+func (s *Server) IssueToken(ttl time.Duration) string {
+	if ttl == 0 {
+		ttl = s.opts.TokenTTL
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	token, _ := s.issueLocked(ttl, nil)
+	return token
+}
+
+// issueLocked signs and records a new token. s.mu must be held.
+func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, expiresAtMs int64) {
+	now := s.now()
+	expiresAtMs = now.UnixMilli() + ttl.Milliseconds()
+	token = s.signer.sign(claims{
+		Subject:  s.userID,
+		Tenant:   s.opts.Tenant,
+		TenantID: s.tenantID,
+		IssuedAt: now.Unix(),
+		Expires:  (expiresAtMs + 999) / 1000, // never earlier than the real expiry
+		ID:       randomHex(8),
+	})
+	s.tokens[token] = &issuedToken{expiresAtMs: expiresAtMs, session: sess}
+	return token, expiresAtMs
+}
+
+// authenticate finds the record of the request's bearer token. Every
+// failure is the same 401, as a real server would not say which check failed.
+func (s *Server) authenticate(r *http.Request, allowExpired bool) (*issuedToken, error) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil, errUnauthenticated
+	}
+	c, ok := s.signer.verify(token)
+	if !ok || c.Tenant != s.opts.Tenant {
+		return nil, errUnauthenticated
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.tokens[token]
+	if !ok || (!allowExpired && s.expiredLocked(rec)) {
+		return nil, errUnauthenticated
+	}
+	return rec, nil
+}
+
+// expiredLocked reports whether the token's lifetime is over. s.mu must be held.
+func (s *Server) expiredLocked(t *issuedToken) bool {
+	return s.now().UnixMilli() >= t.expiresAtMs
+}
+
+// allowed reports whether issued tokens carry all the given permissions.
+func (s *Server) allowed(needed []string) bool {
+	if s.permissions == nil {
+		return true
+	}
+	for _, p := range needed {
+		if !s.permissions[p] {
+			return false
+		}
+	}
+	return true
+}

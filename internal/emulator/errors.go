@@ -1,0 +1,81 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// apiError is an answer in Servitly's error shape: a status and {"message": ...}.
+type apiError struct {
+	status  int
+	message string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
+
+// The message texts are the ones Servitly's endpoint pages document.
+var (
+	errBadRequest         = &apiError{http.StatusBadRequest, "Bad request"}
+	errUnauthenticated    = &apiError{http.StatusUnauthorized, "User not authenticated"}
+	errInvalidCredentials = &apiError{http.StatusUnauthorized, "Invalid credentials"}
+	errForbidden          = &apiError{http.StatusForbidden, "User not authorized"}
+	errNotFound           = &apiError{http.StatusNotFound, "Resource not found"}
+	errRateLimited        = &apiError{http.StatusTooManyRequests, "API call rate limit exeeded"} // sic
+	errInternal           = &apiError{http.StatusInternalServerError, "Internal Server Error"}
+)
+
+// invalidData is the 400 for a well-formed request whose content is rejected.
+func invalidData(format string, args ...any) *apiError {
+	return &apiError{http.StatusBadRequest, "Request data not valid: " + fmt.Sprintf(format, args...)}
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	var apiErr *apiError
+	if !errors.As(err, &apiErr) {
+		apiErr = errInternal
+	}
+	writeJSON(w, apiErr.status, map[string]string{"message": apiErr.message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"message":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+const maxBodyBytes = 1 << 20
+
+// decodeStrict reads one JSON value into v, rejecting unknown fields and
+// trailing data so that client typos surface in tests instead of vanishing.
+func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errBadRequest
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return invalidData("wrong type in field %q: expected %s", typeErr.Field, typeErr.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for this; the name comes quoted.
+		return invalidData("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	default:
+		return errBadRequest
+	}
+}

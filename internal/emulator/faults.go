@@ -1,0 +1,101 @@
+package emulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+)
+
+// Faults are switched on and off at run time by tests.
+type Faults struct {
+	RateLimitPercent      int    // percent of requests answered 429 {"message":"API call rate limit exeeded"} before any processing
+	RetryAfter            string // if non-empty, every second injected 429 carries this Retry-After header value (the others carry none)
+	ServerErrorPercent    int    // percent of requests answered 500 {"message":"Internal Server Error"} before any processing
+	CreateCommitThenError int    // the next N POST /network/partners store the partner, then answer 500 (response lost)
+	CreateCommitThenDrop  int    // the next N POST /network/partners store the partner, then close the connection without answering
+	Seed                  int64  // seed for the fault dice (deterministic per seed)
+}
+
+// faultState is the Faults in force plus what they have consumed.
+type faultState struct {
+	Faults
+	dice        *rand.Rand
+	injected429 int // since SetFaults, to alternate Retry-After
+}
+
+func newFaultState(f Faults) faultState {
+	return faultState{Faults: f, dice: rand.New(rand.NewPCG(uint64(f.Seed), 0))}
+}
+
+// SetFaults replaces the faults in force and reseeds the dice, so the same
+// Faults always produce the same sequence of injected answers.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = newFaultState(f)
+}
+
+// injectFault answers the request with a 429 or 500 when the dice say so.
+// One roll decides both, so each percentage is exact on its own.
+func (s *Server) injectFault(w http.ResponseWriter) bool {
+	s.mu.Lock()
+	f := &s.faults
+	if f.RateLimitPercent <= 0 && f.ServerErrorPercent <= 0 {
+		s.mu.Unlock()
+		return false
+	}
+	roll := f.dice.IntN(100)
+	var answer *apiError
+	switch {
+	case roll < f.RateLimitPercent:
+		answer = errRateLimited
+		s.stats.Injected429++
+		f.injected429++
+		if f.RetryAfter != "" && f.injected429%2 == 0 {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+	case roll < f.RateLimitPercent+f.ServerErrorPercent:
+		answer = errInternal
+		s.stats.Injected500++
+	}
+	s.mu.Unlock()
+	if answer == nil {
+		return false
+	}
+	writeError(w, answer)
+	return true
+}
+
+// commitFault is what happens after a created partner has been stored.
+type commitFault int
+
+const (
+	noCommitFault   commitFault = iota
+	commitThenError             // answer 500, as if the response were lost in the backend
+	commitThenDrop              // close the connection, as if the network failed
+)
+
+// takeCommitFaultLocked consumes one pending commit fault, errors first.
+// s.mu must be held.
+func (s *Server) takeCommitFaultLocked() commitFault {
+	switch f := &s.faults; {
+	case f.CreateCommitThenError > 0:
+		f.CreateCommitThenError--
+		s.stats.Injected500++
+		return commitThenError
+	case f.CreateCommitThenDrop > 0:
+		f.CreateCommitThenDrop--
+		return commitThenDrop
+	}
+	return noCommitFault
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// HTTP/2 cannot hijack; aborting the handler resets the stream,
+		// which the client sees the same way.
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,203 @@
+package emulator
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// page is the wrapper every /v2 list answers with.
+type page[T any] struct {
+	Content          []T    `json:"content"`
+	First            bool   `json:"first"`
+	Last             bool   `json:"last"`
+	TotalPages       int    `json:"totalPages"`
+	TotalElements    int    `json:"totalElements"`
+	Sort             string `json:"sort"`
+	NumberOfElements int    `json:"numberOfElements"`
+	Size             int    `json:"size"`
+	Number           int    `json:"number"`
+}
+
+// listing describes how one resource's /v2 list filters and sorts.
+type listing[T any] struct {
+	fields      map[string]func(T) string   // usable as field filters and as searchField
+	orders      map[string]func(a, b T) int // usable in sort
+	defaultSort string                      // used when the query has no sort
+	id          func(T) string              // breaks ties, so pages never overlap
+}
+
+const defaultPageSize = 20
+
+// listQuery parses the query string splitting on '&' only: filters look like
+// "code=eq;C1", and url.ParseQuery drops any pair holding a raw ';'.
+func listQuery(r *http.Request) (url.Values, error) {
+	values := url.Values{}
+	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+		if pair == "" {
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(rawKey)
+		value, err2 := url.QueryUnescape(rawValue)
+		if err1 != nil || err2 != nil {
+			return nil, errBadRequest
+		}
+		values.Add(key, value)
+	}
+	return values, nil
+}
+
+// listPage applies the request's filters, sort and paging to items.
+func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int) (page[T], error) {
+	query, err := listQuery(r)
+	if err != nil {
+		return page[T]{}, err
+	}
+	number, err := intParam(query, "page", 0, 0)
+	if err != nil {
+		return page[T]{}, err
+	}
+	size, err := intParam(query, "size", defaultPageSize, 1)
+	if err != nil {
+		return page[T]{}, err
+	}
+	size = min(size, maxSize)
+	keep, err := l.filter(query)
+	if err != nil {
+		return page[T]{}, err
+	}
+	compare, sortText, err := l.sorter(query)
+	if err != nil {
+		return page[T]{}, err
+	}
+
+	matched := slices.DeleteFunc(slices.Clone(items), func(item T) bool { return !keep(item) })
+	slices.SortStableFunc(matched, compare)
+
+	totalPages := (len(matched) + size - 1) / size
+	start := len(matched)
+	if number < totalPages { // also keeps number*size from overflowing
+		start = number * size
+	}
+	content := matched[start:min(start+size, len(matched))]
+	return page[T]{
+		Content:          append(make([]T, 0, len(content)), content...), // [] rather than null when empty
+		First:            number == 0,
+		Last:             number >= totalPages-1,
+		TotalPages:       totalPages,
+		TotalElements:    len(matched),
+		Sort:             sortText,
+		NumberOfElements: len(content),
+		Size:             size,
+		Number:           number,
+	}, nil
+}
+
+func intParam(query url.Values, name string, fallback, least int) (int, error) {
+	text := query.Get(name)
+	if text == "" {
+		return fallback, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < least {
+		return 0, invalidData("%s must be a whole number of at least %d", name, least)
+	}
+	return n, nil
+}
+
+// filter combines searchText and the field filters with AND.
+func (l listing[T]) filter(query url.Values) (func(T) bool, error) {
+	var tests []func(T) bool
+	if text := query.Get("searchText"); text != "" {
+		name := query.Get("searchField")
+		field, ok := l.fields[name]
+		switch {
+		case name == "":
+			return nil, invalidData("searchText needs searchField")
+		case !ok:
+			return nil, invalidData("cannot search by %q", name)
+		}
+		pattern := strings.ToLower(text)
+		tests = append(tests, func(item T) bool { return wildcardMatch(pattern, strings.ToLower(field(item))) })
+	}
+	for name, field := range l.fields {
+		for _, value := range query[name] {
+			want := strings.TrimPrefix(value, "eq;")
+			tests = append(tests, func(item T) bool { return field(item) == want })
+		}
+	}
+	return func(item T) bool {
+		for _, test := range tests {
+			if !test(item) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// sorter reads the sort parameters ("field,ASC|DESC", possibly repeated) and
+// returns the comparison plus its normalised text for the answer.
+func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
+	specs := query["sort"]
+	if len(specs) == 0 {
+		specs = []string{l.defaultSort}
+	}
+	var compares []func(a, b T) int
+	var texts []string
+	for _, spec := range specs {
+		name, direction, _ := strings.Cut(spec, ",")
+		compare, ok := l.orders[name]
+		if !ok {
+			return nil, "", invalidData("cannot sort by %q", name)
+		}
+		switch strings.ToUpper(direction) {
+		case "", "ASC":
+			direction = "ASC"
+		case "DESC":
+			direction = "DESC"
+			ascending := compare
+			compare = func(a, b T) int { return ascending(b, a) }
+		default:
+			return nil, "", invalidData("sort direction must be ASC or DESC, not %q", direction)
+		}
+		compares = append(compares, compare)
+		texts = append(texts, name+","+direction)
+	}
+	compares = append(compares, func(a, b T) int { return cmp.Compare(l.id(a), l.id(b)) })
+	return func(a, b T) int {
+		for _, compare := range compares {
+			if c := compare(a, b); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}, strings.Join(texts, ";"), nil
+}
+
+// wildcardMatch reports whether s matches pattern, where each '*' stands for
+// any run of characters: "foo*" is a prefix, "*foo*" a substring, "*foo" a
+// suffix, and a pattern without '*' must match exactly.
+func wildcardMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return s == pattern
+	}
+	rest, ok := strings.CutPrefix(s, parts[0])
+	if !ok {
+		return false
+	}
+	last := parts[len(parts)-1]
+	for _, middle := range parts[1 : len(parts)-1] {
+		i := strings.Index(rest, middle)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(middle):]
+	}
+	return strings.HasSuffix(rest, last)
+}

@@ -1,0 +1,138 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// loginResponse is the answer of login, patLogin and renewToken.
+type loginResponse struct {
+	Token                    string `json:"token"`
+	TokenExpirationTimestamp int64  `json:"tokenExpirationTimestamp"` // epoch ms
+	RefreshToken             string `json:"refreshToken"`
+	UserID                   string `json:"userId"`
+	TenantID                 string `json:"tenantId"`
+}
+
+type loginRequest struct {
+	Email    string        `json:"email"`
+	Password string        `json:"password"`
+	Devices  []loginDevice `json:"devices"`
+}
+
+// loginDevice is accepted for mobile clients and otherwise ignored.
+type loginDevice struct {
+	DeviceID             string `json:"deviceId"`
+	OS                   string `json:"os"`
+	Model                string `json:"model"`
+	Platform             string `json:"platform"`
+	NotificationDeviceID string `json:"notificationDeviceId"`
+}
+
+type patLoginRequest struct {
+	APIKey string `json:"apiKey"`
+	PAT    string `json:"pat"`
+}
+
+type renewRequest struct {
+	RefreshToken string `json:"refreshToken"`
+	UserID       string `json:"userId"`
+	TenantID     string `json:"tenantId"`
+}
+
+type logoutRequest struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+// login: the API key travels in the query, the credentials in the body.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
+	var body loginRequest
+	if err := decodeStrict(w, r, &body); err != nil {
+		return err
+	}
+	if !same(r.URL.Query().Get("apiKey"), s.opts.APIKey) ||
+		!strings.EqualFold(body.Email, s.opts.Email) ||
+		!same(body.Password, s.opts.Password) {
+		return errInvalidCredentials
+	}
+	writeJSON(w, http.StatusOK, s.startSession())
+	return nil
+}
+
+// patLogin: here the API key travels in the body, next to the PAT.
+func (s *Server) patLogin(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
+	var body patLoginRequest
+	if err := decodeStrict(w, r, &body); err != nil {
+		return err
+	}
+	if !same(body.APIKey, s.opts.APIKey) || !same(body.PAT, s.opts.PAT) {
+		return errInvalidCredentials
+	}
+	writeJSON(w, http.StatusOK, s.startSession())
+	return nil
+}
+
+func (s *Server) startSession() loginResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stats.Logins++
+	return s.respondWithTokenLocked(&session{refreshToken: newRefreshToken()})
+}
+
+// renewToken trades an expired token plus the session's refresh token for a
+// new token, and rotates the refresh token.
+func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
+	var body renewRequest
+	if err := decodeStrict(w, r, &body); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.expiredLocked(caller) {
+		return &apiError{http.StatusBadRequest, "Token cannot be renewed because not yet expired"}
+	}
+	sess := caller.session
+	if sess == nil || sess.refreshToken == "" ||
+		!same(body.RefreshToken, sess.refreshToken) ||
+		body.UserID != s.userID || body.TenantID != s.tenantID {
+		return errUnauthenticated
+	}
+	sess.refreshToken = newRefreshToken()
+	s.stats.Renewals++
+	writeJSON(w, http.StatusOK, s.respondWithTokenLocked(sess))
+	return nil
+}
+
+// logout ends the caller's session if the refresh token is its own.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
+	var body logoutRequest
+	if err := decodeStrict(w, r, &body); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if sess := caller.session; sess != nil && sess.refreshToken != "" && same(body.RefreshToken, sess.refreshToken) {
+		sess.refreshToken = ""
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, 1)
+	return nil
+}
+
+// respondWithTokenLocked issues a token for sess. s.mu must be held.
+func (s *Server) respondWithTokenLocked(sess *session) loginResponse {
+	token, expiresAtMs := s.issueLocked(s.opts.TokenTTL, sess)
+	return loginResponse{
+		Token:                    token,
+		TokenExpirationTimestamp: expiresAtMs,
+		RefreshToken:             sess.refreshToken,
+		UserID:                   s.userID,
+		TenantID:                 s.tenantID,
+	}
+}
+
+// same compares secrets in constant time; the emulator has nothing to hide,
+// but it should not teach bad habits.
+func same(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}

@@ -1,0 +1,102 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+// access says what a route needs from the Authorization header.
+type access int
+
+const (
+	anonymous      access = iota // the login endpoints
+	activeToken                  // an issued, unexpired token
+	expiredTokenOK               // renewToken, which is called with the expired token
+)
+
+// Permission names, as in Servitly's permission catalogue.
+const (
+	readPartner          = "READ_PARTNER"
+	writePartner         = "WRITE_PARTNER"
+	readAllPartners      = "READ_ALL_PARTNERS"
+	readOrganization     = "READ_ORGANIZATION"
+	readAllOrganizations = "READ_ALL_ORGANIZATIONS"
+)
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, caller *issuedToken) error
+
+type route struct {
+	method      string
+	pattern     string // segments in braces match any non-empty segment and become path values
+	access      access
+	permissions []string
+	handle      handlerFunc
+}
+
+// key names the route in Stats.ByRoute.
+func (rt *route) key() string { return rt.method + " " + rt.pattern }
+
+func (s *Server) routeTable() []route {
+	return []route{
+		{"POST", "/identity/users/login", anonymous, nil, s.login},
+		{"POST", "/identity/users/patLogin", anonymous, nil, s.patLogin},
+		{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, s.renewToken},
+		{"POST", "/identity/users/me/logout", activeToken, nil, s.logout},
+
+		{"POST", "/network/partners", activeToken, []string{readPartner, writePartner}, s.createPartner},
+		{"GET", "/network/partners/{id}", activeToken, []string{readPartner}, s.getPartner},
+		{"PUT", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, s.updatePartner},
+		{"DELETE", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, s.deletePartner},
+		{"GET", "/v2/network/partners", activeToken, []string{readAllPartners}, s.listPartners},
+
+		{"GET", "/network/organizations/{id}", activeToken, []string{readOrganization}, s.getOrganization},
+		{"GET", "/v2/network/organizations", activeToken, []string{readAllOrganizations}, s.listOrganizations},
+	}
+}
+
+// match finds the route for r and sets its path values. When no route
+// matches, allowed lists the methods the path does accept, if any.
+func (s *Server) match(r *http.Request) (rt *route, allowed []string) {
+	for i := range s.routes {
+		values, ok := matchPath(s.routes[i].pattern, r.URL.Path)
+		if !ok {
+			continue
+		}
+		if s.routes[i].method != r.Method {
+			allowed = append(allowed, s.routes[i].method)
+			continue
+		}
+		for name, value := range values {
+			r.SetPathValue(name, value)
+		}
+		return &s.routes[i], nil
+	}
+	return nil, allowed
+}
+
+// matchPath matches segment by segment, so a trailing slash is a different path.
+func matchPath(pattern, path string) (map[string]string, bool) {
+	want := strings.Split(pattern, "/")
+	got := strings.Split(path, "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	var values map[string]string
+	for i, segment := range want {
+		name, isWildcard := strings.CutPrefix(segment, "{")
+		if !isWildcard {
+			if segment != got[i] {
+				return nil, false
+			}
+			continue
+		}
+		if got[i] == "" {
+			return nil, false
+		}
+		if values == nil {
+			values = make(map[string]string)
+		}
+		values[strings.TrimSuffix(name, "}")] = got[i]
+	}
+	return values, true
+}

@@ -1,0 +1,180 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a Server. The zero value is a usable demo tenant.
+type Options struct {
+	Tenant           string                           // tenant name accepted in X-Servitly-Tenant or legacy X-Semioty-Tenant; default "demo"
+	APIKey           string                           // default "demo-api-key"
+	PAT              string                           // default "demo-pat"
+	Email            string                           // default "demo@example.com"
+	Password         string                           // default "demo-password"
+	TokenTTL         time.Duration                    // lifetime of issued JWTs; default 1h
+	Latency          time.Duration                    // sleep before answering every request, cut short if the client goes away
+	DeleteStatus     int                              // success status of DELETE /network/partners/{id}: 200 or 204; default 204
+	Permissions      []string                         // permissions every issued token has; nil means all permissions
+	MaxPageSize      int                              // largest page size served by the /v2 lists; default 200
+	OrganizationName string                           // name of the root organization seeded at start; default "Demo Manufacturing"
+	Now              func() time.Time                 // clock; default time.Now
+	Logf             func(format string, args ...any) // one line per request; nil = silent
+}
+
+func (o Options) withDefaults() Options {
+	setDefault(&o.Tenant, "demo")
+	setDefault(&o.APIKey, "demo-api-key")
+	setDefault(&o.PAT, "demo-pat")
+	setDefault(&o.Email, "demo@example.com")
+	setDefault(&o.Password, "demo-password")
+	setDefault(&o.TokenTTL, time.Hour)
+	setDefault(&o.DeleteStatus, http.StatusNoContent)
+	if o.MaxPageSize <= 0 {
+		o.MaxPageSize = 200
+	}
+	setDefault(&o.OrganizationName, "Demo Manufacturing")
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+func setDefault[T comparable](field *T, value T) {
+	var zero T
+	if *field == zero {
+		*field = value
+	}
+}
+
+// Server is the emulated API. It implements http.Handler and all its methods
+// are safe for concurrent use.
+type Server struct {
+	opts        Options
+	routes      []route
+	signer      signer
+	userID      string
+	tenantID    string
+	permissions map[string]bool // nil: every permission
+
+	mu            sync.Mutex
+	tokens        map[string]*issuedToken // by the full JWT
+	partners      map[string]Partner
+	organizations []Organization // in insertion order
+	rootOrgID     string
+	faults        faultState
+	stats         Stats
+}
+
+// New returns a Server holding one root organization and no partners.
+// It panics if opts.DeleteStatus is neither 0, 200 nor 204.
+func New(opts Options) *Server {
+	opts = opts.withDefaults()
+	if opts.DeleteStatus != http.StatusOK && opts.DeleteStatus != http.StatusNoContent {
+		panic("emulator: Options.DeleteStatus must be 200 or 204")
+	}
+	s := &Server{
+		opts:     opts,
+		signer:   newSigner(),
+		userID:   newID(),
+		tenantID: newID(),
+		tokens:   make(map[string]*issuedToken),
+		partners: make(map[string]Partner),
+		faults:   newFaultState(Faults{}),
+		stats:    Stats{ByRoute: make(map[string]int)},
+	}
+	if opts.Permissions != nil {
+		s.permissions = make(map[string]bool, len(opts.Permissions))
+		for _, p := range opts.Permissions {
+			s.permissions[p] = true
+		}
+	}
+	s.routes = s.routeTable()
+	s.rootOrgID = s.AddOrganization(Organization{
+		Name:     opts.OrganizationName,
+		Country:  "Italy",
+		Timezone: "Europe/Rome",
+	}).ID
+	return s
+}
+
+func (s *Server) now() time.Time { return s.opts.Now() }
+
+// ServeHTTP answers one API request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	if s.opts.Logf != nil {
+		defer func() { s.opts.Logf("%s %s %s", r.Method, r.URL.Path, rec.outcome()) }()
+	}
+	rt, allowed := s.match(r)
+	s.countRequest(rt)
+	if !sleep(r.Context(), s.opts.Latency) {
+		return // the client gave up; nobody is left to answer
+	}
+	if err := s.serve(rec, r, rt, allowed); err != nil {
+		writeError(rec, err)
+	}
+}
+
+// serve applies the checks every request goes through, in the order a real
+// gateway would plausibly apply them, then runs the route's handler.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
+	if s.injectFault(w) {
+		return nil
+	}
+	if err := s.checkTenant(r); err != nil {
+		return err
+	}
+	if rt == nil {
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return &apiError{http.StatusMethodNotAllowed, "Method " + r.Method + " not allowed"}
+		}
+		return errNotFound
+	}
+	var caller *issuedToken
+	if rt.access != anonymous {
+		var err error
+		if caller, err = s.authenticate(r, rt.access == expiredTokenOK); err != nil {
+			return err
+		}
+		if !s.allowed(rt.permissions) {
+			return errForbidden
+		}
+	}
+	return rt.handle(w, r, caller)
+}
+
+// checkTenant accepts the current header name and its legacy alias.
+func (s *Server) checkTenant(r *http.Request) error {
+	tenant := r.Header.Get("X-Servitly-Tenant")
+	if tenant == "" {
+		tenant = r.Header.Get("X-Semioty-Tenant")
+	}
+	switch tenant {
+	case "":
+		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
+	case s.opts.Tenant:
+		return nil
+	default:
+		return &apiError{http.StatusNotFound, "Tenant not found"}
+	}
+}
+
+// sleep waits for d and reports whether ctx was still live afterwards.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
