@@ -221,13 +221,19 @@ func (c *Client) sendWithAuth(ctx context.Context, req request, body []byte) (*h
 // send performs one logical call with the retry policy, returning the token
 // it used so that a 401 can be traced back to it.
 func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Response, int, string, error) {
+	// req.path is already escaped (partnerPath escapes the id), so it goes
+	// into RawPath; assigning it to Path alone would escape it a second time.
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + req.path
+	u.RawPath = c.baseURL.EscapedPath() + req.path
+	unescaped, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("building %s %s: %w", req.method, req.path, err)
+	}
+	u.Path = unescaped
 	u.RawQuery = req.query.Encode()
 
 	token := req.bearer
 	if !req.noAuth && token == "" {
-		var err error
 		if token, err = c.auth.token(ctx); err != nil {
 			return nil, 0, "", err
 		}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -91,4 +93,11 @@ func (e *testEmulator) checkNoPartners(s *terraform.State) error {
 		return fmt.Errorf("%d partners left on the server after destroy, first %+v", len(left), left[0])
 	}
 	return nil
+}
+
+// emulatorCheck is a state check that asks the emulator instead of the state.
+type emulatorCheck func() error
+
+func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }

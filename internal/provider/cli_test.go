@@ -1,0 +1,138 @@
+package provider
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// terraformCLI runs the real Terraform CLI in a temporary folder with the
+// provider binary built from this checkout, for tests the plugin-testing
+// harness cannot express (for_each state, -generate-config-out).
+type terraformCLI struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+var (
+	providerBinOnce sync.Once
+	providerBinDir  string
+	providerBinErr  error
+)
+
+// buildProvider builds the provider once per test binary.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	providerBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "servitly-provider-bin")
+		if err != nil {
+			providerBinErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-servitly"), "../..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			providerBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+		providerBinDir = dir
+	})
+	if providerBinErr != nil {
+		t.Fatal(providerBinErr)
+	}
+	return providerBinDir
+}
+
+func newTerraformCLI(t *testing.T, emu *testEmulator) *terraformCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".terraformrc")
+	overrides := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/servitly/servitly" = %q
+  }
+  direct {}
+}
+`, buildProvider(t))
+	if err := os.WriteFile(rc, []byte(overrides), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"SERVITLY_BASE_URL=" + emu.URL,
+		"SERVITLY_TENANT=" + emu.opts.Tenant,
+		"SERVITLY_API_KEY=" + orDefault(emu.opts.APIKey, "demo-api-key"),
+		"SERVITLY_PAT=" + orDefault(emu.opts.PAT, "demo-pat"),
+	}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SERVITLY_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			env = append(env, kv)
+		}
+	}
+	return &terraformCLI{t: t, dir: dir, env: env}
+}
+
+func (tf *terraformCLI) terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
+// run runs terraform with args and returns its combined output.
+func (tf *terraformCLI) run(args ...string) (string, error) {
+	tf.t.Helper()
+	cmd := exec.Command(tf.terraformPath(), append(args, "-no-color")...)
+	cmd.Dir = tf.dir
+	cmd.Env = tf.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func (tf *terraformCLI) mustRun(args ...string) string {
+	tf.t.Helper()
+	out, err := tf.run(args...)
+	if err != nil {
+		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// expectCleanPlan fails unless a plan finds nothing to change.
+func (tf *terraformCLI) expectCleanPlan() {
+	tf.t.Helper()
+	out, err := tf.run("plan", "-detailed-exitcode", "-input=false")
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) && exitErr.ExitCode() == 2 {
+		tf.t.Fatalf("plan after apply is not empty:\n%s", out)
+	}
+	if err != nil {
+		tf.t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+}
+
+// writeFile writes a configuration file into the working folder.
+func (tf *terraformCLI) writeFile(name, content string) {
+	tf.t.Helper()
+	if err := os.WriteFile(filepath.Join(tf.dir, name), []byte(content), 0o600); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+// copyExample copies a file from examples/ into the working folder.
+func (tf *terraformCLI) copyExample(rel string) {
+	tf.t.Helper()
+	tf.writeFile(filepath.Base(rel), readExample(tf.t, rel))
+}
