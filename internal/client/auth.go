@@ -130,7 +130,19 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 	if old != nil {
 		key = old.Token
 	}
-	v, err, _ := a.group.Do(key, func() (any, error) {
+	ch := a.group.DoChan(key, func() (any, error) {
+		// A caller that saw old before an earlier flight replaced it starts
+		// a new flight with the same key: use what that flight got instead
+		// of logging in (or renewing the same refresh token) a second time.
+		a.mu.Lock()
+		cur, failed := a.current, a.failed
+		a.mu.Unlock()
+		if failed != nil {
+			return nil, failed
+		}
+		if cur != nil && cur != old {
+			return cur.Token, nil
+		}
 		// Detach from the caller's cancellation so one cancelled caller does
 		// not fail the others waiting on this flight.
 		ctx := context.WithoutCancel(ctx)
@@ -156,10 +168,17 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 		a.mu.Unlock()
 		return next.Token, nil
 	})
-	if err != nil {
-		return "", err
+	// Waiting for the flight must not outlive the caller: Terraform cancels
+	// the context on interrupt, and the flight itself may take minutes.
+	select {
+	case <-ctx.Done():
+		return "", fmt.Errorf("waiting for the Servitly login: %w", ctx.Err())
+	case res := <-ch:
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil //nolint:forcetypeassert // the flight above only returns strings
 	}
-	return v.(string), nil //nolint:forcetypeassert // the flight above only returns strings
 }
 
 func (a *authenticator) login(ctx context.Context) (*session, error) {
