@@ -136,3 +136,12 @@ func (tf *terraformCLI) copyExample(rel string) {
 	tf.t.Helper()
 	tf.writeFile(filepath.Base(rel), readExample(tf.t, rel))
 }
+
+// requiredProviders maps the servitly provider to its registry address, as
+// every configuration run through terraformCLI needs.
+const requiredProviders = `terraform {
+  required_providers {
+    servitly = { source = "servitly/servitly" }
+  }
+}
+`

@@ -1,0 +1,265 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// partnersConfig declares n partners with distinct codes.
+func partnersConfig(n int) string {
+	return fmt.Sprintf(`
+resource "servitly_partner" "many" {
+  count    = %d
+  name     = "Dealer ${count.index}"
+  code     = format("D%%04d", count.index)
+  timezone = "Europe/Rome"
+}
+`, n)
+}
+
+// checkStateMatchesServer asserts that state and server hold the same set of
+// partners, n of them: nothing lost, nothing duplicated.
+func checkStateMatchesServer(emu *testEmulator, n int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var inState []string
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type == "servitly_partner" {
+				inState = append(inState, rs.Primary.ID)
+			}
+		}
+		var onServer []string
+		codes := map[string]int{}
+		for _, p := range emu.Partners() {
+			onServer = append(onServer, p.ID)
+			codes[p.Code]++
+		}
+		sort.Strings(inState)
+		sort.Strings(onServer)
+		if len(onServer) != n || strings.Join(inState, ",") != strings.Join(onServer, ",") {
+			return fmt.Errorf("want the same %d partners in state and on the server;\nstate:  %v\nserver: %v", n, inState, onServer)
+		}
+		for code, count := range codes {
+			if count > 1 {
+				return fmt.Errorf("code %s exists %d times on the server", code, count)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccReliability_faultyServer applies 50 partners while a fifth of all
+// answers are 429 (half with Retry-After) and a tenth are 500. The harness
+// also plans again after apply and fails on any change.
+func TestAccReliability_faultyServer(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.SetFaults(emulator.Faults{RateLimitPercent: 20, RetryAfter: "0", ServerErrorPercent: 10, Seed: 7})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{{
+			Config: emu.patProvider("") + partnersConfig(50),
+			Check: resource.ComposeTestCheckFunc(
+				checkStateMatchesServer(emu, 50),
+				func(*terraform.State) error {
+					st := emu.Stats()
+					if st.Injected429 == 0 || st.Injected500 == 0 {
+						return fmt.Errorf("the faults did not fire: %+v", st)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccReliability_lostCreateAnswers: the server stores the first three
+// partners but the answers are lost (two 500s, one dropped connection).
+// The provider must find them by code instead of creating them twice.
+func TestAccReliability_lostCreateAnswers(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.SetFaults(emulator.Faults{CreateCommitThenError: 2, CreateCommitThenDrop: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{{
+			Config: emu.patProvider("") + partnersConfig(6),
+			Check: resource.ComposeTestCheckFunc(
+				checkStateMatchesServer(emu, 6),
+				func(*terraform.State) error {
+					if got := emu.Stats().ByRoute["POST /network/partners"]; got != 6 {
+						return fmt.Errorf("want exactly 6 creates sent, got %d", got)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccReliability_lostCreateWithoutCode: without a code the partner cannot
+// be identified, so the provider must stop and say how to import it rather
+// than risk a duplicate.
+func TestAccReliability_lostCreateWithoutCode(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.SetFaults(emulator.Faults{CreateCommitThenError: 1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      emu.patProvider("") + `resource "servitly_partner" "test" { name = "No code" }`,
+			ExpectError: expectError(`(?s)outcome unknown.*has no code.*terraform import servitly_partner.<NAME> <ID>`),
+		}},
+	})
+	if n := len(emu.Partners()); n != 1 {
+		t.Fatalf("the server should hold the one partner it created, holds %d", n)
+	}
+}
+
+// TestAccReliability_shortTokenLifetime runs applies that outlast the JWT in
+// every login flow that can get a new one.
+func TestAccReliability_shortTokenLifetime(t *testing.T) {
+	for name, login := range map[string]string{
+		"pat":      `api_key = "demo-api-key"` + "\n" + `pat = "demo-pat"`,
+		"password": `api_key = "demo-api-key"` + "\n" + `email = "demo@example.com"` + "\n" + `password = "demo-password"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			emu := newTestEmulator(t, emulator.Options{TokenTTL: 200 * time.Millisecond, Latency: 30 * time.Millisecond})
+			provider := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  tenant = \"demo\"\n  %s\n}\n", emu.URL, login)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             emu.checkNoPartners,
+				Steps: []resource.TestStep{
+					{Config: provider + partnersConfig(30), Check: checkStateMatchesServer(emu, 30)},
+					{
+						Config: provider + strings.Replace(partnersConfig(30), `"Europe/Rome"`, `"Europe/Paris"`, 1),
+						Check: func(*terraform.State) error {
+							if st := emu.Stats(); st.Renewals == 0 {
+								return fmt.Errorf("no token was renewed although tokens live 200ms: %+v", st)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+
+	t.Run("expired static token", func(t *testing.T) {
+		emu := newTestEmulator(t, emulator.Options{})
+		config := fmt.Sprintf(`
+provider "servitly" {
+  base_url = %q
+  tenant   = "demo"
+  token    = %q
+}
+resource "servitly_partner" "test" { name = "x" }
+`, emu.URL, emu.IssueToken(time.Millisecond))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      config,
+				ExpectError: expectError(`(?s)configured token expired at.*SERVITLY_TOKEN.*api_key \+ pat`),
+			}},
+		})
+	})
+}
+
+// TestAccReliability_refusedCredentials: each kind of refusal is one
+// diagnostic naming what to fix, reached without minutes of retries.
+func TestAccReliability_refusedCredentials(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    emulator.Options
+		login   string
+		pattern string
+		route   string
+	}{
+		{"wrong pat", emulator.Options{}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "wrong"`,
+			`(?s)login with API key and personal access token failed.*Invalid credentials.*Check api_key and pat`, "POST /identity/users/patLogin"},
+		{"wrong password", emulator.Options{}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `email = "demo@example.com"` + "\n" + `password = "wrong"`,
+			`(?s)Invalid credentials.*Check api_key, email and password`, "POST /identity/users/login"},
+		{"wrong tenant", emulator.Options{}, `tenant = "nope"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "demo-pat"`,
+			`(?s)Tenant not found.*Check tenant \(SERVITLY_TENANT\)`, "POST /identity/users/patLogin"},
+		{"missing permission", emulator.Options{Permissions: []string{"READ_PARTNER"}}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "demo-pat"`,
+			`(?s)HTTP 403: User not authorized.*READ_PARTNER and WRITE_PARTNER`, "POST /network/partners"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := newTestEmulator(t, tc.opts)
+			config := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  %s\n}\n", emu.URL, tc.login) +
+				`resource "servitly_partner" "test" { name = "x" }`
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: expectError(tc.pattern)}},
+			})
+			// Refusals are final: one try, not a retry loop.
+			if got := emu.Stats().ByRoute[tc.route]; got != 1 {
+				t.Errorf("%s was sent %d times, want 1", tc.route, got)
+			}
+		})
+	}
+}
+
+// TestAccReliability_secretsStayOutOfLogs applies with TF_LOG=TRACE in every
+// login flow and searches the whole log for the secrets and for any JWT.
+func TestAccReliability_secretsStayOutOfLogs(t *testing.T) {
+	const apiKey, pat, password = "key-Zq81secret", "pat-Wv52secret", "pw-Kx07secret"
+	emu := newTestEmulator(t, emulator.Options{APIKey: apiKey, PAT: pat, Password: password})
+	staticToken := emu.IssueToken(0)
+	flows := map[string][]string{
+		"pat":      {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_PAT=" + pat},
+		"password": {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_EMAIL=demo@example.com", "SERVITLY_PASSWORD=" + password},
+		"token":    {"SERVITLY_TOKEN=" + staticToken},
+	}
+	for name, env := range flows {
+		t.Run(name, func(t *testing.T) {
+			tf := newTerraformCLI(t, emu)
+			logPath := filepath.Join(t.TempDir(), "trace.log")
+			tf.env = append(withoutEnv(tf.env, "SERVITLY_API_KEY", "SERVITLY_PAT"), append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
+			tf.writeFile("main.tf", requiredProviders+`resource "servitly_partner" "test" {
+  name = "Logged"
+  code = "LOG-`+name+`"
+}`)
+			tf.mustRun("apply", "-auto-approve", "-input=false")
+			tf.mustRun("destroy", "-auto-approve", "-input=false")
+			raw, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := string(raw)
+			if !strings.Contains(log, "Servitly API request") {
+				t.Fatalf("the trace log has no provider request lines; the test would prove nothing")
+			}
+			for label, secret := range map[string]string{"api key": apiKey, "pat": pat, "password": password, "static token": staticToken, "a JWT": "eyJhbGci"} {
+				if i := strings.Index(log, secret); i >= 0 {
+					t.Errorf("%s appears in the TF_LOG=TRACE log: ...%s...", label, log[max(0, i-120):min(len(log), i+40)])
+				}
+			}
+		})
+	}
+}
+
+func withoutEnv(env []string, names ...string) []string {
+	var out []string
+	for _, kv := range env {
+		keep := true
+		for _, name := range names {
+			if strings.HasPrefix(kv, name+"=") {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
