@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // APIError is a non-2xx answer from the Servitly API.
@@ -122,7 +123,13 @@ func excerpt(body []byte) string {
 	const max = 200
 	s := strings.ToValidUTF8(string(body), "?")
 	if len(s) > max {
-		s = s[:max] + "..."
+		// Cut on a rune boundary: diagnostics travel as protobuf strings,
+		// which must be valid UTF-8.
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }

@@ -85,6 +85,25 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		}
 	})
 
+	for name, body := range map[string]string{
+		"without an id":  `{"name":"Dealer","code":"IT01"}`,
+		"truncated JSON": `{"id":"p1","na`,
+		"HTML":           `<html>created</html>`,
+	} {
+		t.Run("a 201 "+name+" is an unknown outcome too", func(t *testing.T) {
+			srv := createServer(t, func(w http.ResponseWriter, _ int) { writeJSON(w, http.StatusCreated, body) }, listOf(fullPartnerJSON))
+			c := newTestClient(t, fastConfig(srv.URL))
+			p, err := c.CreatePartner(ctx, dealerInput)
+			if err != nil {
+				t.Fatalf("CreatePartner: %v", err)
+			}
+			wantPartnerP1(t, p)
+			if n := srv.count(http.MethodPost, "/network/partners"); n != 1 {
+				t.Errorf("server saw %d POSTs, want exactly 1", n)
+			}
+		})
+	}
+
 	t.Run("no match sends the POST again", func(t *testing.T) {
 		srv := createServer(t, failFirstPost, listOf())
 		c := newTestClient(t, fastConfig(srv.URL))
