@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -108,6 +110,10 @@ func (p retryPolicy) checkRetry(ctx context.Context, state *attemptState, resp *
 	var cause error
 	switch {
 	case err != nil:
+		if permanent(err) {
+			state.stopErr = fmt.Errorf("%s %s: %w", state.method, state.path, err)
+			return false, state.stopErr
+		}
 		if state.method == http.MethodPost && !neverSent(err) {
 			state.stopErr = &OutcomeUnknownError{Method: state.method, Path: state.path, Err: fmt.Errorf("%s %s: %w", state.method, state.path, err)}
 			return false, state.stopErr
@@ -178,6 +184,21 @@ func neverSent(err error) bool {
 	}
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr)
+}
+
+// permanent reports network errors that no retry can cure: an unknown host
+// or a certificate that does not verify. Retrying them would only make the
+// user wait out the budget.
+func permanent(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	var certErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr) || errors.As(err, &invalidCert)
 }
 
 // withoutURL drops the URL that net/http puts in its errors: the password

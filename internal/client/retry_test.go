@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -365,5 +366,29 @@ func TestMaxRequestsPerMinutePaces(t *testing.T) {
 	}
 	if d := time.Since(start); d < 55*time.Millisecond {
 		t.Errorf("4 requests at 50/s took %s, want at least 60ms", d)
+	}
+}
+
+func TestCertificateErrorsAreNotRetried(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+	}))
+	t.Cleanup(srv.Close)
+	// The default transport does not trust the test server's certificate.
+	c, err := New(Config{BaseURL: srv.URL, Tenant: "demo", Token: "t", MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPartner(context.Background(), "p1")
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("want a certificate error, got %v", err)
+	}
+	var budget *RetryBudgetError
+	if errors.As(err, &budget) {
+		t.Fatalf("a certificate error must not be retried until the budget runs out: %v", err)
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("the handler must never run, ran %d times", hits.Load())
 	}
 }
