@@ -66,6 +66,9 @@ func statusHint(err *client.APIError) string {
 	case http.StatusUnauthorized:
 		return "The server did not accept the credentials. Check token (SERVITLY_TOKEN) or the login settings, and tenant (SERVITLY_TENANT)."
 	case http.StatusForbidden:
+		if need := listPermission(err.Path); need != "" {
+			return "The user or API key lacks a permission: " + need + " An API key's permissions further restrict the user's."
+		}
 		return "The user or API key lacks a permission. Managing partners needs READ_PARTNER and WRITE_PARTNER " +
 			"(listing them also READ_ALL_PARTNERS); an API key's permissions further restrict the user's."
 	case http.StatusTooManyRequests:
@@ -73,6 +76,20 @@ func statusHint(err *client.APIError) string {
 			"or raise retry_max_wait (SERVITLY_RETRY_MAX_WAIT)."
 	case http.StatusBadRequest:
 		return "The server refused the data; its message above says which field."
+	}
+	return ""
+}
+
+// listPermission names the permission a lookup's path needs, so a 403 from
+// a data source or an import by code says exactly what to grant.
+func listPermission(apiPath string) string {
+	switch {
+	case strings.HasPrefix(apiPath, "/v2/network/partners"):
+		return "listing or finding partners (data sources, import by code) needs READ_ALL_PARTNERS."
+	case strings.HasPrefix(apiPath, "/v2/network/organizations"):
+		return "finding an organization by name needs READ_ALL_ORGANIZATIONS."
+	case strings.HasPrefix(apiPath, "/network/organizations/"):
+		return "reading an organization by id needs READ_ORGANIZATION."
 	}
 	return ""
 }

@@ -1,0 +1,125 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// TestAccPartnerResource_importByCode adopts a partner by its code, with an
+// import block and with the import command, and checks that only the
+// canonical id reaches the state.
+func TestAccPartnerResource_importByCode(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P000123", Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, CustomerCount: 2})
+	emu.AddPartner(emulator.Partner{Name: "Other", Code: "P000124"})
+	config := partnerConfig("Verdi", "P000123", `{ tier = "gold" }`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: emu.tokenProvider() + `
+import {
+  to = servitly_partner.test
+  id = "code:P000123"
+}
+` + config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateString(partnerAddr, "id", existing.ID),
+					emulatorCheck(func() error {
+						if n := len(emu.Partners()); n != 2 {
+							return fmt.Errorf("importing must not create or delete partners: the emulator holds %d, want 2", n)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				// The import command, same code, same partner and same attributes.
+				Config:            emu.tokenProvider() + config,
+				ResourceName:      partnerAddr,
+				ImportState:       true,
+				ImportStateId:     "code:P000123",
+				ImportStateVerify: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].ID != existing.ID {
+						return fmt.Errorf("import by code should give exactly partner %s, got %+v", existing.ID, states)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccPartnerResource_importByCodeErrors: a code that matches no partner
+// or several, and an empty code, are refused with what to do instead.
+func TestAccPartnerResource_importByCodeErrors(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	first := emu.AddPartner(emulator.Partner{Name: "Twin A", Code: "DUP"})
+	second := emu.AddPartner(emulator.Partner{Name: "Twin B", Code: "DUP"})
+	emu.AddPartner(emulator.Partner{Name: "Lower", Code: "p1"})
+	importStep := func(id, pattern string) resource.TestStep {
+		return resource.TestStep{
+			Config:        emu.tokenProvider() + `resource "servitly_partner" "test" { name = "x" }`,
+			ResourceName:  partnerAddr,
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError:   expectError(pattern),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			importStep("code:P1", `(?s)Partner not found.*No partner has code "P1"`),
+			importStep("code:DUP", fmt.Sprintf(`(?s)Ambiguous partner code.*2 partners have code "DUP".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
+				first.ID, second.ID)),
+			importStep("code:", `(?s)Invalid import ID.*no code after "code:"`),
+		},
+	})
+}
+
+// TestAccPartnerResource_importByCodeForbidden: without READ_ALL_PARTNERS
+// the code cannot be looked up, and the error names the permission.
+func TestAccPartnerResource_importByCodeForbidden(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER"}})
+	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P9"})
+	config := emu.tokenProvider() + `resource "servitly_partner" "test" { name = "Verdi" }`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  partnerAddr,
+				ImportState:   true,
+				ImportStateId: "code:P9",
+				ExpectError:   expectError(`(?s)Error importing partner.*HTTP 403.*needs READ_ALL_PARTNERS`),
+			},
+			{
+				// Import by id needs no listing, so it still works.
+				Config:        config,
+				ResourceName:  partnerAddr,
+				ImportState:   true,
+				ImportStateId: existing.ID,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["code"] != "P9" {
+						return fmt.Errorf("import by id should read partner %s, got %+v", existing.ID, states)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
