@@ -122,4 +122,3 @@ func TestAccPartnerResource_importByCodeForbidden(t *testing.T) {
 		},
 	})
 }
-
