@@ -135,13 +135,15 @@ func intSetting(diags *diag.Diagnostics, name string, v types.Int64, lookup func
 		}
 		parsed, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name), fmt.Sprintf("%q is not a whole number.", s))
+			diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name),
+				fmt.Sprintf("%s is %q, which is not a whole number. Set it to 0 (off) or a positive number of requests per minute.", envVar(name), s))
 			return 0
 		}
 		n = parsed
 	}
 	if n < 0 {
-		diags.AddAttributeError(path.Root(name), "Invalid "+name, "Must be 0 (off) or a positive number of requests per minute.")
+		diags.AddAttributeError(path.Root(name), "Invalid "+name,
+			fmt.Sprintf("%d must be 0 (off) or a positive number of requests per minute (setting or %s).", n, envVar(name)))
 	}
 	return n
 }
