@@ -72,7 +72,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if t.limiter != nil {
 		start := time.Now()
 		if err := t.limiter.Wait(ctx); err != nil {
-			return nil, err
+			return nil, notSentError{err}
 		}
 		if waited := time.Since(start); waited > 100*time.Millisecond {
 			t.logger.Debug(ctx, "paced request to stay under max_requests_per_minute", map[string]any{"waited_ms": waited.Milliseconds()})
@@ -95,3 +95,10 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	return resp, nil
 }
+
+// notSentError is a failure before the request left the client (pacing
+// refused to wait past the deadline), so even a POST certainly had no effect.
+type notSentError struct{ err error }
+
+func (e notSentError) Error() string { return e.err.Error() }
+func (e notSentError) Unwrap() error { return e.err }

@@ -178,6 +178,10 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 // neverSent reports errors that happen before a connection exists, so a POST
 // that failed with one certainly did not reach the server.
 func neverSent(err error) bool {
+	var notSent notSentError
+	if errors.As(err, &notSent) {
+		return true
+	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true

@@ -392,3 +392,30 @@ func TestCertificateErrorsAreNotRetried(t *testing.T) {
 		t.Fatalf("the handler must never run, ran %d times", hits.Load())
 	}
 }
+
+// A POST that the pacing refused to send (its wait would pass the deadline)
+// certainly did not reach the server: it must not be reported as a create
+// of unknown outcome, nor trigger the lookup by code.
+func TestPacedPostThatWasNeverSent(t *testing.T) {
+	srv := newAPIServer(t, sequence(okPartner(http.StatusOK)))
+	cfg := fastConfig(srv.URL)
+	cfg.MaxRequestsPerMinute = 1
+	c := newTestClient(t, cfg)
+	if _, err := c.GetPartner(context.Background(), "p1"); err != nil { // uses the one token
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer", Code: "IT01"})
+	if err == nil {
+		t.Fatal("CreatePartner succeeded")
+	}
+	var unknown *OutcomeUnknownError
+	var createUnknown *CreateOutcomeUnknownError
+	if errors.As(err, &unknown) || errors.As(err, &createUnknown) {
+		t.Errorf("error = %v; a request that was never sent has a known outcome", err)
+	}
+	if reqs := srv.requests(); len(reqs) != 1 {
+		t.Errorf("requests = %v, want only the first GET", methods(reqs))
+	}
+}
