@@ -506,3 +506,57 @@ func TestJWTExpiry(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentUnauthorizedCallsLogInAgainOnce(t *testing.T) {
+	a := newAuthAPI(t)
+	a.login = func(w http.ResponseWriter, n int) {
+		time.Sleep(10 * time.Millisecond)
+		writeJSON(w, http.StatusOK, loginAnswer(fmt.Sprintf("jwt-%d", n), time.Now().Add(time.Hour), "r"))
+	}
+	a.accept("jwt-2") // jwt-1 is revoked as soon as it is issued
+	c := newTestClient(t, patConfig(a.URL))
+	const workers = 20
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			if _, err := c.GetPartner(context.Background(), "p1"); err != nil {
+				t.Errorf("GetPartner: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := a.logins.Load(); n != 2 {
+		t.Errorf("%d logins, want 2: the first, and one after the 401s", n)
+	}
+	if n := a.calls.Load(); n != 2*workers {
+		t.Errorf("%d calls, want %d (each sent once with each token)", n, 2*workers)
+	}
+}
+
+func TestConcurrentCallsRenewOnce(t *testing.T) {
+	a := newAuthAPI(t)
+	a.login = func(w http.ResponseWriter, _ int) {
+		writeJSON(w, http.StatusOK, loginAnswer("jwt-old", time.Now().Add(-time.Second), "refresh-1"))
+	}
+	a.renew = func(w http.ResponseWriter, n int) {
+		time.Sleep(10 * time.Millisecond)
+		writeJSON(w, http.StatusOK, loginAnswer(fmt.Sprintf("jwt-new-%d", n), time.Now().Add(time.Hour), fmt.Sprintf("refresh-%d", n+1)))
+	}
+	a.accept("jwt-old", "jwt-new-1")
+	c := newTestClient(t, patConfig(a.URL))
+	if _, err := c.GetPartner(context.Background(), "p1"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := c.GetPartner(context.Background(), "p1"); err != nil {
+				t.Errorf("GetPartner: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if a.renews.Load() != 1 || a.logins.Load() != 1 {
+		t.Errorf("%d renewals and %d logins, want 1 and 1", a.renews.Load(), a.logins.Load())
+	}
+}
