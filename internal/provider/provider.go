@@ -65,7 +65,11 @@ func (p *servitlyProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *servitlyProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewPartnerDataSource,
+		NewPartnersDataSource,
+		NewOrganizationDataSource,
+	}
 }
 
 // providerData is what Configure hands to resources and data sources.

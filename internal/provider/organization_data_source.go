@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = &organizationDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &organizationDataSource{}
+)
+
+// NewOrganizationDataSource returns the servitly_organization data source.
+func NewOrganizationDataSource() datasource.DataSource { return &organizationDataSource{} }
+
+type organizationDataSource struct {
+	client *client.Client
+}
+
+type organizationDataModel struct {
+	ID       types.String `tfsdk:"id"`
+	Name     types.String `tfsdk:"name"`
+	Country  types.String `tfsdk:"country"`
+	Timezone types.String `tfsdk:"timezone"`
+	ParentID types.String `tfsdk:"parent_id"`
+}
+
+func organizationDataFromAPI(o *client.Organization) organizationDataModel {
+	parent := ""
+	if o.Parent != nil {
+		parent = o.Parent.ID
+	}
+	return organizationDataModel{
+		ID:       types.StringValue(o.ID),
+		Name:     types.StringValue(o.Name),
+		Country:  stringOrNull(o.Country),
+		Timezone: stringOrNull(o.Timezone),
+		ParentID: stringOrNull(parent),
+	}
+}
+
+func (d *organizationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization"
+}
+
+func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Finds an organization (the manufacturer, or one of its sub-organizations) by `name` or `id`, " +
+			"so a configuration can set a partner's `organization_id` without copying ids from the console. " +
+			"By name it searches `GET /v2/network/organizations`, which needs the `READ_ALL_ORGANIZATIONS` permission " +
+			"and shows only what the caller's organization may see; by id it reads the organization, which needs `READ_ORGANIZATION`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Id of the organization to read. Set exactly one of `id` and `name`.",
+				Validators:          []validator.String{notBlank{}},
+			},
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Exact name of the organization to find. Set exactly one of `id` and `name`. " +
+					"When several organizations have this name, the data source fails and lists them; use `id` then.",
+				Validators: []validator.String{notBlank{}},
+			},
+			"country":   schema.StringAttribute{Computed: true, MarkdownDescription: "Country of the organization; null when unset."},
+			"timezone":  schema.StringAttribute{Computed: true, MarkdownDescription: "IANA time zone of the organization; null when unset."},
+			"parent_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the parent organization; null for the root organization."},
+		},
+	}
+}
+
+func (d *organizationDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config organizationDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+		return
+	}
+	var o *client.Organization
+	if id := config.ID.ValueString(); id != "" {
+		o = d.readByID(ctx, id, resp)
+	} else {
+		o = d.findByName(ctx, config.Name.ValueString(), resp)
+	}
+	if o == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataFromAPI(o))...)
+}
+
+func (d *organizationDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Organization {
+	o, err := d.client.GetOrganization(ctx, id)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Organization not found",
+			fmt.Sprintf("No organization has id %q, or the caller may not see it. Check the id, or look the organization up by name.", id))
+		return nil
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading organization", fmt.Sprintf("Reading organization %s", id), err)
+		return nil
+	}
+	return o
+}
+
+func (d *organizationDataSource) findByName(ctx context.Context, name string, resp *datasource.ReadResponse) *client.Organization {
+	all, err := d.client.ListOrganizations(ctx, name)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
+		return nil
+	}
+	// Compare again: a server that ignores the filter must not make us pick
+	// the wrong organization.
+	var matches []client.Organization
+	for _, o := range all {
+		if o.Name == name {
+			matches = append(matches, o)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization not found",
+			fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
+				"the list only shows organizations the caller's own organization may see.", name))
+		return nil
+	case 1:
+		return &matches[0]
+	}
+	detail := fmt.Sprintf("%d organizations are named %q:", len(matches), name)
+	for _, o := range matches {
+		detail += fmt.Sprintf("\n  - id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o).ParentID)
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("name"), "Several organizations have this name", detail+"\n\nSet id instead of name to pick one.")
+	return nil
+}

@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+// The data sources document null properties for a partner without any,
+// whether the API sent {} or nothing.
+func TestPartnerDataFromAPI_propertiesNullWhenNone(t *testing.T) {
+	for name, props := range map[string]map[string]string{"missing": nil, "empty": {}} {
+		m, diags := partnerDataFromAPI(context.Background(), &client.Partner{ID: "a1", Name: "n", Properties: props})
+		if diags.HasError() {
+			t.Fatalf("%s: %v", name, diags)
+		}
+		if !m.Properties.IsNull() {
+			t.Errorf("%s properties: got %v, want null", name, m.Properties)
+		}
+		if !m.Code.IsNull() || !m.OrganizationID.IsNull() {
+			t.Errorf("%s: empty code and organization should be null, got %v and %v", name, m.Code, m.OrganizationID)
+		}
+	}
+}
+
+func TestPartnerDataFromAPI_everyAttribute(t *testing.T) {
+	p := &client.Partner{ID: "a1", Name: "Rossi", Code: "P1", Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, Organization: &client.Ref{ID: "o1"}, CustomerCount: 3, CreationTimestamp: 1700000000000}
+	m, diags := partnerDataFromAPI(context.Background(), p)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	props, _ := types.MapValueFrom(context.Background(), types.StringType, map[string]string{"tier": "gold"})
+	want := partnerDataModel{
+		ID: types.StringValue("a1"), Name: types.StringValue("Rossi"), Code: types.StringValue("P1"),
+		Country: types.StringValue("Italy"), Timezone: types.StringValue("Europe/Rome"), Properties: props,
+		OrganizationID: types.StringValue("o1"), CustomerCount: types.Int64Value(3), CreationTimestamp: types.Int64Value(1700000000000),
+	}
+	if !m.ID.Equal(want.ID) || !m.Name.Equal(want.Name) || !m.Code.Equal(want.Code) || !m.Country.Equal(want.Country) ||
+		!m.Timezone.Equal(want.Timezone) || !m.Properties.Equal(want.Properties) || !m.OrganizationID.Equal(want.OrganizationID) ||
+		!m.CustomerCount.Equal(want.CustomerCount) || !m.CreationTimestamp.Equal(want.CreationTimestamp) {
+		t.Errorf("partnerDataFromAPI:\n got %+v\nwant %+v", m, want)
+	}
+}
+
+func TestListPermission(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v2/network/partners":       "READ_ALL_PARTNERS",
+		"/v2/network/organizations":  "READ_ALL_ORGANIZATIONS",
+		"/network/organizations/abc": "READ_ORGANIZATION",
+		"/network/partners/abc":      "",
+		"/identity/users/patLogin":   "",
+	} {
+		got := listPermission(path)
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("listPermission(%q) = %q, want it to name %q", path, got, want)
+		}
+	}
+}

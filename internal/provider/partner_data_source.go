@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = &partnerDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &partnerDataSource{}
+)
+
+// NewPartnerDataSource returns the servitly_partner data source.
+func NewPartnerDataSource() datasource.DataSource { return &partnerDataSource{} }
+
+type partnerDataSource struct {
+	client *client.Client
+}
+
+func (d *partnerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_partner"
+}
+
+func (d *partnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := partnerDataAttributes()
+	attrs["id"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Id of the partner to read. Set exactly one of `id` and `code`.",
+		Validators:          []validator.String{notBlank{}},
+	}
+	attrs["code"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Business code of the partner to find, such as `P000123`, compared exactly. " +
+			"Set exactly one of `id` and `code`. Codes are not unique in Servitly: " +
+			"when several partners share the code, the data source fails and lists them.",
+		Validators: []validator.String{notBlank{}},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one existing partner, by `id` or by `code`, for example to refer to a partner " +
+			"created in the Servitly console, or to find the id to import it by. Listing partners by code needs " +
+			"the `READ_ALL_PARTNERS` permission; reading by id needs `READ_PARTNER`.",
+		Attributes: attrs,
+	}
+}
+
+func (d *partnerDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("code")),
+	}
+}
+
+func (d *partnerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *partnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config partnerDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+		return
+	}
+	var p *client.Partner
+	if id := config.ID.ValueString(); id != "" {
+		p = d.readByID(ctx, id, resp)
+	} else {
+		p = d.findByCode(ctx, config.Code.ValueString(), resp)
+	}
+	if p == nil {
+		return
+	}
+	state, diags := partnerDataFromAPI(ctx, p)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Partner {
+	p, err := d.client.GetPartner(ctx, id)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Partner not found",
+			fmt.Sprintf("No partner has id %q. Check the id in the Servitly console, or look the partner up by code instead.", id))
+		return nil
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
+		return nil
+	}
+	return p
+}
+
+func (d *partnerDataSource) findByCode(ctx context.Context, code string, resp *datasource.ReadResponse) *client.Partner {
+	matches, err := d.client.FindPartnersByCode(ctx, code)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
+		return nil
+	}
+	switch len(matches) {
+	case 0:
+		resp.Diagnostics.AddAttributeError(path.Root("code"), "Partner not found", noPartnerWithCode(code))
+		return nil
+	case 1:
+		return &matches[0]
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("code"), "Several partners have this code",
+		severalPartnersWithCode(code, matches, "Set id instead of code to pick one, or make the codes unique in the Servitly console."))
+	return nil
+}
