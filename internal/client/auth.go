@@ -233,6 +233,12 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 		}
 	}
 	if err != nil {
+		// An answer we could not decode may still hold a session token, and
+		// the error ends up in a diagnostic: do not quote the body.
+		var decErr *DecodeError
+		if errors.As(err, &decErr) {
+			decErr.Excerpt = "(not shown: login answers carry tokens)"
+		}
 		return nil, err
 	}
 	if s.Token == "" {

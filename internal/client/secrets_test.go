@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -149,5 +150,41 @@ func TestRedactQueries(t *testing.T) {
 		if got := redactQueries(in); got != want {
 			t.Errorf("redactQueries(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A login or renewal answer that cannot be decoded still holds a session
+// token; the error (which ends up in a Terraform diagnostic) must not quote it.
+func TestUnreadableLoginAnswerIsNotQuoted(t *testing.T) {
+	const session = "eyJhbGciOi.SESSION-TOKEN.sig"
+	for name, body := range map[string]string{
+		"truncated": `{"token":"` + session + `","tokenExpirationTimestamp":17`,
+		"bad type":  `{"token":"` + session + `","tokenExpirationTimestamp":"tomorrow"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAuthAPI(t)
+			a.login = func(w http.ResponseWriter, _ int) { writeJSON(w, http.StatusOK, body) }
+			logger := &recordingLogger{}
+			cfg := patConfig(a.URL)
+			cfg.Logger = logger
+			c := newTestClient(t, cfg)
+			_, err := c.GetPartner(context.Background(), "p1")
+			var loginErr *LoginError
+			if !errors.As(err, &loginErr) {
+				t.Fatalf("error = %v, want *LoginError", err)
+			}
+			var decErr *DecodeError
+			if !errors.As(err, &decErr) {
+				t.Errorf("error = %v, want the *DecodeError inside", err)
+			}
+			if strings.Contains(err.Error(), "SESSION-TOKEN") || strings.Contains(fmt.Sprintf("%+v", err), "SESSION-TOKEN") {
+				t.Errorf("error quotes the session token: %v", err)
+			}
+			for _, line := range logger.all() {
+				if strings.Contains(line, "SESSION-TOKEN") {
+					t.Errorf("log quotes the session token: %s", line)
+				}
+			}
+		})
 	}
 }
