@@ -1,0 +1,66 @@
+# GitOps for a Servitly partner network: partners.csv is the source of truth,
+# one row per partner, keyed by its code. A pull request that edits the file
+# shows the plan; merging it applies the change. See README.md.
+terraform {
+  # 1.5 for import blocks.
+  required_version = ">= 1.5"
+
+  required_providers {
+    servitly = {
+      source = "servitly/servitly"
+    }
+  }
+
+  # A pipeline needs shared, locked state: without it every run starts empty
+  # and would create every partner again. Configure the backend your team
+  # uses, for example:
+  #
+  # backend "s3" {
+  #   bucket       = "acme-terraform-state"
+  #   key          = "servitly/partners.tfstate"
+  #   region       = "eu-west-1"
+  #   use_lockfile = true
+  # }
+}
+
+# Everything comes from the environment, so the same files run locally and in
+# the pipeline: SERVITLY_BASE_URL, SERVITLY_TENANT, SERVITLY_API_KEY and
+# SERVITLY_PAT.
+provider "servitly" {}
+
+locals {
+  # Blank cells mean "not set": Terraform needs null for that, not "".
+  partners = {
+    for row in csvdecode(file("${path.module}/partners.csv")) : row.code => {
+      name         = row.name
+      country      = row.country != "" ? row.country : null
+      timezone     = row.timezone != "" ? row.timezone : null
+      organization = row.organization
+      properties   = { for key, value in { tier = row.tier } : key => value if value != "" }
+    }
+  }
+  organizations = toset([for p in local.partners : p.organization if p.organization != ""])
+}
+
+# Organizations are referred to by name in the CSV; this finds their ids.
+data "servitly_organization" "parent" {
+  for_each = local.organizations
+
+  name = each.key
+}
+
+resource "servitly_partner" "partner" {
+  for_each = local.partners
+
+  code            = each.key
+  name            = each.value.name
+  country         = each.value.country
+  timezone        = each.value.timezone
+  organization_id = each.value.organization != "" ? data.servitly_organization.parent[each.value.organization].id : null
+  properties      = each.value.properties
+}
+
+output "partner_ids" {
+  description = "Servitly id of each partner, by code."
+  value       = { for code, partner in servitly_partner.partner : code => partner.id }
+}
