@@ -220,19 +220,11 @@ func (a *authenticator) renew(ctx context.Context, old *session) (*session, erro
 	return s, nil
 }
 
-// exchange sends a login-style request. Its POST is safe to repeat: a second
-// login only yields a second token, so an unknown outcome is simply retried.
+// exchange sends a login-style request, retried like any idempotent call.
 func (a *authenticator) exchange(ctx context.Context, req request) (*session, error) {
 	var s session
-	var err error
-	for try := 0; try < 3; try++ {
-		err = a.client.do(ctx, req, &s)
-		var unknown *OutcomeUnknownError
-		if !errors.As(err, &unknown) {
-			break
-		}
-	}
-	if err != nil {
+	req.repeatable = true // a second login only yields a second token
+	if err := a.client.do(ctx, req, &s); err != nil {
 		// An answer we could not decode may still hold a session token, and
 		// the error ends up in a diagnostic: do not quote the body.
 		var decErr *DecodeError

@@ -152,7 +152,13 @@ type request struct {
 	noAuth bool
 	// bearer overrides the session token (renewToken sends the expired one).
 	bearer string
+	// repeatable marks a POST that is safe to send twice (a login), so it is
+	// retried like a GET instead of becoming an unknown outcome.
+	repeatable bool
 }
+
+// unsafeToRepeat reports a request that must not be sent twice blindly.
+func (r request) unsafeToRepeat() bool { return r.method == http.MethodPost && !r.repeatable }
 
 // do sends req with retries and auth, and decodes a 2xx JSON answer into out
 // (which may be nil). Non-2xx answers become *APIError.
@@ -173,23 +179,26 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
 			Message: errorMessage(resp.StatusCode, raw), Attempts: attempts}
-		if req.method == http.MethodPost && resp.StatusCode >= 500 {
+		if req.unsafeToRepeat() && resp.StatusCode >= 500 {
 			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: apiErr}
 		}
 		return apiErr
 	}
 	if readErr != nil {
-		if req.method == http.MethodPost {
+		if req.unsafeToRepeat() {
 			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: readErr}
 		}
 		return fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr)
 	}
-	if out == nil || len(bytes.TrimSpace(raw)) == 0 && resp.StatusCode == http.StatusNoContent {
+	// An update or delete may answer with no body ([inferred] any 2xx is
+	// success); out is then left untouched and UpdatePartner reads back.
+	empty := len(bytes.TrimSpace(raw)) == 0
+	if out == nil || empty && (resp.StatusCode == http.StatusNoContent || req.method == http.MethodPut || req.method == http.MethodDelete) {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
-		if req.method == http.MethodPost {
+		if req.unsafeToRepeat() {
 			// The server said yes but we cannot read what it made.
 			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: decodeErr}
 		}
@@ -253,7 +262,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	if token != "" {
 		httpReq.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, attempts, err := c.retry.do(ctx, c.httpClient, httpReq, body, c.logger)
+	resp, attempts, err := c.retry.do(ctx, c.httpClient, httpReq, body, req.unsafeToRepeat(), c.logger)
 	if err != nil {
 		return nil, attempts, token, err
 	}

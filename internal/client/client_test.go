@@ -326,7 +326,7 @@ func TestPartnerCalls(t *testing.T) {
 			t.Errorf("request = %s %s, want GET /v2/network/partners", r.Method, r.Path)
 		}
 		assertHeaders(t, r, false)
-		wantQuery := map[string]string{"page": "0", "size": "200", "name": "eq;Dealer", "country": "eq;Italy",
+		wantQuery := map[string]string{"page": "0", "size": "200", "name": "eq;Dealer", "country": "Italy",
 			"searchText": "*Deal*", "searchField": "name"}
 		assertQuery(t, r.Query, wantQuery)
 	})

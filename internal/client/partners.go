@@ -90,8 +90,10 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
-	if err := checkPartner(p, http.MethodPut, partnerPath(id)); err != nil {
-		return nil, err
+	if p.ID == "" {
+		// [inferred] any 2xx means success; without the partner in the
+		// answer (204, empty body), read it back so state comes from the API.
+		return c.GetPartner(ctx, id)
 	}
 	return &p, nil
 }
@@ -196,11 +198,18 @@ type PartnerFilter struct {
 }
 
 func (f PartnerFilter) query() url.Values {
+	// The forms the documented customer list uses: name as an "eq;"
+	// predicate, code and country as plain values. Callers filter the
+	// answer again, so a server reading them differently cannot mislead us.
 	q := url.Values{}
-	for key, value := range map[string]string{"name": f.Name, "code": f.Code, "country": f.Country} {
-		if value != "" {
-			q.Set(key, "eq;"+value)
-		}
+	if f.Name != "" {
+		q.Set("name", "eq;"+f.Name)
+	}
+	if f.Code != "" {
+		q.Set("code", f.Code)
+	}
+	if f.Country != "" {
+		q.Set("country", f.Country)
 	}
 	if f.SearchText != "" {
 		q.Set("searchText", f.SearchText)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -68,7 +69,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		if len(lookups) != 1 {
 			t.Fatalf("server saw %d lookups, want 1", len(lookups))
 		}
-		assertQuery(t, lookups[0].Query, map[string]string{"code": "eq;IT01", "page": "0", "size": "200"})
+		assertQuery(t, lookups[0].Query, map[string]string{"code": "IT01", "page": "0", "size": "200"})
 		assertHeaders(t, lookups[0], false)
 	})
 
@@ -272,4 +273,30 @@ func methods(reqs []seen) []string {
 		out[i] = r.Method + " " + r.Path
 	}
 	return out
+}
+
+// An update answered without the partner (204, or 200 with no body) is read
+// back, so state still comes from the API.
+func TestUpdatePartnerWithoutBodyReadsBack(t *testing.T) {
+	for _, status := range []int{http.StatusOK, http.StatusNoContent} {
+		var gets atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.Method {
+			case http.MethodPut:
+				w.WriteHeader(status)
+			case http.MethodGet:
+				gets.Add(1)
+				_, _ = w.Write([]byte(`{"id":"p1","name":"Renamed"}`))
+			}
+		}))
+		c, err := New(Config{BaseURL: srv.URL, Tenant: "demo", Token: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := c.UpdatePartner(context.Background(), "p1", PartnerInput{Name: "Renamed"})
+		srv.Close()
+		if err != nil || p.Name != "Renamed" || gets.Load() != 1 {
+			t.Errorf("status %d: partner %+v, err %v, %d GETs; want the partner read back with one GET", status, p, err, gets.Load())
+		}
+	}
 }

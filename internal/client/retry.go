@@ -48,16 +48,19 @@ func newRetryPolicy(cfg Config) retryPolicy {
 
 // attemptState is what the retry callbacks of one call share.
 type attemptState struct {
-	method   string
-	path     string
+	method string
+	path   string
+	// unsafe is a request that must not be replayed once it may have
+	// reached the server (a create).
+	unsafe   bool
 	deadline time.Time
 	attempts int
 	nextWait time.Duration
 	stopErr  error
 }
 
-func (p retryPolicy) do(ctx context.Context, hc *http.Client, httpReq *http.Request, body []byte, logger Logger) (*http.Response, int, error) {
-	state := &attemptState{method: httpReq.Method, path: httpReq.URL.Path, deadline: time.Now().Add(p.budget)}
+func (p retryPolicy) do(ctx context.Context, hc *http.Client, httpReq *http.Request, body []byte, unsafe bool, logger Logger) (*http.Response, int, error) {
+	state := &attemptState{method: httpReq.Method, path: httpReq.URL.Path, unsafe: unsafe, deadline: time.Now().Add(p.budget)}
 	if d, ok := ctx.Deadline(); ok && d.Before(state.deadline) {
 		state.deadline = d
 	}
@@ -114,14 +117,14 @@ func (p retryPolicy) checkRetry(ctx context.Context, state *attemptState, resp *
 			state.stopErr = fmt.Errorf("%s %s: %w", state.method, state.path, err)
 			return false, state.stopErr
 		}
-		if state.method == http.MethodPost && !neverSent(err) {
+		if state.unsafe && !neverSent(err) {
 			state.stopErr = &OutcomeUnknownError{Method: state.method, Path: state.path, Err: fmt.Errorf("%s %s: %w", state.method, state.path, err)}
 			return false, state.stopErr
 		}
 		cause = err
 	case resp.StatusCode == http.StatusTooManyRequests:
 		cause = fmt.Errorf("HTTP 429 rate limited")
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && state.method != http.MethodPost:
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !state.unsafe:
 		cause = fmt.Errorf("HTTP %d", resp.StatusCode)
 	default:
 		return false, nil

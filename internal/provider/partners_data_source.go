@@ -48,8 +48,8 @@ func (d *partnersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"Finding nothing is not an error: `partners` and `ids` are then empty lists. Needs the `READ_ALL_PARTNERS` permission.",
 		Attributes: map[string]schema.Attribute{
 			"name":    filter("Only partners whose name is exactly this (sent as `name=eq;<value>`)."),
-			"code":    filter("Only partners whose code is exactly this (sent as `code=eq;<value>`)."),
-			"country": filter("Only partners whose country is exactly this, as stored (sent as `country=eq;<value>`)."),
+			"code":    filter("Only partners whose code is exactly this (sent as `code=<value>`)."),
+			"country": filter("Only partners whose country is exactly this, as stored (sent as `country=<value>`)."),
 			"search_text": filter("Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
 				"`*foo*` contains, `*foo` ends with; without `*` the whole field must match."),
 			"search_field": filter("Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
