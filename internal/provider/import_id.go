@@ -36,8 +36,8 @@ func parsePartnerImportID(raw string) (partnerImportID, error) {
 	if strings.IndexFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
 		return partnerImportID{}, fmt.Errorf("the import ID %q contains white space or control characters. %s", raw, expected)
 	}
-	if strings.ContainsAny(raw, "/?#") {
-		return partnerImportID{}, fmt.Errorf("the import ID %q contains '/', '?' or '#', which no partner id does. %s", raw, expected)
+	if strings.ContainsAny(raw, "/?#") || raw == "." || raw == ".." {
+		return partnerImportID{}, fmt.Errorf("the import ID %q contains '/', '?' or '#', or is a dot path, which no partner id is. %s", raw, expected)
 	}
 	return partnerImportID{ID: raw}, nil
 }

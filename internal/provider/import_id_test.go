@@ -36,6 +36,8 @@ func TestParsePartnerImportID(t *testing.T) {
 		{"abc\n", "white space"},
 		{"a/b", "'/'"},
 		{"id?x=1", "'?'"},
+		{"..", "dot path"},
+		{".", "dot path"},
 		{"code:", `no code after "code:"`},
 		{"Code:   ", `no code after "code:"`},
 		{"code: P1", "starts or ends with a space"},
