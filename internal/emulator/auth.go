@@ -42,7 +42,7 @@ func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, ex
 		Tenant:   s.opts.Tenant,
 		TenantID: s.tenantID,
 		IssuedAt: now.Unix(),
-		Expires:  (expiresAtMs + 999) / 1000, // never earlier than the real expiry
+		Expires:  expiresAtMs / 1000, // never promises more than the server grants
 		ID:       randomHex(8),
 	})
 	s.tokens[token] = &issuedToken{expiresAtMs: expiresAtMs, session: sess}
