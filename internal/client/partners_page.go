@@ -1,0 +1,47 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// PartnerPage is one page of the list of every partner of the tenant.
+type PartnerPage struct {
+	Number   int
+	Partners []Partner
+	// Last is true when no page follows: the server said so, the page was
+	// empty, or it answered a plain array (which holds every partner).
+	Last bool
+	// TotalPages is the server's count of pages, 0 when it did not say.
+	TotalPages int
+}
+
+// ListPartnersPage reads page number (from 0) of the unfiltered partner
+// list, PageSize partners per page. Entries without an id are dropped: they
+// cannot be matched to anything.
+func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage, error) {
+	q := url.Values{}
+	q.Set("page", strconv.Itoa(number))
+	q.Set("size", strconv.Itoa(PageSize))
+	var p page[Partner]
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/v2/network/partners", query: q}, &p); err != nil {
+		return nil, err
+	}
+	out := &PartnerPage{
+		Number:     number,
+		Partners:   make([]Partner, 0, len(p.Content)),
+		Last:       p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages),
+		TotalPages: p.TotalPages,
+	}
+	if p.plainArray {
+		out.TotalPages = 1
+	}
+	for _, partner := range p.Content {
+		if partner.ID != "" {
+			out.Partners = append(out.Partners, partner)
+		}
+	}
+	return out, nil
+}
