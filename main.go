@@ -1,11 +1,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/servitly/terraform-provider-servitly/internal/provider"
 )
@@ -18,15 +17,18 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if !debug {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
 		// In debug mode the logs go to the developer's terminal instead.
 		quietLogsTerraformDiscards()
 	}
+	tuneGC()
 	stopProfile := startCPUProfile()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/servitly/servitly",
-		Debug:   debug,
-	})
+	// What providerserver.Serve does, with the server that frees finished
+	// calls (see provider.NewProtocol6Server).
+	err := tf6server.Serve("registry.terraform.io/servitly/servitly", provider.NewProtocol6Server(version), opts...)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
