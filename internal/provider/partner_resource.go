@@ -36,7 +36,8 @@ const (
 func NewPartnerResource() resource.Resource { return &partnerResource{} }
 
 type partnerResource struct {
-	client *client.Client
+	client   *client.Client
+	partners *partnerReads
 }
 
 func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -101,6 +102,7 @@ func (r *partnerResource) Configure(_ context.Context, req resource.ConfigureReq
 		return
 	}
 	r.client = data.client
+	r.partners = data.partners
 }
 
 func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -124,6 +126,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 		addAPIError(&resp.Diagnostics, "Error creating partner", fmt.Sprintf("Creating partner %q", in.Name), err)
 		return
 	}
+	r.partners.remember(created)
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -144,7 +147,8 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 
 	id := state.ID.ValueString()
-	p, err := r.client.GetPartner(ctx, id)
+	p, diags, err := r.readPartner(ctx, id)
+	resp.Diagnostics.Append(diags...)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("Partner no longer exists",
@@ -185,6 +189,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(&resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
 		return
 	}
+	r.partners.remember(updated)
 	next, diags := partnerModelFromAPI(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
@@ -207,7 +212,9 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 	if err := r.client.DeletePartner(ctx, id); err != nil {
 		addAPIError(&resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
+		return
 	}
+	r.partners.forget(id)
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -53,7 +53,12 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Invalid Servitly provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: c}
+	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{client: c, partners: newPartnerReads(c, batch)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -75,6 +80,8 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
 	client *client.Client
+	// partners serves servitly_partner's Read, batched (partner_refresh.go).
+	partners *partnerReads
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -26,6 +26,7 @@ type providerModel struct {
 	Password             types.String `tfsdk:"password"`
 	RetryMaxWait         types.String `tfsdk:"retry_max_wait"`
 	MaxRequestsPerMinute types.Int64  `tfsdk:"max_requests_per_minute"`
+	BatchRefresh         types.Bool   `tfsdk:"batch_refresh"`
 }
 
 // envVar names the environment variable that backs a provider setting.
@@ -61,6 +62,7 @@ func providerSchema() schema.Schema {
 				"of this provider to at most this many per minute, shared by Terraform's parallel operations, so that " +
 				"the tenant's rate limit is left to other integrations. Off (0) by default. " +
 				"Environment variable: `SERVITLY_MAX_REQUESTS_PER_MINUTE`."},
+			"batch_refresh": schema.BoolAttribute{Optional: true, MarkdownDescription: batchRefreshDescription},
 		},
 	}
 }

@@ -1,0 +1,427 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// Unit tests of the refresh batching rule (partner_refresh.go), driving
+// partnerReads directly against the emulator, without Terraform.
+
+const (
+	routeGet  = "GET /network/partners/{id}"
+	routeList = "GET /v2/network/partners"
+)
+
+// refreshServer is an emulator behind a handler that can hide partners from
+// list pages and refuse the list, and that records the ids read by GET.
+type refreshServer struct {
+	*emulator.Server
+	url string
+
+	mu         sync.Mutex
+	hidden     map[string]bool // left out of list pages
+	listStatus int             // when not 0, the list answers this status
+	gets       []string        // ids read with GET /network/partners/{id}
+	refused    int             // list requests answered with listStatus
+}
+
+func newRefreshServer(t *testing.T, opts emulator.Options) *refreshServer {
+	t.Helper()
+	s := wrapForRefresh(emulator.New(opts))
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	s.url = ts.URL
+	return s
+}
+
+// wrapForRefresh puts srv behind a refreshServer without serving it.
+func wrapForRefresh(srv *emulator.Server) *refreshServer {
+	return &refreshServer{Server: srv, hidden: map[string]bool{}}
+}
+
+func (s *refreshServer) hide(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hidden[id] = true
+}
+
+func (s *refreshServer) refuseList(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listStatus = status
+}
+
+func (s *refreshServer) resetGets() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gets, s.refused = nil, 0
+}
+
+func (s *refreshServer) refusedLists() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
+func (s *refreshServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	status, hidden := s.listStatus, len(s.hidden) > 0
+	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/network/partners/") {
+		s.gets = append(s.gets, strings.TrimPrefix(r.URL.Path, "/network/partners/"))
+	}
+	s.mu.Unlock()
+	if r.URL.Path != "/v2/network/partners" || (status == 0 && !hidden) {
+		s.Server.ServeHTTP(w, r)
+		return
+	}
+	if status != 0 {
+		s.mu.Lock()
+		s.refused++
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"message":"Resource not found"}`))
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.Server.ServeHTTP(rec, r)
+	var page map[string]json.RawMessage
+	var content []map[string]any
+	if json.Unmarshal(rec.Body.Bytes(), &page) != nil || json.Unmarshal(page["content"], &content) != nil {
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	kept := content[:0]
+	s.mu.Lock()
+	for _, p := range content {
+		if !s.hidden[fmt.Sprint(p["id"])] {
+			kept = append(kept, p)
+		}
+	}
+	s.mu.Unlock()
+	page["content"], _ = json.Marshal(kept)
+	body, _ := json.Marshal(page)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body)
+}
+
+func (s *refreshServer) got(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, g := range s.gets {
+		if g == id {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *refreshServer) client(t *testing.T) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{BaseURL: s.url, Tenant: "demo", Token: s.IssueToken(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// seed adds n partners and returns them in creation order.
+func (s *refreshServer) seed(n int) []emulator.Partner {
+	out := make([]emulator.Partner, n)
+	for i := range out {
+		out[i] = s.AddPartner(emulator.Partner{Name: fmt.Sprintf("Partner %d", i), Code: fmt.Sprintf("P%05d", i),
+			Properties: map[string]string{"i": fmt.Sprint(i)}, CreationTimestamp: int64(1_700_000_000_000 + i)})
+	}
+	return out
+}
+
+// readAll reads ids with Terraform's default parallelism of 10, like a plan.
+func readAll(t *testing.T, r *partnerReads, ids []string) (map[string]*client.Partner, map[string]error, int) {
+	t.Helper()
+	var mu sync.Mutex
+	found, errs, warnings := map[string]*client.Partner{}, map[string]error{}, 0
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				p, diags, err := r.Read(context.Background(), id)
+				mu.Lock()
+				warnings += diags.WarningsCount()
+				if err != nil {
+					errs[id] = err
+				} else {
+					found[id] = p
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, id := range ids {
+		work <- id
+	}
+	close(work)
+	wg.Wait()
+	return found, errs, warnings
+}
+
+func idsOf(partners []emulator.Partner) []string {
+	ids := make([]string, len(partners))
+	for i, p := range partners {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+func checkSame(t *testing.T, want emulator.Partner, got *client.Partner) {
+	t.Helper()
+	if got == nil || got.ID != want.ID || got.Name != want.Name || got.Code != want.Code ||
+		got.Properties["i"] != want.Properties["i"] || int64(got.CreationTimestamp) != want.CreationTimestamp {
+		t.Errorf("partner %s: got %+v, want %+v", want.ID, got, want)
+	}
+}
+
+func TestPartnerReads_wholeTenantCostsAFewRequests(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(1000)
+	r := newPartnerReads(srv.client(t), true)
+
+	found, errs, warnings := readAll(t, r, idsOf(partners))
+	if len(errs) > 0 || warnings > 0 {
+		t.Fatalf("errors %v, %d warnings", errs, warnings)
+	}
+	for _, p := range partners {
+		checkSame(t, p, found[p.ID])
+	}
+	st := srv.Stats()
+	if total := st.ByRoute[routeGet] + st.ByRoute[routeList]; total > 1000/100+2 || st.Requests != total {
+		t.Errorf("reading 1000 partners cost %d requests (%v), want at most %d", st.Requests, st.ByRoute, 1000/100+2)
+	}
+	if st.ByRoute[routeList] != 5 {
+		t.Errorf("listed %d pages, want the 5 pages of the tenant once each", st.ByRoute[routeList])
+	}
+}
+
+func TestPartnerReads_onePartnerCostsOneGet(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(300)
+	r := newPartnerReads(srv.client(t), true)
+
+	p, _, err := r.Read(context.Background(), partners[299].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSame(t, partners[299], p)
+	if st := srv.Stats(); st.Requests != 1 || st.ByRoute[routeGet] != 1 {
+		t.Errorf("one partner cost %v, want one GET", st.ByRoute)
+	}
+}
+
+func TestPartnerReads_smallStateInLargeTenantListsOnePage(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(2000)
+	r := newPartnerReads(srv.client(t), true)
+	// The newest three: none of them is on the first page.
+	mine := partners[1997:]
+
+	found, errs, _ := readAll(t, r, idsOf(mine))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, p := range mine {
+		checkSame(t, p, found[p.ID])
+	}
+	st := srv.Stats()
+	if st.ByRoute[routeList] > 1 || st.Requests > len(mine)+1 {
+		t.Errorf("3 partners in a tenant of 2000 cost %v; want at most one list page and one request more than a GET each", st.ByRoute)
+	}
+}
+
+func TestPartnerReads_missingFromListIsConfirmedWithGet(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(50)
+	lagging, deleted := partners[10], partners[20]
+	srv.hide(lagging.ID) // exists, but the list does not show it
+	srv.DeletePartner(deleted.ID)
+	r := newPartnerReads(srv.client(t), true)
+
+	found, errs, _ := readAll(t, r, idsOf(partners))
+	checkSame(t, lagging, found[lagging.ID])
+	if srv.got(lagging.ID) != 1 {
+		t.Errorf("the partner missing from the list was read %d times by GET, want 1", srv.got(lagging.ID))
+	}
+	if !client.IsNotFound(errs[deleted.ID]) || srv.got(deleted.ID) != 1 {
+		t.Errorf("deleted partner: error %v after %d GETs; want not found, confirmed by one GET", errs[deleted.ID], srv.got(deleted.ID))
+	}
+	if len(errs) != 1 {
+		t.Errorf("errors %v, want only the deleted partner's", errs)
+	}
+}
+
+func TestPartnerReads_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
+	for name, setup := range map[string]func() *refreshServer{
+		"403 without READ_ALL_PARTNERS": func() *refreshServer {
+			return newRefreshServer(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER"}})
+		},
+		"404 without a list endpoint": func() *refreshServer {
+			srv := newRefreshServer(t, emulator.Options{})
+			srv.refuseList(http.StatusNotFound)
+			return srv
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := setup()
+			partners := srv.seed(40)
+			r := newPartnerReads(srv.client(t), true)
+
+			found, errs, warnings := readAll(t, r, idsOf(partners))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			for _, p := range partners {
+				checkSame(t, p, found[p.ID])
+			}
+			if warnings != 1 {
+				t.Errorf("%d warnings, want exactly one", warnings)
+			}
+			if st := srv.Stats(); st.ByRoute[routeList]+srv.refusedLists() != 1 || st.ByRoute[routeGet] != 40 {
+				t.Errorf("requests %v, want one refused list and a GET per partner", st.ByRoute)
+			}
+		})
+	}
+}
+
+func TestPartnerReads_offReadsOneByOne(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(30)
+	r := newPartnerReads(srv.client(t), false)
+
+	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if st := srv.Stats(); st.ByRoute[routeList] != 0 || st.ByRoute[routeGet] != 30 {
+		t.Errorf("requests %v, want a GET per partner and no list", st.ByRoute)
+	}
+}
+
+func TestPartnerReads_writesWinOverListPages(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(20)
+	c := srv.client(t)
+	r := newPartnerReads(c, true)
+	ctx := context.Background()
+	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+
+	updated, err := c.UpdatePartner(ctx, partners[3].ID, client.PartnerInput{Name: "Renamed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.remember(updated)
+	if p, _, err := r.Read(ctx, partners[3].ID); err != nil || p.Name != "Renamed" {
+		t.Errorf("after an update, Read gave %+v, %v; want the updated partner", p, err)
+	}
+
+	if err := c.DeletePartner(ctx, partners[4].ID); err != nil {
+		t.Fatal(err)
+	}
+	r.forget(partners[4].ID)
+	before := srv.got(partners[4].ID)
+	if _, _, err := r.Read(ctx, partners[4].ID); !client.IsNotFound(err) {
+		t.Errorf("after a delete, Read gave %v; want not found", err)
+	}
+	if srv.got(partners[4].ID) != before+1 {
+		t.Error("after a delete, Read did not ask the server")
+	}
+
+	created, err := c.CreatePartner(ctx, client.PartnerInput{Name: "New"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.remember(created)
+	srv.ResetStats()
+	if p, _, err := r.Read(ctx, created.ID); err != nil || p.Name != "New" {
+		t.Errorf("after a create, Read gave %+v, %v", p, err)
+	}
+	if st := srv.Stats(); st.Requests != 0 {
+		t.Errorf("reading a partner this process created cost %v, want no request", st.ByRoute)
+	}
+}
+
+func TestPartnerReads_cancelledLoadLetsOthersRetry(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(30)
+	r := newPartnerReads(srv.client(t), true)
+	ctx := context.Background()
+	if _, _, err := r.Read(ctx, partners[0].ID); err != nil { // the first Read: a GET
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := r.Read(cancelled, partners[1].ID); err == nil {
+		t.Fatal("a cancelled Read succeeded")
+	}
+	p, _, err := r.Read(ctx, partners[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSame(t, partners[2], p)
+	if r.off {
+		t.Error("a cancelled Read turned batching off")
+	}
+}
+
+func TestBatchRefreshSetting(t *testing.T) {
+	env := func(v string) func(string) (string, bool) {
+		return func(name string) (string, bool) {
+			if name == "SERVITLY_BATCH_REFRESH" && v != "" {
+				return v, true
+			}
+			return "", false
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		value   types.Bool
+		env     string
+		want    bool
+		wantErr bool
+	}{
+		{"default on", types.BoolNull(), "", true, false},
+		{"env off", types.BoolNull(), "false", false, false},
+		{"env on", types.BoolNull(), "1", true, false},
+		{"setting wins over env", types.BoolValue(true), "false", true, false},
+		{"setting off", types.BoolValue(false), "", false, false},
+		{"bad env", types.BoolNull(), "sometimes", true, true},
+		{"unknown", types.BoolUnknown(), "", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, diags := batchRefreshSetting(tc.value, env(tc.env))
+			if got != tc.want || diags.HasError() != tc.wantErr {
+				t.Errorf("got %v, diagnostics %v; want %v, error %v", got, diags, tc.want, tc.wantErr)
+			}
+			if tc.wantErr && !bytes.Contains([]byte(fmt.Sprint(diags)), []byte("batch_refresh")) && tc.name != "bad env" {
+				t.Errorf("diagnostics %v do not name the setting", diags)
+			}
+		})
+	}
+}
