@@ -1,0 +1,105 @@
+//go:build unix
+
+// Command rusagewrap stands in for the provider binary during `make bench`:
+// the bench installs it as terraform-provider-servitly in the dev_overrides
+// folder. It runs the real provider (SERVITLY_BENCH_REAL_PROVIDER) as a child
+// with the same arguments, environment and stdio, so Terraform talks to the
+// child directly, and when the child exits it appends the child's resource
+// usage (user + system CPU, peak RSS) to a file in SERVITLY_BENCH_RUSAGE_DIR.
+// One file per provider process, named by the child's pid.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+)
+
+// Record is what the wrapper writes for one provider process. The bench
+// package reads the same JSON.
+type Record struct {
+	PID      int     `json:"pid"`
+	UserSec  float64 `json:"user_s"`
+	SysSec   float64 `json:"sys_s"`
+	MaxRSSKB int64   `json:"max_rss_kb"`
+	WallSec  float64 `json:"wall_s"`
+	ExitCode int     `json:"exit_code"`
+}
+
+func main() {
+	real := os.Getenv("SERVITLY_BENCH_REAL_PROVIDER")
+	dir := os.Getenv("SERVITLY_BENCH_RUSAGE_DIR")
+	if real == "" || dir == "" {
+		fmt.Fprintln(os.Stderr, "rusagewrap: SERVITLY_BENCH_REAL_PROVIDER and SERVITLY_BENCH_RUSAGE_DIR must be set")
+		os.Exit(2)
+	}
+	cmd := exec.Command(real, os.Args[1:]...) //nolint:gosec // the bench names the binary to run
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+		os.Exit(2)
+	}
+	// Pass on whatever Terraform sends us, so the child shuts down as it
+	// would if Terraform had started it directly.
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for s := range signals {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	err := cmd.Wait()
+	wall := time.Since(start)
+	exitCode := 0
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		exitCode = exitErr.ExitCode()
+	} else if err != nil {
+		fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+		exitCode = 2
+	}
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rec := Record{
+				PID:      cmd.ProcessState.Pid(),
+				UserSec:  seconds(ru.Utime),
+				SysSec:   seconds(ru.Stime),
+				MaxRSSKB: maxRSSKB(ru.Maxrss),
+				WallSec:  wall.Seconds(),
+				ExitCode: exitCode,
+			}
+			if err := write(dir, rec); err != nil {
+				fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+			}
+		}
+	}
+	os.Exit(exitCode)
+}
+
+func seconds(tv syscall.Timeval) float64 {
+	return float64(tv.Sec) + float64(tv.Usec)/1e6 //nolint:unconvert // field types differ between platforms
+}
+
+// maxRSSKB converts ru_maxrss, which Linux reports in KiB and macOS in bytes.
+func maxRSSKB(v int64) int64 {
+	if runtime.GOOS == "darwin" {
+		return v / 1024
+	}
+	return v
+}
+
+func write(dir string, rec Record) error {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.json", rec.PID)), append(data, '\n'), 0o600)
+}

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package bench
+
+import "os"
+
+type processUsage struct {
+	cpuSec float64
+}
+
+func usageOf(*os.ProcessState) *processUsage { return nil }
