@@ -35,6 +35,7 @@ func run() error {
 	flag.BoolVar(&cfg.Unbatched, "unbatched", true, "also time a no-change plan with batch_refresh = false")
 	flag.IntVar(&cfg.SmallN, "small-n", 3, "partners in the small-state plan (0 skips it)")
 	flag.IntVar(&cfg.SmallTenant, "small-tenant", 2000, "partners already in the tenant for the small-state plan")
+	flag.IntVar(&cfg.SmallRepeat, "small-repeat", 7, "plans per mode in the small-state comparison (the median is reported)")
 	flag.StringVar(&cfg.Terraform, "terraform", "terraform", "Terraform CLI to run")
 	flag.StringVar(&cfg.CPUProfile, "cpuprofile", "", "path prefix for provider CPU profiles (one <prefix>.<pid>.prof per process)")
 	flag.StringVar(&cfg.WorkDir, "workdir", "", "keep Terraform working folders and logs here instead of a removed temporary folder")
