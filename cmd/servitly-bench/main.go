@@ -29,7 +29,7 @@ func main() {
 func run() error {
 	var cfg bench.Config
 	sizes := flag.String("n", "200,1000", "comma-separated numbers of resources")
-	types := flag.String("types", bench.TypePartner+","+bench.TypeData, "resource types to measure, in order")
+	types := flag.String("types", strings.Join([]string{bench.TypePartner, bench.TypeData, bench.TypeDataString}, ","), "resource types to measure, in order")
 	flag.DurationVar(&cfg.Latency, "latency", 5*time.Millisecond, "emulator delay before every answer")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.BoolVar(&cfg.Unbatched, "unbatched", true, "also time a no-change plan with batch_refresh = false")

@@ -33,6 +33,10 @@ import (
 const (
 	TypePartner = "servitly_partner"
 	TypeData    = "terraform_data"
+	// TypeDataString is terraform_data holding one string instead of the
+	// partner's fields as an object: a lighter floor for Terraform core,
+	// which handles terraform_data's dynamic object values at a cost.
+	TypeDataString = "terraform_data_string"
 )
 
 // Phases, in the order they run.
@@ -51,7 +55,7 @@ type Config struct {
 	Sizes       []int         // numbers of resources, e.g. 200 and 1000
 	Latency     time.Duration // emulator delay before every answer
 	Parallelism int           // terraform -parallelism
-	Types       []string      // default TypePartner then TypeData
+	Types       []string      // default TypePartner, TypeData, TypeDataString
 	// Unbatched adds a no-change plan with batch_refresh = false per size.
 	Unbatched bool
 	// SmallState measures a plan of SmallN partners in a tenant holding
@@ -76,10 +80,10 @@ func (c *Config) defaults() error {
 		c.Parallelism = 10
 	}
 	if len(c.Types) == 0 {
-		c.Types = []string{TypePartner, TypeData}
+		c.Types = []string{TypePartner, TypeData, TypeDataString}
 	}
 	for _, typ := range c.Types {
-		if typ != TypePartner && typ != TypeData {
+		if typ != TypePartner && typ != TypeData && typ != TypeDataString {
 			return fmt.Errorf("unknown resource type %q", typ)
 		}
 	}
@@ -468,6 +472,14 @@ func configFor(typ string, size int) string {
   type = number
 }
 `
+	if typ == TypeDataString {
+		return variable + fmt.Sprintf(`
+resource "terraform_data" "p" {
+  count = %d
+  input = "Bench partner ${count.index} gen ${var.generation}"
+}
+`, size)
+	}
 	if typ == TypeData {
 		return variable + fmt.Sprintf(`
 resource "terraform_data" "p" {

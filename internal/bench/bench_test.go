@@ -39,7 +39,7 @@ func TestAccBenchSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, typ := range []string{TypePartner, TypeData} {
+	for _, typ := range []string{TypePartner, TypeData, TypeDataString} {
 		for _, name := range mainPhases {
 			if _, ok := report.Phase(n, typ, name); !ok {
 				t.Errorf("no %s row for %s", name, typ)
@@ -130,7 +130,7 @@ func TestReportGoals(t *testing.T) {
 		}
 	}
 	md := r.Markdown()
-	if !strings.Contains(md, "| **total (4 phases)** | 8.00 | 8.80 | **1.10** |") || !strings.Contains(md, "**missed**") {
+	if !strings.Contains(md, "| **total (4 phases)** | 8.00 |  | 8.80 | **1.10** |  |") || !strings.Contains(md, "**missed**") {
 		t.Errorf("unexpected report:\n%s", md)
 	}
 }
