@@ -63,7 +63,11 @@ func writeHeapProfile() {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
 		return
 	}
-	defer f.Close()
+	defer func() {
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
+		}
+	}()
 	// "heap" with the default sample rate; allocs since start are in it too.
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)

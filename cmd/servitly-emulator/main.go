@@ -52,7 +52,7 @@ func run() error {
 		}
 	}
 
-	listener, err := net.Listen("tcp", *addr)
+	listener, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", *addr)
 	if err != nil {
 		return err
 	}
@@ -101,12 +101,10 @@ func writeSecret(path, value string) error {
 	}
 	// An existing file keeps its mode on open, so narrow it explicitly.
 	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	if _, err := f.WriteString(value); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	return f.Close()
 }

@@ -120,12 +120,12 @@ func hasStatus(err error, status int) bool {
 
 // excerpt returns the start of a body, safe to show in a diagnostic.
 func excerpt(body []byte) string {
-	const max = 200
+	const maxLen = 200
 	s := strings.ToValidUTF8(string(body), "?")
-	if len(s) > max {
+	if len(s) > maxLen {
 		// Cut on a rune boundary: diagnostics travel as protobuf strings,
 		// which must be valid UTF-8.
-		cut := max
+		cut := maxLen
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}

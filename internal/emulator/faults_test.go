@@ -105,7 +105,7 @@ func TestCreateCommitThenDrop(t *testing.T) {
 		"X-Servitly-Tenant": {"demo"}, "Authorization": {"Bearer " + h.token},
 	})
 	if err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatalf("got status %d, want a connection error", resp.StatusCode)
 	}
 	stored := h.srv.Partners()

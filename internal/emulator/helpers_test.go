@@ -49,7 +49,7 @@ func (h *harness) send(method, path, body string, header http.Header) reply {
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		h.t.Fatalf("%s %s: reading body: %v", method, path, err)
@@ -58,7 +58,7 @@ func (h *harness) send(method, path, body string, header http.Header) reply {
 }
 
 func (h *harness) sendRaw(method, path, body string, header http.Header) (*http.Response, error) {
-	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
+	req, err := http.NewRequestWithContext(h.t.Context(), method, h.url+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -27,20 +27,29 @@ var (
 	providerBinErr  error
 )
 
-// buildProvider builds the provider once per test binary.
+// TestMain removes the provider binary the CLI tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if providerBinDir != "" {
+		_ = os.RemoveAll(providerBinDir)
+	}
+	os.Exit(code)
+}
+
+// buildProvider builds the provider once per test binary, for every test
+// that runs the CLI; TestMain removes it.
 func buildProvider(t *testing.T) string {
 	t.Helper()
 	providerBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "servitly-provider-bin")
-		if err != nil {
-			providerBinErr = err
+		//nolint:usetesting // shared by all tests of the binary, so it cannot belong to one test's TempDir
+		providerBinDir, providerBinErr = os.MkdirTemp("", "servitly-provider-bin")
+		if providerBinErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-servitly"), "../..")
+		cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(providerBinDir, "terraform-provider-servitly"), "../..")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			providerBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+			providerBinErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
-		providerBinDir = dir
 	})
 	if providerBinErr != nil {
 		t.Fatal(providerBinErr)
@@ -92,7 +101,7 @@ func (tf *terraformCLI) terraformPath() string {
 // run runs terraform with args and returns its combined output.
 func (tf *terraformCLI) run(args ...string) (string, error) {
 	tf.t.Helper()
-	cmd := exec.Command(tf.terraformPath(), append(args, "-no-color")...)
+	cmd := exec.CommandContext(tf.t.Context(), tf.terraformPath(), append(args, "-no-color")...)
 	cmd.Dir = tf.dir
 	cmd.Env = tf.env
 	var out bytes.Buffer
