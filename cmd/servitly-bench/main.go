@@ -32,6 +32,7 @@ func run() error {
 	types := flag.String("types", strings.Join([]string{bench.TypePartner, bench.TypeData, bench.TypeDataString}, ","), "resource types to measure, in order")
 	flag.DurationVar(&cfg.Latency, "latency", 5*time.Millisecond, "emulator delay before every answer")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism")
+	flag.IntVar(&cfg.Repeat, "repeat", 1, "run every size this many times and report medians")
 	flag.BoolVar(&cfg.Unbatched, "unbatched", true, "also time a no-change plan with batch_refresh = false")
 	flag.IntVar(&cfg.SmallN, "small-n", 3, "partners in the small-state plan (0 skips it)")
 	flag.IntVar(&cfg.SmallTenant, "small-tenant", 2000, "partners already in the tenant for the small-state plan")

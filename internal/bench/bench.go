@@ -58,6 +58,8 @@ type Config struct {
 	Types       []string      // default TypePartner, TypeData, TypeDataString
 	// Unbatched adds a no-change plan with batch_refresh = false per size.
 	Unbatched bool
+	// Repeat runs every size this many times and reports medians.
+	Repeat int
 	// SmallState measures a plan of SmallN partners in a tenant holding
 	// SmallTenant partners, batched and not; SmallN 0 skips it.
 	SmallN      int
@@ -108,9 +110,11 @@ func (c *Config) defaults() error {
 
 // Phase is one measured Terraform command.
 type Phase struct {
-	Size     int
-	Type     string
-	Name     string
+	Size int
+	Type string
+	Name string
+	Runs int // repetitions; the numbers are their medians (peak RSS: the largest)
+	// Seconds is the wall time of the Terraform command.
 	Seconds  float64
 	Requests emulator.Stats // zero for terraform_data
 	// Provider is the summed usage of the provider processes of the phase.
@@ -175,13 +179,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	for _, size := range cfg.Sizes {
-		for _, typ := range cfg.Types {
-			phases, err := b.runPhases(ctx, typ, size)
-			r.Phases = append(r.Phases, phases...)
-			if err != nil {
-				return r, fmt.Errorf("%s, N=%d: %w", typ, size, err)
+		// Repetitions alternate the types, so that a busy moment on a
+		// shared machine does not fall on one type only.
+		var runs []Phase
+		for range max(1, cfg.Repeat) {
+			for _, typ := range cfg.Types {
+				phases, err := b.runPhases(ctx, typ, size)
+				runs = append(runs, phases...)
+				if err != nil {
+					r.Phases = append(r.Phases, medianPhases(runs)...)
+					return r, fmt.Errorf("%s, N=%d: %w", typ, size, err)
+				}
 			}
 		}
+		r.Phases = append(r.Phases, medianPhases(runs)...)
 	}
 	if cfg.SmallN > 0 && contains(cfg.Types, TypePartner) {
 		small, err := b.smallState(ctx)
@@ -581,6 +592,40 @@ func loadAverage() string {
 		return ""
 	}
 	return strings.Join(fields[:3], " ")
+}
+
+// medianPhases merges repeated runs of the same phase: median time and CPU,
+// largest peak RSS, the requests of the first run (they do not vary).
+func medianPhases(runs []Phase) []Phase {
+	type key struct {
+		size      int
+		typ, name string
+	}
+	var order []key
+	groups := map[key][]Phase{}
+	for _, p := range runs {
+		k := key{p.Size, p.Type, p.Name}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], p)
+	}
+	out := make([]Phase, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		merged := g[0]
+		merged.Runs = len(g)
+		var secs, cpu, tfCPU []float64
+		for _, p := range g {
+			secs = append(secs, p.Seconds)
+			cpu = append(cpu, p.Provider.CPUSec)
+			tfCPU = append(tfCPU, p.TerraformCPU)
+			merged.Provider.MaxRSSKB = max(merged.Provider.MaxRSSKB, p.Provider.MaxRSSKB)
+		}
+		merged.Seconds, merged.Provider.CPUSec, merged.TerraformCPU = median(secs), median(cpu), median(tfCPU)
+		out = append(out, merged)
+	}
+	return out
 }
 
 func median(values []float64) float64 {

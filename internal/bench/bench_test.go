@@ -134,3 +134,19 @@ func TestReportGoals(t *testing.T) {
 		t.Errorf("unexpected report:\n%s", md)
 	}
 }
+
+func TestMedianPhases(t *testing.T) {
+	runs := []Phase{
+		{Size: 5, Type: TypePartner, Name: PhaseCreate, Seconds: 3, Provider: Usage{CPUSec: 1, MaxRSSKB: 10}},
+		{Size: 5, Type: TypeData, Name: PhaseCreate, Seconds: 1},
+		{Size: 5, Type: TypePartner, Name: PhaseCreate, Seconds: 1, Provider: Usage{CPUSec: 3, MaxRSSKB: 30}},
+		{Size: 5, Type: TypePartner, Name: PhaseCreate, Seconds: 2, Provider: Usage{CPUSec: 2, MaxRSSKB: 20}},
+	}
+	got := medianPhases(runs)
+	if len(got) != 2 || got[0].Type != TypePartner || got[1].Type != TypeData {
+		t.Fatalf("got %+v, want one partner row then one terraform_data row", got)
+	}
+	if p := got[0]; p.Runs != 3 || p.Seconds != 2 || p.Provider.CPUSec != 2 || p.Provider.MaxRSSKB != 30 {
+		t.Errorf("merged %+v; want 3 runs, median 2s and 2s CPU, largest RSS 30", p)
+	}
+}

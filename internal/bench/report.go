@@ -157,6 +157,9 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "- load average before %s, after %s (the machine may be shared: compare ratios, not absolute seconds)\n", r.Env.LoadBefore, orUnknown(r.Env.LoadAfter))
 	}
 	b.WriteString("- requests as counted by the emulator, logins shown apart; provider CPU is user+system of every provider process of the phase; peak RSS is the largest process\n")
+	if c.Repeat > 1 {
+		fmt.Fprintf(&b, "- every size ran %d times, the types alternating; times and CPU are medians, peak RSS the largest\n", c.Repeat)
+	}
 	for _, size := range c.Sizes {
 		fmt.Fprintf(&b, "\n## N = %d\n\n", size)
 		b.WriteString("| phase | terraform_data s | terraform_data (string) s | servitly_partner s | ratio | ratio to string | API requests | by route | provider CPU s | CPU ms / resource | provider peak RSS MB | processes |\n")
