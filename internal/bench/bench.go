@@ -226,12 +226,14 @@ func (b *bencher) build(ctx context.Context) error {
 	}
 	fmt.Fprintln(b.cfg.Log, "building the provider and the rusage wrapper")
 	builds := [][]string{
-		{"build", "-o", b.real, "."},
+		// As .goreleaser.yml builds the released binaries.
+		{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", b.real, "."},
 		{"build", "-o", filepath.Join(b.plugins, "terraform-provider-servitly"), "./internal/bench/rusagewrap"},
 	}
 	for _, args := range builds {
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = b.cfg.ModuleDir
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 		}
