@@ -74,7 +74,7 @@ type Config struct {
 	Log        io.Writer // progress lines; nil = silent
 }
 
-func (c *Config) defaults() error {
+func (c *Config) defaults(ctx context.Context) error {
 	if len(c.Sizes) == 0 {
 		return errors.New("no sizes to measure")
 	}
@@ -99,7 +99,7 @@ func (c *Config) defaults() error {
 		c.Log = io.Discard
 	}
 	if c.ModuleDir == "" {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+		out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}").Output()
 		if err != nil {
 			return fmt.Errorf("finding the module root (go list -m): %w", err)
 		}
@@ -161,7 +161,7 @@ type Environment struct {
 
 // Run measures every size and type in cfg.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
-	if err := cfg.defaults(); err != nil {
+	if err := cfg.defaults(ctx); err != nil {
 		return nil, err
 	}
 	work := cfg.WorkDir
@@ -170,7 +170,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		work = dir
 	}
 	r := &Report{Config: cfg, Started: time.Now(), Env: environment(ctx, cfg)}
@@ -214,6 +214,11 @@ type bencher struct {
 	usageDir string
 }
 
+// logf writes a progress line; a failing log writer does not stop the bench.
+func (b *bencher) logf(format string, args ...any) {
+	_, _ = fmt.Fprintf(b.cfg.Log, format, args...)
+}
+
 // build compiles the provider and the wrapper and writes the CLI config.
 func (b *bencher) build(ctx context.Context) error {
 	b.plugins = filepath.Join(b.work, "plugins")
@@ -224,7 +229,7 @@ func (b *bencher) build(ctx context.Context) error {
 			return err
 		}
 	}
-	fmt.Fprintln(b.cfg.Log, "building the provider and the rusage wrapper")
+	b.logf("building the provider and the rusage wrapper\n")
 	builds := [][]string{
 		// As .goreleaser.yml builds the released binaries.
 		{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", b.real, "."},
@@ -250,9 +255,9 @@ type emulatorServer struct {
 	stop func()
 }
 
-func (b *bencher) startEmulator() (*emulatorServer, error) {
+func (b *bencher) startEmulator(ctx context.Context) (*emulatorServer, error) {
 	srv := emulator.New(emulator.Options{Latency: b.cfg.Latency})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
@@ -313,8 +318,8 @@ func (w *workspace) terraform(ctx context.Context, args ...string) (time.Duratio
 	if err != nil {
 		return 0, nil, 0, err
 	}
-	defer logFile.Close()
-	fmt.Fprintf(logFile, "\n$ terraform %s\n", strings.Join(args, " "))
+	defer func() { _ = logFile.Close() }()
+	_, _ = fmt.Fprintf(logFile, "\n$ terraform %s\n", strings.Join(args, " "))
 	var tail bytes.Buffer
 	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = w.dir, w.env
@@ -374,7 +379,7 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 	var emu *emulatorServer
 	if typ == TypePartner {
 		var err error
-		if emu, err = b.startEmulator(); err != nil {
+		if emu, err = b.startEmulator(ctx); err != nil {
 			return nil, err
 		}
 		defer emu.stop()
@@ -408,12 +413,12 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 	var phases []Phase
 	baseEnv := w.env
 	for _, s := range steps {
-		fmt.Fprintf(b.cfg.Log, "%-16s N=%-5d %-26s ", typ, size, s.name)
+		b.logf("%-16s N=%-5d %-26s ", typ, size, s.name)
 		w.env = append(append([]string{}, s.env...), baseEnv...)
 		phase, err := w.measure(ctx, Phase{Size: size, Type: typ, Name: s.name}, s.okCodes, s.args...)
 		w.env = baseEnv
 		phases = append(phases, phase)
-		fmt.Fprintf(b.cfg.Log, "%7.2fs  requests %-5d provider CPU %6.2fs  peak RSS %4.0f MB\n",
+		b.logf("%7.2fs  requests %-5d provider CPU %6.2fs  peak RSS %4.0f MB\n",
 			phase.Seconds, phase.APIRequests(), phase.Provider.CPUSec, float64(phase.Provider.MaxRSSKB)/1024)
 		if err != nil {
 			return phases, err
@@ -430,7 +435,7 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 // smallState creates cfg.SmallN partners in a tenant already holding
 // cfg.SmallTenant others, then plans with batching on and off.
 func (b *bencher) smallState(ctx context.Context) ([]SmallState, error) {
-	emu, err := b.startEmulator()
+	emu, err := b.startEmulator(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -469,7 +474,7 @@ func (b *bencher) smallState(ctx context.Context) ([]SmallState, error) {
 		}
 	}
 	for _, s := range out {
-		fmt.Fprintf(b.cfg.Log, "small state: %d of %d, %-40s median %6.2fs of %d, requests %d\n", s.Partners, s.Tenant,
+		b.logf("small state: %d of %d, %-40s median %6.2fs of %d, requests %d\n", s.Partners, s.Tenant,
 			s.Mode, s.Seconds, s.Runs, s.Requests.Requests-loginRequests(s.Requests))
 	}
 	if _, _, err := w.mustTerraform(ctx, []int{0}, "destroy", "-auto-approve", "-input=false", par, "-var=generation=0"); err != nil {

@@ -172,7 +172,7 @@ func (r *Report) Markdown() string {
 			d, okD := r.Phase(size, TypeData, name)
 			ds, okS := r.Phase(size, TypeDataString, name)
 			p, okP := r.Phase(size, TypePartner, name)
-			row := []string{name, cell(okD, "%.2f", d.Seconds), cell(okS, "%.2f", ds.Seconds), cell(okP, "%.2f", p.Seconds), "", "", "", "", "", "", "", ""}
+			row := []string{name, cell(okD, d.Seconds), cell(okS, ds.Seconds), cell(okP, p.Seconds), "", "", "", "", "", "", "", ""}
 			if okD && okP && d.Seconds > 0 {
 				row[4] = fmt.Sprintf("%.2f", p.Seconds/d.Seconds)
 			}
@@ -200,7 +200,7 @@ func (r *Report) Markdown() string {
 			ratioS = fmt.Sprintf("**%.2f**", pt/st)
 		}
 		fmt.Fprintf(&b, "| **total (4 phases)** | %s | %s | %s | %s | %s | | | | | | |\n",
-			cell(okD, "%.2f", dt), cell(okS, "%.2f", st), cell(okP, "%.2f", pt), ratio, ratioS)
+			cell(okD, dt), cell(okS, st), cell(okP, pt), ratio, ratioS)
 		var cpuParts []string
 		for _, typ := range []string{TypeData, TypeDataString, TypePartner} {
 			if _, ok := r.Total(size, typ); !ok {
@@ -236,11 +236,12 @@ func (r *Report) Markdown() string {
 	return b.String()
 }
 
-func cell(ok bool, format string, v float64) string {
+// cell formats seconds, or nothing when the phase was not measured.
+func cell(ok bool, v float64) string {
 	if !ok {
 		return ""
 	}
-	return fmt.Sprintf(format, v)
+	return fmt.Sprintf("%.2f", v)
 }
 
 func orUnknown(s string) string {

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,13 +35,15 @@ type Record struct {
 }
 
 func main() {
-	real := os.Getenv("SERVITLY_BENCH_REAL_PROVIDER")
+	provider := os.Getenv("SERVITLY_BENCH_REAL_PROVIDER")
 	dir := os.Getenv("SERVITLY_BENCH_RUSAGE_DIR")
-	if real == "" || dir == "" {
+	if provider == "" || dir == "" {
 		fmt.Fprintln(os.Stderr, "rusagewrap: SERVITLY_BENCH_REAL_PROVIDER and SERVITLY_BENCH_RUSAGE_DIR must be set")
 		os.Exit(2)
 	}
-	cmd := exec.Command(real, os.Args[1:]...) //nolint:gosec // the bench names the binary to run
+	// No cancellation: Terraform ends the provider itself, through the
+	// plugin protocol or the signals passed on below.
+	cmd := exec.CommandContext(context.Background(), provider, os.Args[1:]...) //nolint:gosec // the bench names the binary to run
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
