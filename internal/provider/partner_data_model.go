@@ -12,34 +12,14 @@ import (
 
 // partnerDataModel is a partner as the data sources return it: the
 // resource's attributes, same names, without the timeouts block.
-type partnerDataModel struct {
-	ID                types.String `tfsdk:"id"`
-	Name              types.String `tfsdk:"name"`
-	Code              types.String `tfsdk:"code"`
-	Country           types.String `tfsdk:"country"`
-	Timezone          types.String `tfsdk:"timezone"`
-	Properties        types.Map    `tfsdk:"properties"`
-	OrganizationID    types.String `tfsdk:"organization_id"`
-	CustomerCount     types.Int64  `tfsdk:"customer_count"`
-	CreationTimestamp types.Int64  `tfsdk:"creation_timestamp"`
-}
+type partnerDataModel = partnerAttributes
 
 // partnerDataFromAPI reuses the resource's conversion. With no prior value
 // to copy the form of, a partner without properties gets null properties,
 // as documented on the data sources.
 func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerDataModel, diag.Diagnostics) {
-	m, diags := partnerModelFromAPI(ctx, p, partnerModel{Properties: types.MapNull(types.StringType)})
-	return partnerDataModel{
-		ID:                m.ID,
-		Name:              m.Name,
-		Code:              m.Code,
-		Country:           m.Country,
-		Timezone:          m.Timezone,
-		Properties:        m.Properties,
-		OrganizationID:    m.OrganizationID,
-		CustomerCount:     m.CustomerCount,
-		CreationTimestamp: m.CreationTimestamp,
-	}, diags
+	m, diags := partnerModelFromAPI(ctx, p, partnerModel{partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)}})
+	return m.partnerAttributes, diags
 }
 
 // partnerDataAttributes is the data source schema of one partner, every

@@ -20,16 +20,22 @@ import (
 //     An empty answer becomes {} when the prior value (plan or state) was a
 //     map, and null otherwise, so either way of writing "none" plans clean.
 type partnerModel struct {
-	ID                types.String   `tfsdk:"id"`
-	Name              types.String   `tfsdk:"name"`
-	Code              types.String   `tfsdk:"code"`
-	Country           types.String   `tfsdk:"country"`
-	Timezone          types.String   `tfsdk:"timezone"`
-	Properties        types.Map      `tfsdk:"properties"`
-	OrganizationID    types.String   `tfsdk:"organization_id"`
-	CustomerCount     types.Int64    `tfsdk:"customer_count"`
-	CreationTimestamp types.Int64    `tfsdk:"creation_timestamp"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	partnerAttributes
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// partnerAttributes are the attributes of a partner, shared by the resource
+// and the data sources (which have no timeouts).
+type partnerAttributes struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Code              types.String `tfsdk:"code"`
+	Country           types.String `tfsdk:"country"`
+	Timezone          types.String `tfsdk:"timezone"`
+	Properties        types.Map    `tfsdk:"properties"`
+	OrganizationID    types.String `tfsdk:"organization_id"`
+	CustomerCount     types.Int64  `tfsdk:"customer_count"`
+	CreationTimestamp types.Int64  `tfsdk:"creation_timestamp"`
 }
 
 // partnerInputFromModel builds the create/update body from a plan.
@@ -55,15 +61,17 @@ func partnerInputFromModel(ctx context.Context, m partnerModel) (client.PartnerI
 // the API cannot: the form of an empty properties map and the timeouts.
 func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerModel) (partnerModel, diag.Diagnostics) {
 	m := partnerModel{
-		ID:                types.StringValue(p.ID),
-		Name:              types.StringValue(p.Name),
-		Code:              stringOrNull(p.Code),
-		Country:           stringOrNull(p.Country),
-		Timezone:          stringOrNull(p.Timezone),
-		OrganizationID:    stringOrNull(p.OrganizationID()),
-		CustomerCount:     types.Int64Value(int64(p.CustomerCount)),
-		CreationTimestamp: types.Int64Value(int64(p.CreationTimestamp)),
-		Timeouts:          prior.Timeouts,
+		partnerAttributes: partnerAttributes{
+			ID:                types.StringValue(p.ID),
+			Name:              types.StringValue(p.Name),
+			Code:              stringOrNull(p.Code),
+			Country:           stringOrNull(p.Country),
+			Timezone:          stringOrNull(p.Timezone),
+			OrganizationID:    stringOrNull(p.OrganizationID()),
+			CustomerCount:     types.Int64Value(int64(p.CustomerCount)),
+			CreationTimestamp: types.Int64Value(int64(p.CreationTimestamp)),
+		},
+		Timeouts: prior.Timeouts,
 	}
 	if len(p.Properties) == 0 && (prior.Properties.IsNull() || prior.Properties.IsUnknown()) {
 		m.Properties = types.MapNull(types.StringType)

@@ -32,7 +32,7 @@ func TestPartnerInputFromModel(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("every field", func(t *testing.T) {
-		m := partnerModel{
+		m := partnerModel{partnerAttributes: partnerAttributes{
 			ID:             types.StringValue("p1"),
 			Name:           types.StringValue("Dealer"),
 			Code:           types.StringValue("IT01"),
@@ -41,7 +41,7 @@ func TestPartnerInputFromModel(t *testing.T) {
 			Properties:     stringMap(t, map[string]string{"region": "north", "tier": "gold"}),
 			OrganizationID: types.StringValue("o1"),
 			CustomerCount:  types.Int64Value(9),
-		}
+		}}
 		in, diags := partnerInputFromModel(ctx, m)
 		if diags.HasError() {
 			t.Fatal(diags)
@@ -63,14 +63,14 @@ func TestPartnerInputFromModel(t *testing.T) {
 		"unknown properties": types.MapUnknown(types.StringType),
 	} {
 		t.Run("null fields with "+name, func(t *testing.T) {
-			m := partnerModel{
+			m := partnerModel{partnerAttributes: partnerAttributes{
 				Name:           types.StringValue("Dealer"),
 				Code:           types.StringNull(),
 				Country:        types.StringNull(),
 				Timezone:       types.StringNull(),
 				Properties:     props,
 				OrganizationID: types.StringNull(),
-			}
+			}}
 			in, diags := partnerInputFromModel(ctx, m)
 			if diags.HasError() {
 				t.Fatal(diags)
@@ -90,7 +90,7 @@ func TestPartnerInputFromModel(t *testing.T) {
 
 	t.Run("a null property value is an error", func(t *testing.T) {
 		props := types.MapValueMust(types.StringType, map[string]attr.Value{"a": types.StringNull()})
-		_, diags := partnerInputFromModel(ctx, partnerModel{Name: types.StringValue("x"), Properties: props})
+		_, diags := partnerInputFromModel(ctx, partnerModel{partnerAttributes: partnerAttributes{Name: types.StringValue("x"), Properties: props}})
 		if !diags.HasError() {
 			t.Error("no error for a null element")
 		}
@@ -104,24 +104,27 @@ func TestPartnerModelFromAPI(t *testing.T) {
 		p := &client.Partner{ID: "p1", Name: "Dealer", Code: "IT01", Country: "Italy", Timezone: "Europe/Rome",
 			Properties: map[string]string{"region": "north"}, Organization: &client.Ref{ID: "o1"},
 			CustomerCount: 4, CreationTimestamp: 1700000000000}
-		prior := partnerModel{Timeouts: someTimeouts(), Properties: types.MapNull(types.StringType)}
+		prior := partnerModel{partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)}, Timeouts: someTimeouts()}
 		m, diags := partnerModelFromAPI(ctx, p, prior)
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
 		want := partnerModel{
-			ID: types.StringValue("p1"), Name: types.StringValue("Dealer"), Code: types.StringValue("IT01"),
-			Country: types.StringValue("Italy"), Timezone: types.StringValue("Europe/Rome"),
-			Properties:     stringMap(t, map[string]string{"region": "north"}),
-			OrganizationID: types.StringValue("o1"), CustomerCount: types.Int64Value(4),
-			CreationTimestamp: types.Int64Value(1700000000000), Timeouts: someTimeouts(),
+			partnerAttributes: partnerAttributes{
+				ID: types.StringValue("p1"), Name: types.StringValue("Dealer"), Code: types.StringValue("IT01"),
+				Country: types.StringValue("Italy"), Timezone: types.StringValue("Europe/Rome"),
+				Properties:     stringMap(t, map[string]string{"region": "north"}),
+				OrganizationID: types.StringValue("o1"), CustomerCount: types.Int64Value(4),
+				CreationTimestamp: types.Int64Value(1700000000000),
+			},
+			Timeouts: someTimeouts(),
 		}
 		assertModel(t, m, want)
 	})
 
 	t.Run("empty strings become null", func(t *testing.T) {
 		p := &client.Partner{ID: "p1", Name: "Dealer", Organization: &client.Ref{ID: ""}}
-		m, diags := partnerModelFromAPI(ctx, p, partnerModel{Properties: types.MapNull(types.StringType)})
+		m, diags := partnerModelFromAPI(ctx, p, partnerModel{partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)}})
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
@@ -160,7 +163,7 @@ func TestPartnerModelFromAPI(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run("properties: "+tc.name, func(t *testing.T) {
-			m, diags := partnerModelFromAPI(ctx, &client.Partner{ID: "p1", Properties: tc.api}, partnerModel{Properties: tc.prior})
+			m, diags := partnerModelFromAPI(ctx, &client.Partner{ID: "p1", Properties: tc.api}, partnerModel{partnerAttributes: partnerAttributes{Properties: tc.prior}})
 			if diags.HasError() {
 				t.Fatal(diags)
 			}
@@ -171,12 +174,12 @@ func TestPartnerModelFromAPI(t *testing.T) {
 	}
 
 	t.Run("timeouts come from the prior value", func(t *testing.T) {
-		prior := partnerModel{Timeouts: someTimeouts(), Properties: null}
+		prior := partnerModel{partnerAttributes: partnerAttributes{Properties: null}, Timeouts: someTimeouts()}
 		m, _ := partnerModelFromAPI(ctx, &client.Partner{ID: "p1"}, prior)
 		if !m.Timeouts.Equal(someTimeouts()) {
 			t.Errorf("timeouts = %s, want the prior's", m.Timeouts)
 		}
-		m, _ = partnerModelFromAPI(ctx, &client.Partner{ID: "p1"}, partnerModel{Properties: null})
+		m, _ = partnerModelFromAPI(ctx, &client.Partner{ID: "p1"}, partnerModel{partnerAttributes: partnerAttributes{Properties: null}})
 		if !m.Timeouts.Equal(timeouts.Value{}) {
 			t.Errorf("timeouts = %s, want the prior's zero value", m.Timeouts)
 		}
@@ -193,8 +196,11 @@ func TestPartnerModelRoundTrip(t *testing.T) {
 		for _, org := range strs {
 			for _, props := range maps {
 				plan := partnerModel{
-					Name: types.StringValue("n"), Code: code, Country: code, Timezone: org,
-					Properties: props, OrganizationID: org, Timeouts: someTimeouts(),
+					partnerAttributes: partnerAttributes{
+						Name: types.StringValue("n"), Code: code, Country: code, Timezone: org,
+						Properties: props, OrganizationID: org,
+					},
+					Timeouts: someTimeouts(),
 				}
 				in, diags := partnerInputFromModel(ctx, plan)
 				if diags.HasError() {
