@@ -43,6 +43,8 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg, diags := clientConfig(config, envLookup)
 	resp.Diagnostics.Append(diags...)
+	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -51,11 +53,6 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	c, err := client.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Servitly provider configuration", err.Error())
-		return
-	}
-	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
 		return
 	}
 	data := &providerData{client: c, partners: newPartnerReads(c, batch)}
