@@ -34,6 +34,13 @@ func (p *page[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*wrapper)(p))
 }
 
+// isLast reports whether no page follows page number: the server said so,
+// the page was empty or past the announced total, or it was a plain array
+// (which holds everything).
+func (p *page[T]) isLast(number int) bool {
+	return p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
+}
+
 // walkPages calls fn with each page of a /v2 list until the last one.
 func walkPages[T any](ctx context.Context, c *Client, path string, query url.Values, fn func([]T)) error {
 	for number := 0; number < maxPages; number++ {
@@ -48,7 +55,7 @@ func walkPages[T any](ctx context.Context, c *Client, path string, query url.Val
 			return err
 		}
 		fn(p.Content)
-		if p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages) {
+		if p.isLast(number) {
 			return nil
 		}
 	}

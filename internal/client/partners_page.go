@@ -32,7 +32,7 @@ func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage
 	out := &PartnerPage{
 		Number:     number,
 		Partners:   make([]Partner, 0, len(p.Content)),
-		Last:       p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages),
+		Last:       p.isLast(number),
 		TotalPages: p.TotalPages,
 	}
 	if p.plainArray {
