@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -23,9 +24,12 @@ import (
 const (
 	DefaultBaseURL      = "https://api.servitly.com"
 	DefaultRetryMaxWait = 5 * time.Minute
-	defaultMinBackoff   = time.Second
-	defaultMaxBackoff   = 60 * time.Second
-	maxResponseBytes    = 16 << 20
+	// DefaultRequestTimeout bounds one HTTP exchange, so that a server that
+	// accepts a connection and never answers cannot stall a run.
+	DefaultRequestTimeout = 60 * time.Second
+	defaultMinBackoff     = time.Second
+	defaultMaxBackoff     = 60 * time.Second
+	maxResponseBytes      = 16 << 20
 )
 
 // TenantHeader carries the tenant name on every call.
@@ -45,6 +49,8 @@ type Config struct {
 	UserAgent string
 	// RetryMaxWait bounds the time one call may spend waiting between retries.
 	RetryMaxWait time.Duration
+	// RequestTimeout bounds each HTTP exchange, answer body included.
+	RequestTimeout time.Duration
 	// MinBackoff and MaxBackoff bound the exponential back-off used when the
 	// server sends no Retry-After.
 	MinBackoff time.Duration
@@ -65,6 +71,9 @@ type Client struct {
 	retry      retryPolicy
 	auth       authenticator
 	logger     Logger
+	// proven is set by the first answer that shows base_url, tenant and
+	// credentials are right (a 2xx). Until then a 404 proves nothing.
+	proven atomic.Bool
 }
 
 // New checks cfg and returns a client. It does not contact the server: the
@@ -91,6 +100,10 @@ func New(cfg Config) (*Client, error) {
 	httpClient := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
+	}
+	httpClient.Timeout = cfg.RequestTimeout
+	if httpClient.Timeout <= 0 {
+		httpClient.Timeout = DefaultRequestTimeout
 	}
 	transport := httpClient.Transport
 	if transport == nil {
@@ -177,8 +190,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		message, structured := errorMessage(resp.StatusCode, raw)
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
-			Message: errorMessage(resp.StatusCode, raw), Attempts: attempts}
+			Message: message, Structured: structured, Attempts: attempts}
 		if req.unsafeToRepeat() && resp.StatusCode >= 500 {
 			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: apiErr}
 		}
@@ -193,8 +207,15 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	// An update or delete may answer with no body ([inferred] any 2xx is
 	// success); out is then left untouched and UpdatePartner reads back.
 	empty := len(bytes.TrimSpace(raw)) == 0
-	if out == nil || empty && (resp.StatusCode == http.StatusNoContent || req.method == http.MethodPut || req.method == http.MethodDelete) {
+	if out == nil && (empty || json.Valid(raw)) ||
+		out != nil && empty && (resp.StatusCode == http.StatusNoContent || req.method == http.MethodPut || req.method == http.MethodDelete) {
+		c.proven.Store(true)
 		return nil
+	}
+	if out == nil {
+		// A web page where the API should answer (a wrong base_url) must
+		// not pass for a successful delete.
+		out = new(json.RawMessage)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
@@ -204,6 +225,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		}
 		return decodeErr
 	}
+	c.proven.Store(true)
 	return nil
 }
 
@@ -262,30 +284,28 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	if token != "" {
 		httpReq.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, attempts, err := c.retry.do(ctx, c.httpClient, httpReq, body, req.unsafeToRepeat(), c.logger)
-	if err != nil {
-		return nil, attempts, token, err
-	}
-	return resp, attempts, token, nil
+	resp, attempts, err := c.roundTrips(ctx, httpReq, body, req.unsafeToRepeat())
+	return resp, attempts, token, err
 }
 
 // errorMessage extracts the server's {"message": ...}, or falls back to the
-// status text plus an excerpt of whatever the body was.
-func errorMessage(status int, body []byte) string {
+// status text plus an excerpt of whatever the body was. structured reports
+// the API's own error shape.
+func errorMessage(status int, body []byte) (message string, structured bool) {
 	var parsed struct {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
-		return parsed.Message
+		return parsed.Message, true
 	}
 	text := http.StatusText(status)
 	if text == "" {
 		text = "unexpected status"
 	}
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
-		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed))
+		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed)), false
 	}
-	return text
+	return text, false
 }
 
 func drain(resp *http.Response) {

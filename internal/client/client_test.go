@@ -198,7 +198,7 @@ func TestPartnerCalls(t *testing.T) {
 			writeJSON(w, http.StatusCreated, fullPartnerJSON)
 		})
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer", Code: "IT01", Country: "Italy", Timezone: "Europe/Rome",
+		p, _, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer", Code: "IT01", Country: "Italy", Timezone: "Europe/Rome",
 			Properties: map[string]string{"region": "north"}, Organization: &Ref{ID: "o1"}})
 		if err != nil {
 			t.Fatalf("CreatePartner: %v", err)
@@ -211,6 +211,19 @@ func TestPartnerCalls(t *testing.T) {
 		assertHeaders(t, r, true)
 		assertJSON(t, r.Body, `{"name":"Dealer","code":"IT01","country":"Italy","timezone":"Europe/Rome",`+
 			`"properties":{"region":"north"},"organization":{"id":"o1"}}`)
+	})
+
+	t.Run("create leaves unset fields out", func(t *testing.T) {
+		srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+			writeJSON(w, http.StatusCreated, fullPartnerJSON)
+		})
+		c := newTestClient(t, fastConfig(srv.URL))
+		if _, _, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer"}); err != nil {
+			t.Fatalf("CreatePartner: %v", err)
+		}
+		if body := string(srv.only(t).Body); body != `{"name":"Dealer","properties":{}}` {
+			t.Errorf("body = %s, want only the name and empty properties", body)
+		}
 	})
 
 	t.Run("get", func(t *testing.T) {
@@ -250,7 +263,7 @@ func TestPartnerCalls(t *testing.T) {
 			`"properties":{"region":"north"},"organization":{"id":"o1"}}`)
 	})
 
-	t.Run("update with empty fields sends empty properties and null organization", func(t *testing.T) {
+	t.Run("update sends every field, cleared ones as empty text, {} and null", func(t *testing.T) {
 		srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
 			writeJSON(w, http.StatusOK, `{"id":"p1","name":"Dealer"}`)
 		})
@@ -259,8 +272,10 @@ func TestPartnerCalls(t *testing.T) {
 			t.Fatalf("UpdatePartner: %v", err)
 		}
 		r := srv.only(t)
-		if string(r.Body) != `{"name":"Dealer","properties":{},"organization":null}` {
-			t.Errorf("body = %s, want exactly {\"name\":\"Dealer\",\"properties\":{},\"organization\":null}", r.Body)
+		// Explicit values clear a field on a server that merges updates too.
+		const want = `{"name":"Dealer","code":"","country":"","timezone":"","properties":{},"organization":null}`
+		if string(r.Body) != want {
+			t.Errorf("body = %s, want exactly %s", r.Body, want)
 		}
 	})
 
@@ -284,16 +299,20 @@ func TestPartnerCalls(t *testing.T) {
 		}
 	})
 
-	t.Run("delete treats 404 as success", func(t *testing.T) {
-		srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+	t.Run("delete treats the partner's own 404 as success", func(t *testing.T) {
+		srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+			if r.Method == http.MethodGet {
+				writeJSON(w, http.StatusOK, `{"content":[],"last":true}`)
+				return
+			}
 			writeMessage(w, http.StatusNotFound, "Resource not found")
 		})
 		c := newTestClient(t, fastConfig(srv.URL))
 		if err := c.DeletePartner(ctx, "gone"); err != nil {
 			t.Errorf("DeletePartner of a missing partner: %v, want nil", err)
 		}
-		if n := len(srv.requests()); n != 1 {
-			t.Errorf("server saw %d requests, want 1", n)
+		if got := methods(srv.requests()); len(got) != 2 || got[1] != "GET /v2/network/partners" {
+			t.Errorf("requests = %v, want the DELETE and one list page proving the tenant", got)
 		}
 	})
 
@@ -326,7 +345,7 @@ func TestPartnerCalls(t *testing.T) {
 			t.Errorf("request = %s %s, want GET /v2/network/partners", r.Method, r.Path)
 		}
 		assertHeaders(t, r, false)
-		wantQuery := map[string]string{"page": "0", "size": "200", "name": "eq;Dealer", "country": "Italy",
+		wantQuery := map[string]string{"page": "0", "size": "200", "name": "eq;Dealer", "country": "eq;Italy",
 			"searchText": "*Deal*", "searchField": "name"}
 		assertQuery(t, r.Query, wantQuery)
 	})
@@ -419,7 +438,9 @@ func TestErrorMapping(t *testing.T) {
 		{http.StatusBadRequest, "Request data not valid", false, false},
 		{http.StatusUnauthorized, "User not authenticated", false, false},
 		{http.StatusForbidden, "User not authorized", false, true},
-		{http.StatusNotFound, "Resource not found", true, false},
+		// Every path answers 404 here, the list that would prove the
+		// tenant too, so this 404 cannot mean the partner is gone.
+		{http.StatusNotFound, "Resource not found", false, false},
 		{http.StatusTooManyRequests, "API call rate limit exeeded", false, false},
 		{http.StatusInternalServerError, "Internal Server Error", false, false},
 	}

@@ -17,6 +17,8 @@ type APIError struct {
 	// Message is the server's {"message": ...} text, or the HTTP status text
 	// when the body carried none.
 	Message string
+	// Structured is true when the body was the API's {"message": ...}.
+	Structured bool
 	// Attempts counts the tries made, retries included.
 	Attempts int
 }
@@ -107,13 +109,42 @@ func (e *RetryBudgetError) Error() string {
 
 func (e *RetryBudgetError) Unwrap() error { return e.Last }
 
-// IsNotFound reports whether err is an HTTP 404 from the API.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+// NotFoundError is a partner's own 404: GET or DELETE of the partner
+// answered 404 in the API's error shape, from a server that has already
+// shown that base_url, tenant and credentials are right.
+type NotFoundError struct {
+	ID  string
+	Err *APIError
+}
+
+func (e *NotFoundError) Error() string { return e.Err.Error() }
+func (e *NotFoundError) Unwrap() error { return e.Err }
+
+// UnprovenNotFoundError is a 404 that cannot be read as "the partner is
+// gone": it may come from a wrong base_url or tenant instead.
+type UnprovenNotFoundError struct {
+	Err    *APIError
+	Reason string
+}
+
+func (e *UnprovenNotFoundError) Error() string {
+	return fmt.Sprintf("%v; this is not taken to mean the partner is gone, because %s", e.Err, e.Reason)
+}
+
+func (e *UnprovenNotFoundError) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err says that a partner does not exist: a
+// *NotFoundError, never a 404 from a login, a list or an unproven server.
+func IsNotFound(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf)
+}
 
 // IsForbidden reports whether err is an HTTP 403 from the API.
-func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+func IsForbidden(err error) bool { return IsStatus(err, http.StatusForbidden) }
 
-func hasStatus(err error, status int) bool {
+// IsStatus reports whether err is an answer with the given HTTP status.
+func IsStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }

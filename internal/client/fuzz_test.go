@@ -52,6 +52,9 @@ var partnerSeeds = []string{
 	`{"id":"p1"} trailing`,
 	`{"id":1}`,
 	`{"id":"p1","customerCount":1e400}`,
+	`{"id":"p1","properties":{"n":1,"b":false,"z":null,"o":{"k":[1]}}}`,
+	`{"id":"p1","properties":{"n":1e400}}`,
+	`{"id":"p1","properties":[1]}`,
 }
 
 // FuzzDecodePartner feeds arbitrary bytes to GetPartner as a 200 answer.
@@ -93,6 +96,7 @@ var pageSeeds = []string{
 	`""`,
 	`{"content":{"id":"a"}}`,
 	`{"content":[{"id":"a"}],"totalPages":-1}`,
+	`{"content":[{"id":"a","properties":{"a":1}},{"id":"b","properties":{"b":true,"c":null}}],"last":true}`,
 	`{"content":[{"id":"a"}],"last":"true"}`,
 	`{"content":[{"id":"a"`,
 	`<!doctype html>`,

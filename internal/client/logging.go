@@ -2,9 +2,7 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -22,41 +20,6 @@ type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
-
-// leveledLogger adapts go-retryablehttp's logger to ours, bound to the
-// context of the call being retried. go-retryablehttp logs whole URLs (and
-// net/http errors quote them), and the password login carries the API key
-// in the query string, so every query string is redacted on the way.
-type leveledLogger struct {
-	ctx    context.Context
-	logger Logger
-}
-
-func (l leveledLogger) Error(msg string, kv ...any) {
-	l.logger.Warn(l.ctx, redactQueries(msg), fields(kv))
-}
-func (l leveledLogger) Info(msg string, kv ...any) {
-	l.logger.Debug(l.ctx, redactQueries(msg), fields(kv))
-}
-func (l leveledLogger) Debug(msg string, kv ...any) {
-	l.logger.Debug(l.ctx, redactQueries(msg), fields(kv))
-}
-func (l leveledLogger) Warn(msg string, kv ...any) {
-	l.logger.Warn(l.ctx, redactQueries(msg), fields(kv))
-}
-
-func fields(kv []any) map[string]any {
-	out := make(map[string]any, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		out[fmt.Sprint(kv[i])] = redactQueries(fmt.Sprint(kv[i+1]))
-	}
-	return out
-}
-
-// urlQuery matches the query string of a URL inside free text.
-var urlQuery = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^\s"?#]*)\?[^\s"#]*`)
-
-func redactQueries(s string) string { return urlQuery.ReplaceAllString(s, "$1?REDACTED") }
 
 // loggingTransport paces requests and logs each attempt's method, path,
 // status and duration. It never logs headers or bodies, so the

@@ -53,7 +53,7 @@ func TestListWalksPages(t *testing.T) {
 		t.Fatalf("server saw %d requests, want 3", len(reqs))
 	}
 	for i, r := range reqs {
-		assertQuery(t, r.Query, map[string]string{"page": strconv.Itoa(i), "size": "200", "code": "X"})
+		assertQuery(t, r.Query, map[string]string{"page": strconv.Itoa(i), "size": "200", "code": "eq;X"})
 	}
 }
 
@@ -149,7 +149,8 @@ func TestPartnerFilterQuery(t *testing.T) {
 		want map[string]string
 	}{
 		{PartnerFilter{}, map[string]string{}},
-		{PartnerFilter{Code: "a;b"}, map[string]string{"code": "a;b"}},
+		{PartnerFilter{Code: "a;b"}, map[string]string{"code": "eq;a;b"}},
+		{PartnerFilter{Code: "eq;LOST", Country: "Italy", Name: "N"}, map[string]string{"code": "eq;eq;LOST", "country": "eq;Italy", "name": "eq;N"}},
 		{PartnerFilter{SearchText: "foo*"}, map[string]string{"searchText": "foo*", "searchField": "name"}},
 		{PartnerFilter{SearchText: "*x*", SearchField: "code"}, map[string]string{"searchText": "*x*", "searchField": "code"}},
 		{PartnerFilter{SearchField: "code"}, map[string]string{}},

@@ -2,14 +2,19 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"time"
 )
 
-const partnersPath = "/network/partners"
+const (
+	partnersPath     = "/network/partners"
+	partnersListPath = "/v2/network/partners"
+)
 
 // Ref is the API's reference to another object, such as {"id": "..."}.
 type Ref struct {
@@ -18,15 +23,15 @@ type Ref struct {
 
 // Partner is a partner as the API returns it.
 type Partner struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	Code              string            `json:"code"`
-	Country           string            `json:"country"`
-	Timezone          string            `json:"timezone"`
-	Properties        map[string]string `json:"properties"`
-	Organization      *Ref              `json:"organization"`
-	CustomerCount     Int64             `json:"customerCount"`
-	CreationTimestamp Int64             `json:"creationTimestamp"`
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	Code              string     `json:"code"`
+	Country           string     `json:"country"`
+	Timezone          string     `json:"timezone"`
+	Properties        Properties `json:"properties"`
+	Organization      *Ref       `json:"organization"`
+	CustomerCount     Int64      `json:"customerCount"`
+	CreationTimestamp Int64      `json:"creationTimestamp"`
 }
 
 // OrganizationID returns the parent organization's id, or "".
@@ -37,16 +42,24 @@ func (p Partner) OrganizationID() string {
 	return p.Organization.ID
 }
 
-// PartnerInput is the body of a create or a full-replacement update. Empty
-// strings are omitted, which on PUT clears the field; properties are always
-// sent so that removing the last one clears them too.
+// PartnerInput is the body of a create or a full-replacement update.
 type PartnerInput struct {
+	Name         string            `json:"name"`
+	Code         string            `json:"code"`
+	Country      string            `json:"country"`
+	Timezone     string            `json:"timezone"`
+	Properties   map[string]string `json:"properties"`
+	Organization *Ref              `json:"organization"`
+}
+
+// createBody leaves unset fields out of a create: there is nothing to clear.
+type createBody struct {
 	Name         string            `json:"name"`
 	Code         string            `json:"code,omitempty"`
 	Country      string            `json:"country,omitempty"`
 	Timezone     string            `json:"timezone,omitempty"`
 	Properties   map[string]string `json:"properties"`
-	Organization *Ref              `json:"organization"`
+	Organization *Ref              `json:"organization,omitempty"`
 }
 
 // Matches reports whether p holds exactly the fields of in.
@@ -66,17 +79,25 @@ func nonNil(m map[string]string) map[string]string {
 	return m
 }
 
-func (in PartnerInput) body() PartnerInput {
+// updateBody sends every field, an unset one as "", {} or null, so that
+// an update clears what the configuration removed whether the server
+// replaces the whole partner or merges the fields it is given.
+func (in PartnerInput) updateBody() PartnerInput {
 	in.Properties = nonNil(in.Properties)
 	return in
 }
 
-// GetPartner reads one partner. A missing partner gives an error for which
-// IsNotFound is true.
+func (in PartnerInput) createBody() createBody {
+	in.Properties = nonNil(in.Properties)
+	return createBody(in)
+}
+
+// GetPartner reads one partner. An error for which IsNotFound is true means
+// the partner does not exist (see partnerGone).
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
 	if err := c.do(ctx, request{method: http.MethodGet, path: partnerPath(id)}, &p); err != nil {
-		return nil, err
+		return nil, c.partnerGone(ctx, id, err)
 	}
 	if err := checkPartner(p, http.MethodGet, partnerPath(id)); err != nil {
 		return nil, err
@@ -87,7 +108,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.body()}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.updateBody()}, &p); err != nil {
 		return nil, err
 	}
 	if p.ID == "" {
@@ -102,7 +123,45 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	err := c.do(ctx, request{method: http.MethodDelete, path: partnerPath(id)}, nil)
-	if IsNotFound(err) {
+	if err = c.partnerGone(ctx, id, err); IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// partnerGone turns the 404 of a GET or DELETE of partner id into a
+// *NotFoundError only when it can mean nothing else: the answer is the
+// API's {"message": ...} (a proxy's or a router's 404 page is not), and the
+// server has shown that base_url, tenant and credentials are right. When no
+// answer has shown that yet, one list page is fetched to find out. Any other
+// 404 is an *UnprovenNotFoundError, so that a wrong tenant or base_url
+// never reads as "every partner was deleted".
+func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
+	var apiErr *APIError
+	var loginErr *LoginError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || errors.As(err, &loginErr) {
+		return err
+	}
+	if !apiErr.Structured {
+		return &UnprovenNotFoundError{Err: apiErr, Reason: `its body is not the API's {"message": ...} (a web server or proxy may have answered instead of the Servitly API)`}
+	}
+	if !c.proven.Load() {
+		if proofErr := c.proveServer(ctx); proofErr != nil {
+			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
+		}
+	}
+	return &NotFoundError{ID: id, Err: apiErr}
+}
+
+// proveServer asks for one item of the partner list. A 2xx, or a 403 in
+// the API's own shape (the caller lacks READ_ALL_PARTNERS but was
+// recognised), shows that base_url, tenant and credentials are right.
+func (c *Client) proveServer(ctx context.Context) error {
+	var p page[json.RawMessage]
+	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
+		c.proven.Store(true)
 		return nil
 	}
 	return err
@@ -134,60 +193,87 @@ func (e *CreateOutcomeUnknownError) Unwrap() error { return e.Err }
 
 // maxCreateAttempts bounds how often a create is sent again after the lookup
 // by code proved the previous attempt created nothing.
-const maxCreateAttempts = 4
+const maxCreateAttempts = 8
+
+// recoveryTimeout bounds the lookup after a create whose caller gave up
+// (interrupt, operation timeout): it runs on a context of its own.
+const recoveryTimeout = 30 * time.Second
 
 // CreatePartner creates a partner and never creates it twice. When a POST's
-// outcome is unknown (connection lost, 5xx), it looks the partner up by code:
-// no match means nothing was created, so it sends the POST again; exactly one
-// match holding the requested fields is adopted; anything else is a
-// *CreateOutcomeUnknownError. Without a code there is no safe lookup.
-func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (*Partner, error) {
+// outcome is unknown (connection lost, 5xx, timeout, interrupt), it looks
+// the partner up by code: exactly one match holding the requested fields is
+// adopted, and recovered is true; no match means nothing was created, so
+// the POST is sent again, unless the caller has given up; anything else is
+// a *CreateOutcomeUnknownError. Without a code there is no safe lookup.
+func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: in.body()}, &p)
+		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: in.createBody()}, &p)
 		var unknown *OutcomeUnknownError
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
-				return &p, nil
+				return &p, false, nil
 			}
 			err = &OutcomeUnknownError{Method: http.MethodPost, Path: partnersPath, Err: err}
 		}
 		if !errors.As(err, &unknown) {
-			return nil, err
+			return nil, false, err
 		}
 		if in.Code == "" {
-			return nil, &CreateOutcomeUnknownError{Input: in, Err: err}
+			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err}
 		}
-		matches, lookupErr := c.FindPartnersByCode(ctx, in.Code)
+		lookupCtx := ctx
+		if ctx.Err() != nil {
+			// The partner may exist although the caller gave up: find it
+			// now, or the next apply creates it a second time.
+			var cancel context.CancelFunc
+			lookupCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+			defer cancel()
+		}
+		matches, lookupErr := c.FindPartnersByCode(lookupCtx, in.Code)
 		if lookupErr != nil {
-			return nil, &CreateOutcomeUnknownError{Input: in, Err: err, LookupErr: lookupErr}
+			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err, LookupErr: lookupErr}
 		}
 		if len(matches) == 1 && in.Matches(matches[0]) {
 			c.logger.Warn(ctx, "create outcome was unknown; adopted the partner the server had created", map[string]any{"id": matches[0].ID, "code": in.Code})
-			return &matches[0], nil
+			return &matches[0], true, nil
 		}
-		if len(matches) > 0 || attempt >= maxCreateAttempts {
-			return nil, &CreateOutcomeUnknownError{Input: in, Err: err, Candidates: matches}
+		if len(matches) > 0 || attempt >= maxCreateAttempts || ctx.Err() != nil {
+			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err, Candidates: matches}
 		}
 		c.logger.Debug(ctx, "create outcome was unknown and no partner has its code; sending it again", map[string]any{"code": in.Code, "attempt": attempt})
 	}
 }
 
-// FindPartnersByCode lists the partners whose code is exactly code.
+// FindPartnersByCode lists the partners whose code is exactly code. The
+// list filter is a guess about the API, so a filtered miss is confirmed by
+// walking the unfiltered list: a filter the server reads differently must
+// never make a partner look absent.
 func (c *Client) FindPartnersByCode(ctx context.Context, code string) ([]Partner, error) {
-	all, err := c.ListPartners(ctx, PartnerFilter{Code: code})
+	filtered, err := c.ListPartners(ctx, PartnerFilter{Code: code})
 	if err != nil {
 		return nil, err
 	}
-	// Filter again: a server that ignores the filter must not make us adopt
-	// the wrong partner.
+	if exact := withCode(filtered, code); len(exact) > 0 {
+		return exact, nil
+	}
+	all, err := c.ListPartners(ctx, PartnerFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return withCode(all, code), nil
+}
+
+// withCode keeps the partners whose code is exactly code: a server that
+// ignores the filter must not make us adopt the wrong partner.
+func withCode(partners []Partner, code string) []Partner {
 	var exact []Partner
-	for _, p := range all {
+	for _, p := range partners {
 		if p.Code == code {
 			exact = append(exact, p)
 		}
 	}
-	return exact, nil
+	return exact
 }
 
 // PartnerFilter narrows ListPartners. Empty fields do not filter.
@@ -197,19 +283,16 @@ type PartnerFilter struct {
 	SearchText, SearchField string
 }
 
+// query sends the exact-match filters in the documented predicate form,
+// "eq;<value>", always: a value that itself starts with "eq;" then still
+// means itself. Callers filter the answer again, so a server reading them
+// differently cannot mislead us.
 func (f PartnerFilter) query() url.Values {
-	// The forms the documented customer list uses: name as an "eq;"
-	// predicate, code and country as plain values. Callers filter the
-	// answer again, so a server reading them differently cannot mislead us.
 	q := url.Values{}
-	if f.Name != "" {
-		q.Set("name", "eq;"+f.Name)
-	}
-	if f.Code != "" {
-		q.Set("code", f.Code)
-	}
-	if f.Country != "" {
-		q.Set("country", f.Country)
+	for key, value := range map[string]string{"name": f.Name, "code": f.Code, "country": f.Country} {
+		if value != "" {
+			q.Set(key, "eq;"+value)
+		}
 	}
 	if f.SearchText != "" {
 		q.Set("searchText", f.SearchText)
@@ -225,7 +308,7 @@ func (f PartnerFilter) query() url.Values {
 // ListPartners returns every partner matching f, walking all pages.
 func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	var out []Partner
-	err := walkPages(ctx, c, "/v2/network/partners", f.query(), func(page []Partner) {
+	err := walkPages(ctx, c, partnersListPath, f.query(), func(page []Partner) {
 		out = append(out, page...)
 	})
 	return out, err

@@ -26,7 +26,7 @@ func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage
 	q.Set("page", strconv.Itoa(number))
 	q.Set("size", strconv.Itoa(PageSize))
 	var p page[Partner]
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/v2/network/partners", query: q}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: q}, &p); err != nil {
 		return nil, err
 	}
 	out := &PartnerPage{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -52,7 +53,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 	t.Run("adopts the single matching partner", func(t *testing.T) {
 		srv := createServer(t, failFirstPost, listOf(fullPartnerJSON))
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, dealerInput)
+		p, _, err := c.CreatePartner(ctx, dealerInput)
 		if err != nil {
 			t.Fatalf("CreatePartner: %v", err)
 		}
@@ -69,14 +70,14 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		if len(lookups) != 1 {
 			t.Fatalf("server saw %d lookups, want 1", len(lookups))
 		}
-		assertQuery(t, lookups[0].Query, map[string]string{"code": "IT01", "page": "0", "size": "200"})
+		assertQuery(t, lookups[0].Query, map[string]string{"code": "eq;IT01", "page": "0", "size": "200"})
 		assertHeaders(t, lookups[0], false)
 	})
 
 	t.Run("also after the connection broke", func(t *testing.T) {
 		srv := createServer(t, func(w http.ResponseWriter, _ int) { hangUp(t, w) }, listOf(fullPartnerJSON))
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, dealerInput)
+		p, _, err := c.CreatePartner(ctx, dealerInput)
 		if err != nil {
 			t.Fatalf("CreatePartner: %v", err)
 		}
@@ -94,7 +95,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		t.Run("a 201 "+name+" is an unknown outcome too", func(t *testing.T) {
 			srv := createServer(t, func(w http.ResponseWriter, _ int) { writeJSON(w, http.StatusCreated, body) }, listOf(fullPartnerJSON))
 			c := newTestClient(t, fastConfig(srv.URL))
-			p, err := c.CreatePartner(ctx, dealerInput)
+			p, _, err := c.CreatePartner(ctx, dealerInput)
 			if err != nil {
 				t.Fatalf("CreatePartner: %v", err)
 			}
@@ -108,7 +109,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 	t.Run("no match sends the POST again", func(t *testing.T) {
 		srv := createServer(t, failFirstPost, listOf())
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, dealerInput)
+		p, _, err := c.CreatePartner(ctx, dealerInput)
 		if err != nil {
 			t.Fatalf("CreatePartner: %v", err)
 		}
@@ -116,11 +117,14 @@ func TestCreatePartnerRecovery(t *testing.T) {
 			t.Errorf("partner = %+v, want the one the second POST created", p)
 		}
 		reqs := srv.requests()
-		if len(reqs) != 3 || reqs[0].Method != http.MethodPost || reqs[1].Method != http.MethodGet || reqs[2].Method != http.MethodPost {
-			t.Errorf("requests = %v, want POST, GET, POST", methods(reqs))
+		if len(reqs) != 4 || reqs[0].Method != http.MethodPost || reqs[1].Method != http.MethodGet || reqs[2].Method != http.MethodGet || reqs[3].Method != http.MethodPost {
+			t.Fatalf("requests = %v, want POST, GET (filtered), GET (unfiltered walk), POST", methods(reqs))
 		}
-		if len(reqs) == 3 && string(reqs[0].Body) != string(reqs[2].Body) {
-			t.Errorf("second POST body %s differs from the first %s", reqs[2].Body, reqs[0].Body)
+		if url.Values(reqs[1].Query).Get("code") != "eq;IT01" || url.Values(reqs[2].Query).Has("code") {
+			t.Errorf("lookups = %v then %v, want the code filter, then the unfiltered list", reqs[1].Query, reqs[2].Query)
+		}
+		if string(reqs[0].Body) != string(reqs[3].Body) {
+			t.Errorf("second POST body %s differs from the first %s", reqs[3].Body, reqs[0].Body)
 		}
 	})
 
@@ -128,7 +132,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		other := `{"id":"x9","name":"Dealer","code":"IT011","country":"Italy","timezone":"Europe/Rome","properties":{"region":"north"},"organization":{"id":"o1"}}`
 		srv := createServer(t, failFirstPost, listOf(other))
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, dealerInput)
+		p, _, err := c.CreatePartner(ctx, dealerInput)
 		if err != nil {
 			t.Fatalf("CreatePartner: %v", err)
 		}
@@ -145,7 +149,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 			writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
 		}, listOf())
 		c := newTestClient(t, fastConfig(srv.URL))
-		_, err := c.CreatePartner(ctx, dealerInput)
+		_, _, err := c.CreatePartner(ctx, dealerInput)
 		var unknown *CreateOutcomeUnknownError
 		if !errors.As(err, &unknown) || len(unknown.Candidates) != 0 {
 			t.Fatalf("error = %v, want *CreateOutcomeUnknownError without candidates", err)
@@ -159,7 +163,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		second := strings.Replace(fullPartnerJSON, `"id":"p1"`, `"id":"p3"`, 1)
 		srv := createServer(t, failFirstPost, listOf(fullPartnerJSON, second))
 		c := newTestClient(t, fastConfig(srv.URL))
-		p, err := c.CreatePartner(ctx, dealerInput)
+		p, _, err := c.CreatePartner(ctx, dealerInput)
 		var unknown *CreateOutcomeUnknownError
 		if !errors.As(err, &unknown) {
 			t.Fatalf("CreatePartner = %+v, %v; want *CreateOutcomeUnknownError", p, err)
@@ -189,7 +193,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		t.Run("a match with another "+field+" is not adopted", func(t *testing.T) {
 			srv := createServer(t, failFirstPost, listOf(mismatch))
 			c := newTestClient(t, fastConfig(srv.URL))
-			_, err := c.CreatePartner(ctx, dealerInput)
+			_, _, err := c.CreatePartner(ctx, dealerInput)
 			var unknown *CreateOutcomeUnknownError
 			if !errors.As(err, &unknown) || len(unknown.Candidates) != 1 || unknown.Candidates[0].ID != "p1" {
 				t.Fatalf("error = %v, want *CreateOutcomeUnknownError with the one candidate", err)
@@ -205,7 +209,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		c := newTestClient(t, fastConfig(srv.URL))
 		in := dealerInput
 		in.Code = ""
-		_, err := c.CreatePartner(ctx, in)
+		_, _, err := c.CreatePartner(ctx, in)
 		var unknown *CreateOutcomeUnknownError
 		if !errors.As(err, &unknown) || unknown.Candidates != nil || unknown.LookupErr != nil {
 			t.Fatalf("error = %v, want *CreateOutcomeUnknownError without candidates", err)
@@ -224,7 +228,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 			writeMessage(w, http.StatusForbidden, "User not authorized")
 		})
 		c := newTestClient(t, fastConfig(srv.URL))
-		_, err := c.CreatePartner(ctx, dealerInput)
+		_, _, err := c.CreatePartner(ctx, dealerInput)
 		var unknown *CreateOutcomeUnknownError
 		if !errors.As(err, &unknown) || !IsForbidden(unknown.LookupErr) {
 			t.Fatalf("error = %v, want *CreateOutcomeUnknownError with the lookup's 403", err)
@@ -242,9 +246,9 @@ func TestCreatePartnerRecovery(t *testing.T) {
 			writeMessage(w, http.StatusNotFound, "Resource not found")
 		}, listOf(fullPartnerJSON))
 		c := newTestClient(t, fastConfig(srv.URL))
-		_, err := c.CreatePartner(ctx, dealerInput)
-		if !IsNotFound(err) {
-			t.Errorf("error = %v, want a 404", err)
+		_, _, err := c.CreatePartner(ctx, dealerInput)
+		if !IsStatus(err, http.StatusNotFound) || IsNotFound(err) {
+			t.Errorf("error = %v, want a plain 404 (a create's 404 never means a partner is gone)", err)
 		}
 		if n := len(srv.requests()); n != 1 {
 			t.Errorf("server saw %d requests, want 1", n)

@@ -1,31 +1,36 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"syscall"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // retryPolicy is the one place that decides whether and when to try again.
 //   - 429 is retried for every method: the server did not process the call.
-//   - 5xx and network errors are retried for GET, PUT and DELETE, which are
-//     idempotent here.
-//   - A POST is never replayed after its body may have reached the server;
-//     the caller gets an *OutcomeUnknownError and decides (see CreatePartner).
+//   - 5xx, timeouts and network errors are retried for GET, PUT and DELETE,
+//     which are idempotent here.
+//   - A POST is never replayed once its body may have reached the server;
+//     the caller gets an *OutcomeUnknownError and decides (CreatePartner).
+//   - Errors no retry can cure fail at once: an unknown host, a bad
+//     certificate, https spoken to a plain-http server, and a refused
+//     connection before the server has ever answered this client.
 //
 // Waits honour Retry-After (seconds or HTTP date), else back off
-// exponentially with jitter, and all waits of one call share one budget that
-// the context deadline caps.
+// exponentially with jitter. All waits of one call share one budget, which
+// the context deadline caps. Each attempt has its own deadline, the HTTP
+// client's Timeout (request_timeout).
 type retryPolicy struct {
 	budget     time.Duration
 	minBackoff time.Duration
@@ -46,100 +51,74 @@ func newRetryPolicy(cfg Config) retryPolicy {
 	return p
 }
 
-// attemptState is what the retry callbacks of one call share.
-type attemptState struct {
-	method string
-	path   string
-	// unsafe is a request that must not be replayed once it may have
-	// reached the server (a create).
-	unsafe   bool
-	deadline time.Time
-	attempts int
-	nextWait time.Duration
-	stopErr  error
-}
-
-func (p retryPolicy) do(ctx context.Context, hc *http.Client, httpReq *http.Request, body []byte, unsafe bool, logger Logger) (*http.Response, int, error) {
-	state := &attemptState{method: httpReq.Method, path: httpReq.URL.Path, unsafe: unsafe, deadline: time.Now().Add(p.budget)}
-	if d, ok := ctx.Deadline(); ok && d.Before(state.deadline) {
-		state.deadline = d
+// roundTrips sends httpReq (with body) until an answer is final, returning
+// that answer and the number of attempts made.
+func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []byte, unsafe bool) (*http.Response, int, error) {
+	p := c.retry
+	deadline := time.Now().Add(p.budget)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:   hc,
-		Logger:       leveledLogger{ctx: ctx, logger: logger},
-		RetryMax:     1 << 20, // the time budget, not a count, ends retries
-		RetryWaitMin: p.minBackoff,
-		RetryWaitMax: p.maxBackoff,
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return p.checkRetry(ctx, state, resp, err)
-		},
-		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-			return state.nextWait
-		},
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	req, err := retryablehttp.FromRequest(httpReq)
-	if err != nil {
-		return nil, 0, err
-	}
-	if body != nil {
-		if err := req.SetBody(body); err != nil {
-			return nil, 0, err
+	where := httpReq.Method + " " + httpReq.URL.Path
+	for attempt := 1; ; attempt++ {
+		if body != nil {
+			httpReq.Body = io.NopCloser(bytes.NewReader(body))
+			httpReq.ContentLength = int64(len(body))
 		}
-	}
-	resp, err := rc.Do(req)
-	if state.stopErr != nil {
+		resp, err := c.httpClient.Do(httpReq) //nolint:gosec // the URL is built from the configured base URL
+		err = withoutURL(err)
+		var cause error
+		switch {
+		case err != nil && ctx.Err() != nil:
+			// The caller gave up (interrupt or operation timeout). For a
+			// POST that may have arrived, that is an unknown outcome too.
+			cause = fmt.Errorf("%s: %w", where, ctx.Err())
+			if unsafe && !neverSent(err) {
+				return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: cause}
+			}
+			return nil, attempt, cause
+		case err != nil && c.permanent(err):
+			return nil, attempt, fmt.Errorf("%s: %w", where, err)
+		case err != nil && unsafe && !neverSent(err):
+			return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: fmt.Errorf("%s: %w", where, err)}
+		case err != nil:
+			cause = err
+		case resp.StatusCode == http.StatusTooManyRequests:
+			cause = errors.New("HTTP 429 rate limited")
+		case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !unsafe:
+			cause = fmt.Errorf("HTTP %d", resp.StatusCode)
+		default:
+			return resp, attempt, nil
+		}
+		wait := p.backoff(attempt, resp)
+		if time.Now().Add(wait).After(deadline) {
+			if resp != nil {
+				// Hand the last answer to the caller: its message says more than ours.
+				return resp, attempt, nil
+			}
+			return nil, attempt, &RetryBudgetError{Attempts: attempt, Budget: p.budget, Last: cause}
+		}
 		if resp != nil {
 			drain(resp)
 		}
-		return nil, state.attempts, state.stopErr
-	}
-	if err != nil {
-		err = withoutURL(err)
-		if ctx.Err() != nil {
-			return nil, state.attempts, fmt.Errorf("%s %s: %w", httpReq.Method, httpReq.URL.Path, ctx.Err())
+		c.logger.Debug(ctx, "retrying Servitly API request", map[string]any{
+			"method": httpReq.Method, "path": httpReq.URL.Path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "cause": cause.Error()})
+		if !sleep(ctx, wait) {
+			return nil, attempt, fmt.Errorf("%s: %w", where, ctx.Err())
 		}
-		return nil, state.attempts, fmt.Errorf("%s %s: %w", httpReq.Method, httpReq.URL.Path, err)
 	}
-	return resp, state.attempts, nil
 }
 
-func (p retryPolicy) checkRetry(ctx context.Context, state *attemptState, resp *http.Response, err error) (bool, error) {
-	state.attempts++
-	err = withoutURL(err)
-	if ctx.Err() != nil {
-		return false, ctx.Err()
+// sleep waits for d and reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
-	var cause error
-	switch {
-	case err != nil:
-		if permanent(err) {
-			state.stopErr = fmt.Errorf("%s %s: %w", state.method, state.path, err)
-			return false, state.stopErr
-		}
-		if state.unsafe && !neverSent(err) {
-			state.stopErr = &OutcomeUnknownError{Method: state.method, Path: state.path, Err: fmt.Errorf("%s %s: %w", state.method, state.path, err)}
-			return false, state.stopErr
-		}
-		cause = err
-	case resp.StatusCode == http.StatusTooManyRequests:
-		cause = fmt.Errorf("HTTP 429 rate limited")
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !state.unsafe:
-		cause = fmt.Errorf("HTTP %d", resp.StatusCode)
-	default:
-		return false, nil
-	}
-	wait := p.backoff(state.attempts, resp)
-	if time.Now().Add(wait).After(state.deadline) {
-		if resp != nil {
-			// Hand the last answer to the caller: its message says more than ours.
-			return false, nil
-		}
-		state.stopErr = &RetryBudgetError{Attempts: state.attempts, Budget: p.budget, Last: cause}
-		return false, state.stopErr
-	}
-	state.nextWait = wait
-	return true, nil
 }
 
 // backoff is Retry-After when the server sent one, otherwise exponential
@@ -193,19 +172,24 @@ func neverSent(err error) bool {
 	return errors.As(err, &dnsErr)
 }
 
-// permanent reports network errors that no retry can cure: an unknown host
-// or a certificate that does not verify. Retrying them would only make the
-// user wait out the budget.
-func permanent(err error) bool {
+// permanent reports network errors that no retry can cure, so that the user
+// does not wait out the whole retry budget for them.
+func (c *Client) permanent(err error) bool {
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		return true
-	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostnameErr x509.HostnameError
 	var invalidCert x509.CertificateInvalidError
-	return errors.As(err, &certErr) || errors.As(err, &unknownAuthority) || errors.As(err, &hostnameErr) || errors.As(err, &invalidCert)
+	var notTLS tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound,
+		errors.As(err, &certErr), errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr), errors.As(err, &invalidCert),
+		errors.Is(err, http.ErrSchemeMismatch), errors.As(err, &notTLS):
+		return true
+	}
+	// A refused connection is a wrong base_url or a server that is down,
+	// unless the server has answered before: then it may be restarting.
+	return errors.Is(err, syscall.ECONNREFUSED) && !c.proven.Load()
 }
 
 // withoutURL drops the URL that net/http puts in its errors: the password

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -176,7 +177,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		if _, err := c.GetPartner(context.Background(), "p1"); err == nil {
 			t.Errorf("%d: no error", code)
 		}
-		if n := len(srv.requests()); n != 1 {
+		if n := srv.count(http.MethodGet, "/network/partners/p1"); n != 1 {
 			t.Errorf("%d: server saw %d requests, want 1", code, n)
 		}
 	}
@@ -205,7 +206,7 @@ func TestPostIsNotResentAfterServerError(t *testing.T) {
 func TestPostRetriedAfter429(t *testing.T) {
 	srv := newAPIServer(t, sequence(status(http.StatusTooManyRequests, "0"), okPartner(http.StatusCreated)))
 	c := newTestClient(t, fastConfig(srv.URL))
-	p, err := c.CreatePartner(context.Background(), PartnerInput{Name: "Dealer", Code: "IT01"})
+	p, _, err := c.CreatePartner(context.Background(), PartnerInput{Name: "Dealer", Code: "IT01"})
 	if err != nil {
 		t.Fatalf("CreatePartner: %v", err)
 	}
@@ -284,6 +285,20 @@ func TestRetryBudget(t *testing.T) {
 		}
 	})
 
+	t.Run("a refused connection before any answer fails at once", func(t *testing.T) {
+		dead := httptest.NewServer(http.NotFoundHandler())
+		url := dead.URL
+		dead.Close() // connection refused from now on
+		cfg := fastConfig(url)
+		cfg.RetryMaxWait = time.Hour
+		c := newTestClient(t, cfg)
+		start := time.Now()
+		_, err := c.GetPartner(context.Background(), "p1")
+		if !errors.Is(err, syscall.ECONNREFUSED) || time.Since(start) > 5*time.Second {
+			t.Fatalf("error = %v after %s, want connection refused at once (a wrong base_url or a server that is down)", err, time.Since(start))
+		}
+	})
+
 	t.Run("network errors end with RetryBudgetError", func(t *testing.T) {
 		dead := httptest.NewServer(http.NotFoundHandler())
 		url := dead.URL
@@ -291,6 +306,7 @@ func TestRetryBudget(t *testing.T) {
 		cfg := fastConfig(url)
 		cfg.RetryMaxWait = 30 * time.Millisecond
 		c := newTestClient(t, cfg)
+		c.proven.Store(true) // it answered before: a refusal may be a restart
 		_, err := c.GetPartner(context.Background(), "p1")
 		var budget *RetryBudgetError
 		if !errors.As(err, &budget) {
@@ -308,6 +324,7 @@ func TestRetryBudget(t *testing.T) {
 		cfg := fastConfig(url)
 		cfg.RetryMaxWait = 30 * time.Millisecond
 		c := newTestClient(t, cfg)
+		c.proven.Store(true)
 		err := c.do(context.Background(), request{method: http.MethodPost, path: "/network/partners", body: map[string]string{}}, nil)
 		var budget *RetryBudgetError
 		if !errors.As(err, &budget) || budget.Attempts < 2 {
@@ -406,7 +423,7 @@ func TestPacedPostThatWasNeverSent(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	_, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer", Code: "IT01"})
+	_, _, err := c.CreatePartner(ctx, PartnerInput{Name: "Dealer", Code: "IT01"})
 	if err == nil {
 		t.Fatal("CreatePartner succeeded")
 	}

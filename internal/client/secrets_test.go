@@ -137,24 +137,6 @@ func TestSecretsStayOutOfNetworkErrors(t *testing.T) {
 	}
 }
 
-func TestRedactQueries(t *testing.T) {
-	cases := map[string]string{
-		"POST http://127.0.0.1:1/identity/users/login?apiKey=k (status: 429)": "POST http://127.0.0.1:1/identity/users/login?REDACTED (status: 429)",
-		`Post "https://h/api/login?apiKey=k&x=1": EOF`:                        `Post "https://h/api/login?REDACTED": EOF`,
-		"https://h/p?a=1#frag":                         "https://h/p?REDACTED#frag",
-		"GET https://h/network/partners/p1":            "GET https://h/network/partners/p1",
-		"no url? here=1":                               "no url? here=1",
-		"two: http://a/x?k=1 and https://b/y?k=2 done": "two: http://a/x?REDACTED and https://b/y?REDACTED done",
-	}
-	for in, want := range cases {
-		if got := redactQueries(in); got != want {
-			t.Errorf("redactQueries(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// A login or renewal answer that cannot be decoded still holds a session
-// token; the error (which ends up in a Terraform diagnostic) must not quote it.
 func TestUnreadableLoginAnswerIsNotQuoted(t *testing.T) {
 	const session = "eyJhbGciOi.SESSION-TOKEN.sig"
 	for name, body := range map[string]string{

@@ -32,3 +32,34 @@ func (n *Int64) UnmarshalJSON(data []byte) error {
 	*n = Int64(f)
 	return nil
 }
+
+// Properties are a partner's custom properties. The API documents string
+// values; a value of another JSON type (a tenant with typed properties) is
+// kept as its JSON text, so that one odd value never fails a whole answer.
+type Properties map[string]string
+
+func (p *Properties) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*p = nil
+		return nil
+	}
+	out := make(Properties, len(raw))
+	for key, value := range raw {
+		var s string
+		if !bytes.Equal(bytes.TrimSpace(value), []byte("null")) && json.Unmarshal(value, &s) == nil {
+			out[key] = s
+			continue
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, value); err != nil {
+			return err
+		}
+		out[key] = compact.String()
+	}
+	*p = out
+	return nil
+}

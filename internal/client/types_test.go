@@ -84,7 +84,8 @@ func TestErrorTexts(t *testing.T) {
 }
 
 func TestIsNotFoundAndIsForbidden(t *testing.T) {
-	notFound := &APIError{StatusCode: http.StatusNotFound}
+	status404 := &APIError{StatusCode: http.StatusNotFound}
+	gone := &NotFoundError{ID: "p1", Err: status404}
 	forbidden := &APIError{StatusCode: http.StatusForbidden}
 	cases := []struct {
 		err                 error
@@ -92,10 +93,12 @@ func TestIsNotFoundAndIsForbidden(t *testing.T) {
 	}{
 		{nil, false, false},
 		{errors.New("404"), false, false},
-		{notFound, true, false},
+		{status404, false, false}, // only a partner's own, proven 404 means "gone"
+		{gone, true, false},
+		{fmt.Errorf("wrapped: %w", gone), true, false},
+		{&UnprovenNotFoundError{Err: status404, Reason: "r"}, false, false},
+		{&LoginError{Flow: loginFlowPAT, Err: status404}, false, false},
 		{forbidden, false, true},
-		{fmt.Errorf("wrapped: %w", notFound), true, false},
-		{&LoginError{Flow: loginFlowPAT, Err: notFound}, true, false},
 		{&APIError{StatusCode: http.StatusUnauthorized}, false, false},
 	}
 	for _, tc := range cases {
@@ -136,8 +139,9 @@ func TestErrorMessage(t *testing.T) {
 		{599, ``, "unexpected status"},
 	}
 	for _, tc := range cases {
-		if got := errorMessage(tc.status, []byte(tc.body)); got != tc.want {
-			t.Errorf("errorMessage(%d, %q) = %q, want %q", tc.status, tc.body, got, tc.want)
+		got, structured := errorMessage(tc.status, []byte(tc.body))
+		if got != tc.want || structured != (tc.body == `{"message":"Resource not found"}`) {
+			t.Errorf("errorMessage(%d, %q) = %q, %v; want %q", tc.status, tc.body, got, structured, tc.want)
 		}
 	}
 }
