@@ -1,19 +1,23 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
 // addAPIError turns a client error into one diagnostic that says what was
 // attempted, what the server said, and what the user can do about it.
-func addAPIError(diags *diag.Diagnostics, summary, action string, err error) {
+func addAPIError(ctx context.Context, diags *diag.Diagnostics, summary, action string, err error) {
+	err = explainTimeout(ctx, err)
 	detail := fmt.Sprintf("%s failed: %v", action, err)
 	if hint := errorHint(err); hint != "" {
 		detail += "\n\n" + hint
@@ -29,8 +33,22 @@ func errorHint(err error) string {
 		budget    *client.RetryBudgetError
 		apiErr    *client.APIError
 		decodeErr *client.DecodeError
+		unproven  *client.UnprovenNotFoundError
+		timeout   *timeoutError
 	)
 	switch {
+	case errors.As(err, &timeout):
+		return timeout.hint()
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return "base_url (SERVITLY_BASE_URL) starts with https:// but the server there speaks plain HTTP. " +
+			"Use the scheme the server speaks: https:// for Servitly, http:// only for a local emulator on loopback."
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "Nothing accepts connections at base_url (SERVITLY_BASE_URL). Check the host and port, " +
+			"and that the server (or the local emulator) is running."
+	case errors.As(err, &unproven):
+		return "The partner was kept in the state and nothing was changed: a 404 is only taken to mean " +
+			"\"deleted\" when it comes from a server that has shown it knows this tenant. " +
+			"Check tenant (SERVITLY_TENANT) and base_url (SERVITLY_BASE_URL), including any path prefix of the API."
 	case errors.As(err, &loginErr):
 		return loginHint(loginErr)
 	case errors.As(err, &expired):
@@ -53,7 +71,13 @@ func errorHint(err error) string {
 func loginHint(err *client.LoginError) string {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return "The server does not know this tenant. Check tenant (SERVITLY_TENANT) and base_url (SERVITLY_BASE_URL)."
+		if apiErr.Message == "Tenant not found" {
+			return "The server does not know this tenant. Check tenant (SERVITLY_TENANT), and that base_url " +
+				"(SERVITLY_BASE_URL) is the environment the tenant lives in."
+		}
+		return "The login endpoint was not found at base_url. Check base_url (SERVITLY_BASE_URL): it must be the " +
+			"API address of your Servitly environment, such as " + client.DefaultBaseURL + ", including any path prefix " +
+			"(for example https://<tenant>.servitly.com/api)."
 	}
 	if err.Flow == "pat" {
 		return "Check api_key and pat (SERVITLY_API_KEY, SERVITLY_PAT) and that they belong to tenant (SERVITLY_TENANT)."
@@ -111,4 +135,13 @@ func createUnknownHint(err *client.CreateOutcomeUnknownError) string {
 		"  terraform import servitly_partner.<NAME> <ID>\n" +
 		"(or an import block), and delete any duplicate; otherwise run apply again.")
 	return b.String()
+}
+
+// addOrganizationNotFound explains a 404 on create or update of a partner
+// that names an organization: the organization is what was not found.
+func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID string, err error) {
+	diags.AddAttributeError(path.Root("organization_id"), summary,
+		fmt.Sprintf("Servitly answered 404 (%v). The partner refers to organization %q, which most likely does not exist "+
+			"in this tenant or is not visible to this user. Check organization_id: the servitly_organization data source "+
+			"finds an organization's id by name.", err, organizationID))
 }

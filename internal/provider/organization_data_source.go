@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -27,14 +29,15 @@ type organizationDataSource struct {
 }
 
 type organizationDataModel struct {
-	ID       types.String `tfsdk:"id"`
-	Name     types.String `tfsdk:"name"`
-	Country  types.String `tfsdk:"country"`
-	Timezone types.String `tfsdk:"timezone"`
-	ParentID types.String `tfsdk:"parent_id"`
+	ID       types.String     `tfsdk:"id"`
+	Name     types.String     `tfsdk:"name"`
+	Country  types.String     `tfsdk:"country"`
+	Timezone types.String     `tfsdk:"timezone"`
+	ParentID types.String     `tfsdk:"parent_id"`
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
 }
 
-func organizationDataFromAPI(o *client.Organization) organizationDataModel {
+func organizationDataFromAPI(o *client.Organization, t dstimeouts.Value) organizationDataModel {
 	parent := ""
 	if o.Parent != nil {
 		parent = o.Parent.ID
@@ -45,6 +48,7 @@ func organizationDataFromAPI(o *client.Organization) organizationDataModel {
 		Country:  stringOrNull(o.Country),
 		Timezone: stringOrNull(o.Timezone),
 		ParentID: stringOrNull(parent),
+		Timeouts: t,
 	}
 }
 
@@ -52,7 +56,7 @@ func (d *organizationDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_organization"
 }
 
-func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *organizationDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Finds an organization (the manufacturer, or one of its sub-organizations) by `name` or `id`, " +
 			"so a configuration can set a partner's `organization_id` without copying ids from the console. " +
@@ -74,6 +78,7 @@ func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"timezone":  schema.StringAttribute{Computed: true, MarkdownDescription: "IANA time zone of the organization; null when unset."},
 			"parent_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Id of the parent organization; null for the root organization."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
 	}
 }
 
@@ -93,6 +98,8 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)
+	defer cancel()
 	var o *client.Organization
 	if id := config.ID.ValueString(); id != "" {
 		o = d.readByID(ctx, id, resp)
@@ -102,18 +109,18 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if o == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataFromAPI(o))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataFromAPI(o, config.Timeouts))...)
 }
 
 func (d *organizationDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Organization {
 	o, err := d.client.GetOrganization(ctx, id)
-	if client.IsNotFound(err) {
+	if client.IsStatus(err, http.StatusNotFound) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Organization not found",
-			fmt.Sprintf("No organization has id %q, or the caller may not see it. Check the id, or look the organization up by name.", id))
+			fmt.Sprintf("%v: no organization has id %q, or the caller may not see it. Check the id, or look the organization up by name.", err, id))
 		return nil
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error reading organization", fmt.Sprintf("Reading organization %s", id), err)
+		addAPIError(ctx, &resp.Diagnostics, "Error reading organization", fmt.Sprintf("Reading organization %s", id), err)
 		return nil
 	}
 	return o
@@ -122,7 +129,7 @@ func (d *organizationDataSource) readByID(ctx context.Context, id string, resp *
 func (d *organizationDataSource) findByName(ctx context.Context, name string, resp *datasource.ReadResponse) *client.Organization {
 	all, err := d.client.ListOrganizations(ctx, name)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
+		addAPIError(ctx, &resp.Diagnostics, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
 		return nil
 	}
 	// Compare again: a server that ignores the filter must not make us pick
@@ -144,7 +151,7 @@ func (d *organizationDataSource) findByName(ctx context.Context, name string, re
 	}
 	detail := fmt.Sprintf("%d organizations are named %q:", len(matches), name)
 	for _, o := range matches {
-		detail += fmt.Sprintf("\n  - id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o).ParentID)
+		detail += fmt.Sprintf("\n  - id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o, dstimeouts.Value{}).ParentID)
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("name"), "Several organizations have this name", detail+"\n\nSet id instead of name to pick one.")
 	return nil

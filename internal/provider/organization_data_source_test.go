@@ -81,7 +81,7 @@ func TestAccOrganizationDataSource_errors(t *testing.T) {
 				fmt.Sprintf(`(?s)Several organizations have this name.*2 organizations are named "Twin".*(%[1]s.*%[2]s|%[2]s.*%[1]s).*Set id instead`,
 					first.ID, second.ID)),
 			step(emu, `data "servitly_organization" "x" { id = "0123456789abcdef01234567" }`,
-				`(?s)Organization not found.*No organization has id "0123456789abcdef01234567"`),
+				`(?s)Organization not found.*HTTP 404: Resource not found: no organization has id\s+"0123456789abcdef01234567"`),
 			step(emu, fmt.Sprintf(`data "servitly_organization" "x" {
   id   = %q
   name = "Twin"

@@ -18,7 +18,10 @@ type partnerDataModel = partnerAttributes
 // to copy the form of, a partner without properties gets null properties,
 // as documented on the data sources.
 func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerDataModel, diag.Diagnostics) {
-	m, diags := partnerModelFromAPI(ctx, p, partnerModel{partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)}})
+	m, diags := partnerModelFromAPI(ctx, p, partnerModel{})
+	if len(p.Properties) == 0 {
+		m.Properties = types.MapNull(types.StringType)
+	}
 	return m.partnerAttributes, diags
 }
 

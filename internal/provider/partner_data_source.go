@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -25,11 +26,17 @@ type partnerDataSource struct {
 	client *client.Client
 }
 
+// partnerDataSourceModel is one partner plus the data source's timeouts.
+type partnerDataSourceModel struct {
+	partnerAttributes
+	Timeouts dstimeouts.Value `tfsdk:"timeouts"`
+}
+
 func (d *partnerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
 }
 
-func (d *partnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *partnerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := partnerDataAttributes()
 	attrs["id"] = schema.StringAttribute{
 		Optional: true, Computed: true,
@@ -48,6 +55,7 @@ func (d *partnerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"created in the Servitly console, or to find the id to import it by. Listing partners by code needs " +
 			"the `READ_ALL_PARTNERS` permission; reading by id needs `READ_PARTNER`.",
 		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
 	}
 }
 
@@ -62,11 +70,13 @@ func (d *partnerDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *partnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config partnerDataModel
+	var config partnerDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)
+	defer cancel()
 	var p *client.Partner
 	if id := config.ID.ValueString(); id != "" {
 		p = d.readByID(ctx, id, resp)
@@ -78,7 +88,7 @@ func (d *partnerDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	state, diags := partnerDataFromAPI(ctx, p)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, partnerDataSourceModel{partnerAttributes: state, Timeouts: config.Timeouts})...)
 }
 
 func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Partner {
@@ -89,7 +99,7 @@ func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datas
 		return nil
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
+		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
 		return nil
 	}
 	return p
@@ -98,7 +108,7 @@ func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datas
 func (d *partnerDataSource) findByCode(ctx context.Context, code string, resp *datasource.ReadResponse) *client.Partner {
 	matches, err := d.client.FindPartnersByCode(ctx, code)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
+		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
 		return nil
 	}
 	switch len(matches) {

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -14,11 +18,13 @@ import (
 //
 // Null versus empty, one rule each way:
 //   - code, country, timezone, organization_id: the API's empty string is
-//     null in Terraform, and null is sent as an omitted field. Config cannot
-//     hold "" (validators reject it), so nothing is lost.
-//   - properties: the API does not tell null from {}; both are sent as {}.
-//     An empty answer becomes {} when the prior value (plan or state) was a
-//     map, and null otherwise, so either way of writing "none" plans clean.
+//     null in Terraform. Null is left out of a create and sent as "" (or
+//     organization null) in an update, so that the update clears it. Config
+//     cannot hold "" (validators reject it), so nothing is lost.
+//   - properties: the API does not tell null from {}. State always holds a
+//     map, {} when there are none, and the schema's default turns an omitted
+//     properties into {} too, so either way of writing "none" plans clean
+//     and switching between them plans nothing.
 type partnerModel struct {
 	partnerAttributes
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
@@ -57,8 +63,8 @@ func partnerInputFromModel(ctx context.Context, m partnerModel) (client.PartnerI
 	return in, diags
 }
 
-// partnerModelFromAPI builds state from an API answer. prior supplies what
-// the API cannot: the form of an empty properties map and the timeouts.
+// partnerModelFromAPI builds state from an API answer; prior supplies the
+// timeouts, which the API does not hold.
 func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerModel) (partnerModel, diag.Diagnostics) {
 	m := partnerModel{
 		partnerAttributes: partnerAttributes{
@@ -72,10 +78,6 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 			CreationTimestamp: types.Int64Value(int64(p.CreationTimestamp)),
 		},
 		Timeouts: prior.Timeouts,
-	}
-	if len(p.Properties) == 0 && (prior.Properties.IsNull() || prior.Properties.IsUnknown()) {
-		m.Properties = types.MapNull(types.StringType)
-		return m, nil
 	}
 	props, diags := types.MapValueFrom(ctx, types.StringType, nonNilMap(p.Properties))
 	m.Properties = props
@@ -94,4 +96,53 @@ func nonNilMap(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+// keptValue is an attribute that an update removed but the answer holds.
+type keptValue struct {
+	path  path.Path
+	sent  string // how the update sent it cleared
+	value string // what the answer still holds, quoted
+}
+
+// keptAfterRemoval lists what the plan removes but the API's answer to the
+// update still holds, as a server that merges updates would keep it.
+func keptAfterRemoval(in client.PartnerInput, p *client.Partner) []keptValue {
+	var kept []keptValue
+	for _, field := range []struct {
+		name, sent, got string
+	}{
+		{"code", in.Code, p.Code},
+		{"country", in.Country, p.Country},
+		{"timezone", in.Timezone, p.Timezone},
+	} {
+		if field.sent == "" && field.got != "" {
+			kept = append(kept, keptValue{path.Root(field.name), `""`, fmt.Sprintf("%q", field.got)})
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(p.Properties)) {
+		if _, ok := in.Properties[key]; !ok {
+			kept = append(kept, keptValue{path.Root("properties").AtMapKey(key), "left out of properties", fmt.Sprintf("%q", p.Properties[key])})
+		}
+	}
+	if in.Organization == nil && p.OrganizationID() != "" {
+		kept = append(kept, keptValue{path.Root("organization_id"), "organization null", fmt.Sprintf("%q", p.OrganizationID())})
+	}
+	return kept
+}
+
+// validatePropertyValues refuses null property values at plan time, naming
+// the key: the API has no null property, and apply could not send one.
+func validatePropertyValues(props types.Map) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if props.IsNull() || props.IsUnknown() {
+		return diags
+	}
+	for _, key := range slices.Sorted(maps.Keys(props.Elements())) {
+		if props.Elements()[key].IsNull() {
+			diags.AddAttributeError(path.Root("properties").AtMapKey(key), "Null property value",
+				fmt.Sprintf("properties[%q] is null. Servitly properties are strings: set a value, or remove the key to leave the property unset.", key))
+		}
+	}
+	return diags
 }

@@ -81,8 +81,9 @@ func TestPartnerInputFromModel(t *testing.T) {
 			if in.Organization != nil {
 				t.Errorf("organization = %+v, want nil", in.Organization)
 			}
+			// As an update sends it: cleared, so that a merging server clears it too.
 			body, _ := json.Marshal(in)
-			if want := `{"name":"Dealer","properties":{},"organization":null}`; string(body) != want {
+			if want := `{"name":"Dealer","code":"","country":"","timezone":"","properties":{},"organization":null}`; string(body) != want {
 				t.Errorf("body = %s, want %s", body, want)
 			}
 		})
@@ -151,11 +152,13 @@ func TestPartnerModelFromAPI(t *testing.T) {
 		prior types.Map
 		want  types.Map
 	}{
-		{"API nil, prior null", nil, null, null},
-		{"API {}, prior null", map[string]string{}, null, null},
+		// State always holds a map: the schema's default makes an omitted
+		// properties {} in every plan, so "none" is {} whatever was written.
+		{"API nil, prior null", nil, null, empty},
+		{"API {}, prior null", map[string]string{}, null, empty},
 		{"API nil, prior {}", nil, empty, empty},
 		{"API {}, prior {}", map[string]string{}, empty, empty},
-		{"API {}, prior unknown", map[string]string{}, unknown, null},
+		{"API {}, prior unknown", map[string]string{}, unknown, empty},
 		{"API {}, prior non-empty", map[string]string{}, stringMap(t, some), empty},
 		{"API non-empty, prior null", some, null, stringMap(t, some)},
 		{"API non-empty, prior {}", some, empty, stringMap(t, some)},
@@ -191,7 +194,8 @@ func TestPartnerModelFromAPI(t *testing.T) {
 func TestPartnerModelRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	strs := []types.String{types.StringNull(), types.StringValue("v")}
-	maps := []types.Map{types.MapNull(types.StringType), stringMap(t, map[string]string{}), stringMap(t, map[string]string{"k": "v"})}
+	// Plans never hold null properties: the schema's default is {}.
+	maps := []types.Map{stringMap(t, map[string]string{}), stringMap(t, map[string]string{"k": "v"})}
 	for _, code := range strs {
 		for _, org := range strs {
 			for _, props := range maps {

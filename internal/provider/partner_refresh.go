@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +18,9 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// partnerReads serves the Read of servitly_partner, refreshing partners from
-// the paged partner list when that costs fewer requests than one GET each.
+// partnerRefresh serves the Read of servitly_partner, refreshing partners
+// from the paged partner list when that costs fewer requests than one GET
+// each.
 //
 // Terraform refreshes every resource of a plan with its own ReadResource
 // call and never says how many will come, so the rule is decided as the
@@ -36,50 +39,45 @@ import (
 //     "one GET per partner" and "the whole list", so a few partners in a
 //     large tenant never make it walk the whole tenant, and N partners in a
 //     tenant of about N cost about 2N/200 requests.
-//  4. A partner missing from a complete list is confirmed with a GET before
+//  4. The list is a guess about the API, so the first partner answered from
+//     it is also read with GET. If the two differ (a list of summaries), the
+//     process warns once and reads every partner with GET from then on.
+//  5. A partner missing from a complete list is confirmed with a GET before
 //     Read drops it from state: the list is never trusted for a deletion.
-//  5. The provider's own writes win over list pages: create and update store
-//     the answer, delete drops the entry so that a later Read asks again.
 //  6. If the list is refused (403 without READ_ALL_PARTNERS, 404 on a tenant
 //     without it), the process warns once and falls back to GETs; any other
 //     list failure falls back too, with a log line.
 //
-// Nothing is kept between processes, and Terraform starts new provider
-// processes for every command and walk, so cached data never outlives the
-// current Terraform run.
-type partnerReads struct {
+// Nothing is kept between processes, and Terraform starts a new provider
+// process for every command and walk, so a list page never outlives the
+// plan that loaded it; no write of this process is ever read back from it.
+type partnerRefresh struct {
 	client *client.Client
-	batch  bool
 
-	mu         sync.Mutex
-	reads      int
-	listed     map[string]client.Partner  // from the list pages loaded so far
-	written    map[string]*client.Partner // this process's writes; nil means deleted
-	nextPage   int                        // pages 0 .. nextPage-1 are loaded
-	totalPages int                        // as the server said; 0 when it did not
-	complete   bool                       // every page is loaded
-	rented     int                        // GETs paid instead of loading the remaining pages
-	off        bool                       // batching off: by setting, or the list failed
-	loading    chan struct{}              // closed when the page load in flight ends
+	mu                 sync.Mutex
+	reads              int
+	listed             map[string]client.Partner // from the list pages loaded so far
+	nextPage           int                       // pages 0 .. nextPage-1 are loaded
+	totalPages         int                       // as the server said; 0 when it did not
+	complete           bool                      // every page is loaded
+	getsInsteadOfPages int                       // GETs paid instead of loading the remaining pages
+	checked            bool                      // a list entry matched the partner's GET
+	off                bool                      // batching off: by setting, or the list failed or differed
+	busy               chan struct{}             // closed when the list load or check in flight ends
 }
 
 // listConcurrency bounds the list pages requested at the same time.
 const listConcurrency = 4
 
-func newPartnerReads(c *client.Client, batch bool) *partnerReads {
-	return &partnerReads{
-		client:  c,
-		batch:   batch,
-		off:     !batch,
-		listed:  make(map[string]client.Partner),
-		written: make(map[string]*client.Partner),
-	}
+func newPartnerRefresh(c *client.Client, batch bool) *partnerRefresh {
+	return &partnerRefresh{client: c, off: !batch, listed: make(map[string]client.Partner)}
 }
 
 type readStep int
 
 const (
 	stepServe readStep = iota
+	stepCheck
 	stepGet
 	stepWait
 	stepLoadFirst
@@ -87,21 +85,21 @@ const (
 )
 
 // next decides, under r.mu, what a Read of id does now.
-func (r *partnerReads) next(id string) (readStep, client.Partner) {
-	if w, ok := r.written[id]; ok {
-		if w == nil {
-			return stepGet, client.Partner{}
+func (r *partnerRefresh) next(id string) (readStep, client.Partner) {
+	if p, ok := r.listed[id]; ok && !r.off {
+		switch {
+		case r.checked:
+			return stepServe, p
+		case r.busy != nil:
+			return stepWait, client.Partner{}
 		}
-		return stepServe, *w
-	}
-	if p, ok := r.listed[id]; ok {
-		return stepServe, p
+		return stepCheck, p
 	}
 	switch {
 	case r.off || r.complete:
 		// r.complete: the partner is missing from the list; a GET decides.
 		return stepGet, client.Partner{}
-	case r.loading != nil:
+	case r.busy != nil:
 		return stepWait, client.Partner{}
 	case r.nextPage == 0:
 		if r.reads <= 1 {
@@ -112,8 +110,8 @@ func (r *partnerReads) next(id string) (readStep, client.Partner) {
 		// The server did not say how many pages follow: do not walk a
 		// tenant of unknown size for a partner that may be the only one.
 		return stepGet, client.Partner{}
-	case r.rented < r.totalPages-r.nextPage:
-		r.rented++
+	case r.getsInsteadOfPages < r.totalPages-r.nextPage:
+		r.getsInsteadOfPages++
 		return stepGet, client.Partner{}
 	}
 	return stepLoadRest, client.Partner{}
@@ -121,32 +119,44 @@ func (r *partnerReads) next(id string) (readStep, client.Partner) {
 
 // Read returns partner id as the server has it now, or an error for which
 // client.IsNotFound is true when it does not exist. The diagnostics carry
-// the one warning given when the list is refused.
-func (r *partnerReads) Read(ctx context.Context, id string) (*client.Partner, diag.Diagnostics, error) {
+// the one warning given when the list is refused or differs from GET.
+func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, diag.Diagnostics, error) {
 	var diags diag.Diagnostics
 	r.mu.Lock()
 	r.reads++
 	for {
-		step, cached := r.next(id)
+		step, listed := r.next(id)
 		switch step {
 		case stepServe:
 			r.mu.Unlock()
-			return &cached, diags, nil
+			return &listed, diags, nil
 		case stepGet:
 			r.mu.Unlock()
 			p, err := r.client.GetPartner(ctx, id)
 			return p, diags, err
+		case stepCheck:
+			r.busy = make(chan struct{})
+			r.mu.Unlock()
+			p, err := r.client.GetPartner(ctx, id)
+			r.mu.Lock()
+			close(r.busy)
+			r.busy = nil
+			if err == nil {
+				r.compare(ctx, listed, *p, &diags)
+			}
+			r.mu.Unlock()
+			return p, diags, err
 		case stepWait:
-			loading := r.loading
+			busy := r.busy
 			r.mu.Unlock()
 			select {
-			case <-loading:
+			case <-busy:
 			case <-ctx.Done():
 				return nil, diags, fmt.Errorf("waiting for the partner list: %w", ctx.Err())
 			}
 			r.mu.Lock()
 		case stepLoadFirst, stepLoadRest:
-			r.loading = make(chan struct{})
+			r.busy = make(chan struct{})
 			from := r.nextPage
 			r.mu.Unlock()
 			var pages []*client.PartnerPage
@@ -158,8 +168,8 @@ func (r *partnerReads) Read(ctx context.Context, id string) (*client.Partner, di
 			}
 			r.mu.Lock()
 			r.merge(pages)
-			close(r.loading)
-			r.loading = nil
+			close(r.busy)
+			r.busy = nil
 			if err != nil && ctx.Err() != nil {
 				// This Read was cancelled; a waiting one will load again.
 				r.mu.Unlock()
@@ -172,8 +182,50 @@ func (r *partnerReads) Read(ctx context.Context, id string) (*client.Partner, di
 	}
 }
 
+// compare checks a list entry against the same partner's GET, under r.mu,
+// and turns batching off when they differ.
+func (r *partnerRefresh) compare(ctx context.Context, listed, got client.Partner, diags *diag.Diagnostics) {
+	differ := partnerDifferences(listed, got)
+	if len(differ) == 0 {
+		r.checked = true
+		return
+	}
+	r.off = true
+	r.listed = map[string]client.Partner{}
+	tflog.Warn(ctx, "the partner list differs from GET; refreshing each partner with its own GET", map[string]any{"id": got.ID, "attributes": differ})
+	diags.AddWarning("Partner refresh batching is off",
+		fmt.Sprintf("The partner list's entry for partner %s differs from what GET /network/partners/%s answers, in: %s. "+
+			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
+			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
+			"without this check and warning.", got.ID, got.ID, strings.Join(differ, ", ")))
+}
+
+// partnerDifferences names the attributes in which two answers for the
+// same partner differ.
+func partnerDifferences(a, b client.Partner) []string {
+	var differ []string
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"name", a.Name == b.Name},
+		{"code", a.Code == b.Code},
+		{"country", a.Country == b.Country},
+		{"timezone", a.Timezone == b.Timezone},
+		{"properties", maps.Equal(a.Properties, b.Properties)},
+		{"organization_id", a.OrganizationID() == b.OrganizationID()},
+		{"customer_count", a.CustomerCount == b.CustomerCount},
+		{"creation_timestamp", a.CreationTimestamp == b.CreationTimestamp},
+	} {
+		if !f.same {
+			differ = append(differ, f.name)
+		}
+	}
+	return differ
+}
+
 // loadPages reads pages [from, to) concurrently, in order in the result.
-func (r *partnerReads) loadPages(ctx context.Context, from, to int) ([]*client.PartnerPage, error) {
+func (r *partnerRefresh) loadPages(ctx context.Context, from, to int) ([]*client.PartnerPage, error) {
 	pages := make([]*client.PartnerPage, to-from)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(listConcurrency)
@@ -197,7 +249,7 @@ func (r *partnerReads) loadPages(ctx context.Context, from, to int) ([]*client.P
 // loadRest reads every page from from on: the pages the first page
 // announced, all at once, then one by one while the tenant turns out to
 // have grown since.
-func (r *partnerReads) loadRest(ctx context.Context, from int) ([]*client.PartnerPage, error) {
+func (r *partnerRefresh) loadRest(ctx context.Context, from int) ([]*client.PartnerPage, error) {
 	r.mu.Lock()
 	total := r.totalPages
 	r.mu.Unlock()
@@ -217,7 +269,7 @@ func (r *partnerReads) loadRest(ctx context.Context, from int) ([]*client.Partne
 const maxListPages = 10000
 
 // merge adds loaded pages (a run starting at r.nextPage) under r.mu.
-func (r *partnerReads) merge(pages []*client.PartnerPage) {
+func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 	for _, p := range pages {
 		if p.Number != r.nextPage {
 			break
@@ -238,10 +290,10 @@ func (r *partnerReads) merge(pages []*client.PartnerPage) {
 
 // listFailed turns batching off for this process after the list failed.
 // Called under r.mu.
-func (r *partnerReads) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
+func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
 	r.off = true
 	fields := map[string]any{"error": err.Error()}
-	if client.IsForbidden(err) || client.IsNotFound(err) {
+	if client.IsStatus(err, http.StatusForbidden) || client.IsStatus(err, http.StatusNotFound) {
 		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
 		diags.AddWarning("Partner refresh batching is off",
 			fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
@@ -254,34 +306,13 @@ func (r *partnerReads) listFailed(ctx context.Context, err error, diags *diag.Di
 	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", fields)
 }
 
-// remember stores what a create or update answered, so that a later Read in
-// this process sees the write.
-func (r *partnerReads) remember(p *client.Partner) {
-	if r == nil || p == nil {
-		return
-	}
-	stored := *p
-	r.mu.Lock()
-	r.written[p.ID] = &stored
-	r.mu.Unlock()
-}
-
-// forget records a delete: a later Read in this process asks the server.
-func (r *partnerReads) forget(id string) {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	r.written[id] = nil
-	r.mu.Unlock()
-}
-
 // batchRefreshDescription documents the batch_refresh provider setting.
 const batchRefreshDescription = "Refresh `servitly_partner` resources from the paged partner list " +
 	"(`GET /v2/network/partners`, 200 partners a request) instead of one `GET` per partner, when that is cheaper: " +
 	"a plan of 1000 partners then costs about ten requests instead of 1000. A state of one partner, or a few partners " +
 	"in a large tenant, is still read one by one, and a partner missing from the list is confirmed with its own " +
-	"`GET` before it is removed from the state. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
+	"`GET` before it is removed from the state. The first partner taken from the list is also read with `GET`: if the two " +
+	"differ (a list that serves summaries), the provider warns once and reads partners one by one for the rest of the run. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
 	"provider warns once and reads partners one by one. Defaults to `true`. " +
 	"Environment variable: `SERVITLY_BATCH_REFRESH`."
 

@@ -18,7 +18,7 @@ import (
 )
 
 // Unit tests of the refresh batching rule (partner_refresh.go), driving
-// partnerReads directly against the emulator, without Terraform.
+// partnerRefresh directly against the emulator, without Terraform.
 
 const (
 	routeGet  = "GET /network/partners/{id}"
@@ -33,6 +33,7 @@ type refreshServer struct {
 
 	mu         sync.Mutex
 	hidden     map[string]bool // left out of list pages
+	summaries  bool            // list entries lack properties and organization
 	listStatus int             // when not 0, the list answers this status
 	gets       []string        // ids read with GET /network/partners/{id}
 	refused    int             // list requests answered with listStatus
@@ -78,7 +79,7 @@ func (s *refreshServer) refusedLists() int {
 
 func (s *refreshServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	status, hidden := s.listStatus, len(s.hidden) > 0
+	status, hidden := s.listStatus, len(s.hidden) > 0 || s.summaries
 	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/network/partners/") {
 		s.gets = append(s.gets, strings.TrimPrefix(r.URL.Path, "/network/partners/"))
 	}
@@ -108,6 +109,10 @@ func (s *refreshServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kept := content[:0]
 	s.mu.Lock()
 	for _, p := range content {
+		if s.summaries {
+			delete(p, "properties")
+			delete(p, "organization")
+		}
 		if !s.hidden[fmt.Sprint(p["id"])] {
 			kept = append(kept, p)
 		}
@@ -152,7 +157,7 @@ func (s *refreshServer) seed(n int) []emulator.Partner {
 }
 
 // readAll reads ids with Terraform's default parallelism of 10, like a plan.
-func readAll(t *testing.T, r *partnerReads, ids []string) (map[string]*client.Partner, map[string]error, int) {
+func readAll(t *testing.T, r *partnerRefresh, ids []string) (map[string]*client.Partner, map[string]error, int) {
 	t.Helper()
 	var mu sync.Mutex
 	found, errs, warnings := map[string]*client.Partner{}, map[string]error{}, 0
@@ -199,10 +204,10 @@ func checkSame(t *testing.T, want emulator.Partner, got *client.Partner) {
 	}
 }
 
-func TestPartnerReads_wholeTenantCostsAFewRequests(t *testing.T) {
+func TestPartnerRefresh_wholeTenantCostsAFewRequests(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(1000)
-	r := newPartnerReads(srv.client(t), true)
+	r := newPartnerRefresh(srv.client(t), true)
 
 	found, errs, warnings := readAll(t, r, idsOf(partners))
 	if len(errs) > 0 || warnings > 0 {
@@ -220,10 +225,10 @@ func TestPartnerReads_wholeTenantCostsAFewRequests(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_onePartnerCostsOneGet(t *testing.T) {
+func TestPartnerRefresh_onePartnerCostsOneGet(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(300)
-	r := newPartnerReads(srv.client(t), true)
+	r := newPartnerRefresh(srv.client(t), true)
 
 	p, _, err := r.Read(context.Background(), partners[299].ID)
 	if err != nil {
@@ -235,10 +240,10 @@ func TestPartnerReads_onePartnerCostsOneGet(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_smallStateInLargeTenantListsOnePage(t *testing.T) {
+func TestPartnerRefresh_smallStateInLargeTenantListsOnePage(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(2000)
-	r := newPartnerReads(srv.client(t), true)
+	r := newPartnerRefresh(srv.client(t), true)
 	// The newest three: none of them is on the first page.
 	mine := partners[1997:]
 
@@ -255,13 +260,13 @@ func TestPartnerReads_smallStateInLargeTenantListsOnePage(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_missingFromListIsConfirmedWithGet(t *testing.T) {
+func TestPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(50)
 	lagging, deleted := partners[10], partners[20]
 	srv.hide(lagging.ID) // exists, but the list does not show it
 	srv.DeletePartner(deleted.ID)
-	r := newPartnerReads(srv.client(t), true)
+	r := newPartnerRefresh(srv.client(t), true)
 
 	found, errs, _ := readAll(t, r, idsOf(partners))
 	checkSame(t, lagging, found[lagging.ID])
@@ -276,7 +281,7 @@ func TestPartnerReads_missingFromListIsConfirmedWithGet(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
+func TestPartnerRefresh_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 	for name, setup := range map[string]func() *refreshServer{
 		"403 without READ_ALL_PARTNERS": func() *refreshServer {
 			return newRefreshServer(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER"}})
@@ -290,7 +295,7 @@ func TestPartnerReads_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := setup()
 			partners := srv.seed(40)
-			r := newPartnerReads(srv.client(t), true)
+			r := newPartnerRefresh(srv.client(t), true)
 
 			found, errs, warnings := readAll(t, r, idsOf(partners))
 			if len(errs) > 0 {
@@ -309,10 +314,58 @@ func TestPartnerReads_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_offReadsOneByOne(t *testing.T) {
+func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(150)
+	srv.summaries = true
+	r := newPartnerRefresh(srv.client(t), true)
+
+	found, errs, warnings := readAll(t, r, idsOf(partners))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, p := range partners {
+		checkSame(t, p, found[p.ID]) // properties come from GET, never from a summary
+	}
+	if warnings != 1 {
+		t.Errorf("%d warnings, want exactly one", warnings)
+	}
+	if st := srv.Stats(); st.ByRoute[routeList] != 1 || st.ByRoute[routeGet] != 150 {
+		t.Errorf("requests %v, want one list page and then a GET per partner", st.ByRoute)
+	}
+}
+
+func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(150)
+	r := newPartnerRefresh(srv.client(t), true)
+
+	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
+		t.Fatalf("errors %v, %d warnings", errs, warnings)
+	}
+	// The first Read's GET, page 0, and one GET checking a list entry.
+	if st := srv.Stats(); st.ByRoute[routeList] != 1 || st.ByRoute[routeGet] != 2 {
+		t.Errorf("requests %v, want one list page and two GETs", st.ByRoute)
+	}
+}
+
+func TestPartnerDifferences(t *testing.T) {
+	full := client.Partner{ID: "p1", Name: "A", Code: "C", Country: "Italy", Timezone: "Europe/Rome",
+		Properties: client.Properties{"k": "v"}, Organization: &client.Ref{ID: "o1"}, CustomerCount: 2, CreationTimestamp: 5}
+	if d := partnerDifferences(full, full); len(d) != 0 {
+		t.Errorf("same partner differs in %v", d)
+	}
+	summary := full
+	summary.Properties, summary.Organization = nil, nil
+	if d := strings.Join(partnerDifferences(summary, full), ","); d != "properties,organization_id" {
+		t.Errorf("summary differs in %q, want properties,organization_id", d)
+	}
+}
+
+func TestPartnerRefresh_offReadsOneByOne(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(30)
-	r := newPartnerReads(srv.client(t), false)
+	r := newPartnerRefresh(srv.client(t), false)
 
 	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
 		t.Fatal(errs)
@@ -322,55 +375,10 @@ func TestPartnerReads_offReadsOneByOne(t *testing.T) {
 	}
 }
 
-func TestPartnerReads_writesWinOverListPages(t *testing.T) {
-	srv := newRefreshServer(t, emulator.Options{})
-	partners := srv.seed(20)
-	c := srv.client(t)
-	r := newPartnerReads(c, true)
-	ctx := context.Background()
-	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-
-	updated, err := c.UpdatePartner(ctx, partners[3].ID, client.PartnerInput{Name: "Renamed"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.remember(updated)
-	if p, _, err := r.Read(ctx, partners[3].ID); err != nil || p.Name != "Renamed" {
-		t.Errorf("after an update, Read gave %+v, %v; want the updated partner", p, err)
-	}
-
-	if err := c.DeletePartner(ctx, partners[4].ID); err != nil {
-		t.Fatal(err)
-	}
-	r.forget(partners[4].ID)
-	before := srv.got(partners[4].ID)
-	if _, _, err := r.Read(ctx, partners[4].ID); !client.IsNotFound(err) {
-		t.Errorf("after a delete, Read gave %v; want not found", err)
-	}
-	if srv.got(partners[4].ID) != before+1 {
-		t.Error("after a delete, Read did not ask the server")
-	}
-
-	created, err := c.CreatePartner(ctx, client.PartnerInput{Name: "New"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.remember(created)
-	srv.ResetStats()
-	if p, _, err := r.Read(ctx, created.ID); err != nil || p.Name != "New" {
-		t.Errorf("after a create, Read gave %+v, %v", p, err)
-	}
-	if st := srv.Stats(); st.Requests != 0 {
-		t.Errorf("reading a partner this process created cost %v, want no request", st.ByRoute)
-	}
-}
-
-func TestPartnerReads_cancelledLoadLetsOthersRetry(t *testing.T) {
+func TestPartnerRefresh_cancelledLoadLetsOthersRetry(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(30)
-	r := newPartnerReads(srv.client(t), true)
+	r := newPartnerRefresh(srv.client(t), true)
 	ctx := context.Background()
 	if _, _, err := r.Read(ctx, partners[0].ID); err != nil { // the first Read: a GET
 		t.Fatal(err)

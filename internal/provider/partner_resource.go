@@ -2,16 +2,20 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -22,8 +26,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &partnerResource{}
-	_ resource.ResourceWithImportState = &partnerResource{}
+	_ resource.ResourceWithConfigure      = &partnerResource{}
+	_ resource.ResourceWithImportState    = &partnerResource{}
+	_ resource.ResourceWithValidateConfig = &partnerResource{}
 )
 
 // Default operation timeouts; the timeouts block overrides them.
@@ -37,7 +42,7 @@ func NewPartnerResource() resource.Resource { return &partnerResource{} }
 
 type partnerResource struct {
 	client   *client.Client
-	partners *partnerReads
+	partners *partnerRefresh
 }
 
 func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -69,9 +74,12 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"timezone": optionalText("IANA time zone name, such as `Europe/Rome`. Checked at plan time.", ianaTimezone{}),
 			"properties": schema.MapAttribute{
 				Optional:    true,
+				Computed:    true,
+				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
 				ElementType: types.StringType,
 				MarkdownDescription: "Custom properties defined for partners in the tenant, as a map of strings. " +
-					"Leaving it out and setting `{}` both mean no properties.",
+					"Leaving it out and setting `{}` both mean no properties, and switching between them plans no change. " +
+					"Values must not be null.",
 				Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"organization_id": optionalText("Id of the parent organization (the API's `organization.id`)."),
@@ -105,31 +113,57 @@ func (r *partnerResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.partners = data.partners
 }
 
-func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan partnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+func (r *partnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config partnerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(validateTimeouts(config.Timeouts.Object)...)
+	resp.Diagnostics.Append(validatePropertyValues(config.Properties)...)
+}
+
+func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan partnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	in, diags := partnerInputFromModel(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startOperation(ctx, plan.Timeouts.Object, "create", defaultWriteTimeout)
 	defer cancel()
 
-	created, err := r.client.CreatePartner(ctx, in)
+	created, recovered, err := r.client.CreatePartner(ctx, in)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error creating partner", fmt.Sprintf("Creating partner %q", in.Name), err)
+		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
+			addOrganizationNotFound(&resp.Diagnostics, "Error creating partner", in.Organization.ID, err)
+			return
+		}
+		addAPIError(ctx, &resp.Diagnostics, "Error creating partner", fmt.Sprintf("Creating partner %q", in.Name), err)
 		return
 	}
-	r.partners.remember(created)
+	if recovered {
+		resp.Diagnostics.AddWarning("Partner created, but its answer was lost",
+			fmt.Sprintf("The answer to creating partner %q did not arrive (%s), so the provider looked it up by code %q "+
+				"and found exactly the partner it had asked for: %s. It is recorded in the state; nothing was created twice.",
+				in.Name, lostBecause(ctx), in.Code, created.ID))
+	}
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// lostBecause says why a create's answer was lost, for the warning.
+func lostBecause(ctx context.Context) string {
+	var timeout *timeoutError
+	switch {
+	case errors.As(explainTimeout(ctx, ctx.Err()), &timeout):
+		return "timeouts.create = " + timeout.setting + " ran out"
+	case ctx.Err() != nil:
+		return "the run was interrupted"
+	}
+	return "the connection or the server failed"
 }
 
 func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -138,12 +172,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
 
 	id := state.ID.ValueString()
@@ -158,7 +187,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
+		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
 		return
 	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
@@ -170,29 +199,37 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	var plan, state partnerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
 	in, diags := partnerInputFromModel(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startOperation(ctx, plan.Timeouts.Object, "update", defaultWriteTimeout)
 	defer cancel()
 
 	id := state.ID.ValueString()
 	updated, err := r.client.UpdatePartner(ctx, id, in)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
+		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
+			if _, getErr := r.client.GetPartner(ctx, id); getErr == nil {
+				addOrganizationNotFound(&resp.Diagnostics, "Error updating partner", in.Organization.ID, err)
+				return
+			}
+		}
+		addAPIError(ctx, &resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
 		return
 	}
-	r.partners.remember(updated)
 	next, diags := partnerModelFromAPI(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
+	// State records what Servitly holds, also when it kept a removed value.
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	for _, kept := range keptAfterRemoval(in, updated) {
+		resp.Diagnostics.AddAttributeError(kept.path, "Servitly kept a removed value",
+			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %s: "+
+				"this API keeps values that an update leaves empty. The state records the value Servitly holds, so the next plan "+
+				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.",
+				kept.path, kept.sent, kept.value))
+	}
 }
 
 func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -201,20 +238,13 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "delete", defaultWriteTimeout)
 	defer cancel()
 
 	id := state.ID.ValueString()
 	if err := r.client.DeletePartner(ctx, id); err != nil {
-		addAPIError(&resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
-		return
+		addAPIError(ctx, &resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
 	}
-	r.partners.forget(id)
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -175,13 +175,23 @@ func TestAccPartnerResource_nullAndEmpty(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("code"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("timezone"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(0)),
 				},
 			},
 			{
+				// An omitted properties and {} are one value: switching plans nothing.
 				Config: emu.tokenProvider() + emptyProps,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(0)),
+				},
+			},
+			{
+				Config: emu.tokenProvider() + minimal,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
 				},
 			},
 			{

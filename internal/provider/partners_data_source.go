@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -32,13 +33,14 @@ type partnersDataModel struct {
 	SearchField types.String       `tfsdk:"search_field"`
 	Partners    []partnerDataModel `tfsdk:"partners"`
 	IDs         []string           `tfsdk:"ids"`
+	Timeouts    dstimeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (d *partnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partners"
 }
 
-func (d *partnersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	filter := func(desc string, extra ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank{}}, extra...)}
 	}
@@ -66,6 +68,7 @@ func (d *partnersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Ids of the matching partners, in the order of `partners`.",
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
 	}
 }
 
@@ -79,6 +82,8 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
+	defer cancel()
 	filter := client.PartnerFilter{
 		Name:        state.Name.ValueString(),
 		Code:        state.Code.ValueString(),
@@ -88,7 +93,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	found, err := d.client.ListPartners(ctx, filter)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error listing partners", "Listing partners", err)
+		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
 		return
 	}
 	found = keepExactMatches(found, filter)

@@ -41,7 +41,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg, diags := clientConfig(config, envLookup)
+	cfg, diags := clientConfig(ctx, config, envLookup)
 	resp.Diagnostics.Append(diags...)
 	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
 	resp.Diagnostics.Append(diags...)
@@ -55,7 +55,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Invalid Servitly provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: c, partners: newPartnerReads(c, batch)}
+	data := &providerData{client: c, partners: newPartnerRefresh(c, batch)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -78,7 +78,7 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 type providerData struct {
 	client *client.Client
 	// partners serves servitly_partner's Read, batched (partner_refresh.go).
-	partners *partnerReads
+	partners *partnerRefresh
 }
 
 func userAgent(version, terraformVersion string) string {

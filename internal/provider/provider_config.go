@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -25,6 +27,7 @@ type providerModel struct {
 	Email                types.String `tfsdk:"email"`
 	Password             types.String `tfsdk:"password"`
 	RetryMaxWait         types.String `tfsdk:"retry_max_wait"`
+	RequestTimeout       types.String `tfsdk:"request_timeout"`
 	MaxRequestsPerMinute types.Int64  `tfsdk:"max_requests_per_minute"`
 	BatchRefresh         types.Bool   `tfsdk:"batch_refresh"`
 }
@@ -58,6 +61,10 @@ func providerSchema() schema.Schema {
 			"retry_max_wait": str("Longest total time one API call may spend waiting to retry after rate limits (HTTP 429), "+
 				"server errors and network errors, as a Go duration such as `90s` or `5m`. Defaults to `5m`; "+
 				"the resource's `timeouts` cap it too. Environment variable: `SERVITLY_RETRY_MAX_WAIT`.", false),
+			"request_timeout": str("Longest time one HTTP request may take, answer included, as a Go duration such as `30s`. "+
+				"A request that runs out is retried within `retry_max_wait` (a create is looked up by code instead of being sent "+
+				"again), so a server that never answers cannot stall a run. Defaults to `60s`. "+
+				"Environment variable: `SERVITLY_REQUEST_TIMEOUT`.", false),
 			"max_requests_per_minute": schema.Int64Attribute{Optional: true, MarkdownDescription: "Paces every request " +
 				"of this provider to at most this many per minute, shared by Terraform's parallel operations, so that " +
 				"the tenant's rate limit is left to other integrations. Off (0) by default. " +
@@ -72,37 +79,58 @@ var envLookup = os.LookupEnv
 
 // clientConfig resolves the provider block and its environment fallbacks
 // into a client configuration, reporting every problem on its attribute.
-func clientConfig(m providerModel, lookup func(string) (string, bool)) (client.Config, diag.Diagnostics) {
+// Each setting falls back to its environment variable, except that a login
+// flow complete in the block ignores the environment's credentials.
+func clientConfig(ctx context.Context, m providerModel, lookup func(string) (string, bool)) (client.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	setting := func(name string, v types.String) string {
+	sources := map[string]string{} // where each set value came from
+	fromBlock := func(name string, v types.String) string {
 		if v.IsUnknown() {
 			diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
 				fmt.Sprintf("The provider cannot log in to Servitly because %q depends on a value that is only known after apply. "+
 					"Set it to a literal, a variable, or use the %s environment variable.", name, envVar(name)))
+		}
+		if v.IsNull() || v.IsUnknown() {
 			return ""
 		}
-		if !v.IsNull() {
-			return v.ValueString()
+		sources[name] = "provider block"
+		return v.ValueString()
+	}
+	fromEnv := func(name string, v types.String, dst *string) {
+		if s, _ := lookup(envVar(name)); v.IsNull() && s != "" {
+			*dst, sources[name] = s, envVar(name)
 		}
-		s, _ := lookup(envVar(name))
+	}
+	setting := func(name string, v types.String) string {
+		s := fromBlock(name, v)
+		fromEnv(name, v, &s)
 		return s
 	}
 	cfg := client.Config{
 		BaseURL:  setting("base_url", m.BaseURL),
 		Tenant:   setting("tenant", m.Tenant),
-		Token:    setting("token", m.Token),
-		APIKey:   setting("api_key", m.APIKey),
-		PAT:      setting("pat", m.PAT),
-		Email:    setting("email", m.Email),
-		Password: setting("password", m.Password),
+		Token:    fromBlock("token", m.Token),
+		APIKey:   fromBlock("api_key", m.APIKey),
+		PAT:      fromBlock("pat", m.PAT),
+		Email:    fromBlock("email", m.Email),
+		Password: fromBlock("password", m.Password),
+	}
+	if _, err := client.LoginFlowOf(cfg); err == nil {
+		if ignored := envCredentials(lookup); len(ignored) > 0 {
+			tflog.Debug(ctx, "the provider block configures a complete login; ignoring credentials in the environment", map[string]any{"ignored": ignored})
+		}
+	} else {
+		fromEnv("token", m.Token, &cfg.Token)
+		fromEnv("api_key", m.APIKey, &cfg.APIKey)
+		fromEnv("pat", m.PAT, &cfg.PAT)
+		fromEnv("email", m.Email, &cfg.Email)
+		fromEnv("password", m.Password, &cfg.Password)
 	}
 	if wait := setting("retry_max_wait", m.RetryMaxWait); wait != "" {
-		d, err := time.ParseDuration(wait)
-		if err != nil || d <= 0 {
-			diags.AddAttributeError(path.Root("retry_max_wait"), "Invalid retry_max_wait",
-				fmt.Sprintf("%q is not a positive Go duration. Use a value such as \"90s\" or \"5m\" (setting or %s).", wait, envVar("retry_max_wait")))
-		}
-		cfg.RetryMaxWait = d
+		cfg.RetryMaxWait = durationSetting(&diags, "retry_max_wait", wait, "\"90s\" or \"5m\"")
+	}
+	if timeout := setting("request_timeout", m.RequestTimeout); timeout != "" {
+		cfg.RequestTimeout = durationSetting(&diags, "request_timeout", timeout, "\"30s\" or \"2m\"")
 	}
 	cfg.MaxRequestsPerMinute = int(intSetting(&diags, "max_requests_per_minute", m.MaxRequestsPerMinute, lookup))
 	if diags.HasError() {
@@ -119,8 +147,32 @@ func clientConfig(m providerModel, lookup func(string) (string, bool)) (client.C
 		diags.AddAttributeError(path.Root("tenant"), "Missing Servitly tenant",
 			fmt.Sprintf("Set tenant in the provider block or the %s environment variable to your tenant (application) name.", envVar("tenant")))
 	}
-	diags.Append(checkLoginFlow(cfg)...)
+	diags.Append(checkLoginFlow(cfg, sources)...)
 	return cfg, diags
+}
+
+// credentialSettings are the settings that make up the login flows.
+var credentialSettings = []string{"token", "api_key", "pat", "email", "password"}
+
+// envCredentials names the credential variables set in the environment.
+func envCredentials(lookup func(string) (string, bool)) []string {
+	var set []string
+	for _, name := range credentialSettings {
+		if v, _ := lookup(envVar(name)); v != "" {
+			set = append(set, envVar(name))
+		}
+	}
+	return set
+}
+
+// durationSetting parses a positive Go duration setting.
+func durationSetting(diags *diag.Diagnostics, name, value, examples string) time.Duration {
+	d, err := time.ParseDuration(value)
+	if err != nil || d <= 0 {
+		diags.AddAttributeError(path.Root(name), "Invalid "+name,
+			fmt.Sprintf("%q is not a positive Go duration. Use a value such as %s (setting or %s).", value, examples, envVar(name)))
+	}
+	return d
 }
 
 func intSetting(diags *diag.Diagnostics, name string, v types.Int64, lookup func(string) (string, bool)) int64 {
@@ -156,20 +208,44 @@ const loginFlowHelp = "Configure exactly one way to log in:\n" +
 	"  - api_key + pat (SERVITLY_API_KEY, SERVITLY_PAT): recommended for automation;\n" +
 	"  - api_key + email + password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD)."
 
-func checkLoginFlow(cfg client.Config) diag.Diagnostics {
+// checkLoginFlow reports a missing, incomplete or ambiguous login on the
+// attribute to fix, and says where each credential came from.
+func checkLoginFlow(cfg client.Config, sources map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if _, err := client.LoginFlowOf(cfg); err != nil {
-		attr := "token"
-		switch {
-		case cfg.PAT != "" && cfg.APIKey == "", cfg.Email != "" && cfg.APIKey == "":
-			attr = "api_key"
-		case cfg.Email == "" && cfg.Password != "":
-			attr = "email"
-		case cfg.Email != "" && cfg.Password == "" && cfg.Token == "" && cfg.PAT == "":
-			attr = "password"
-		}
-		diags.AddAttributeError(path.Root(attr), "Invalid Servitly credentials", fmt.Sprintf("%s.\n\n%s", capitalize(err.Error()), loginFlowHelp))
+	_, err := client.LoginFlowOf(cfg)
+	if err == nil {
+		return diags
 	}
+	attr := "token"
+	switch {
+	case cfg.PAT != "" && cfg.APIKey == "", cfg.Email != "" && cfg.APIKey == "":
+		attr = "api_key"
+	case cfg.Email == "" && cfg.Password != "":
+		attr = "email"
+	case cfg.Email != "" && cfg.Password == "" && cfg.Token == "" && cfg.PAT == "":
+		attr = "password"
+	case (cfg.Token != "") && (cfg.PAT != "") || (cfg.Token != "" || cfg.PAT != "") && (cfg.Email != "" || cfg.Password != ""):
+		// Several flows: point at a credential the block sets, if any,
+		// since that is where the user edits.
+		for _, name := range []string{"token", "pat", "email", "password"} {
+			if sources[name] == "provider block" {
+				attr = name
+				break
+			}
+		}
+	}
+	var from []string
+	for _, name := range credentialSettings {
+		if src, ok := sources[name]; ok {
+			from = append(from, fmt.Sprintf("%s (%s)", name, src))
+		}
+	}
+	detail := capitalize(err.Error()) + "."
+	if len(from) > 0 {
+		detail += " Set: " + strings.Join(from, ", ") + "."
+	}
+	diags.AddAttributeError(path.Root(attr), "Invalid Servitly credentials", detail+"\n\n"+loginFlowHelp+
+		"\n\nA login that is complete in the provider block ignores credentials in the environment.")
 	return diags
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestClientConfigFromBlock(t *testing.T) {
 		RetryMaxWait:         types.StringValue("90s"),
 		MaxRequestsPerMinute: types.Int64Value(120),
 	}
-	cfg, diags := clientConfig(m, noEnv)
+	cfg, diags := clientConfig(context.Background(), m, noEnv)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -78,7 +79,7 @@ func TestClientConfigFromBlock(t *testing.T) {
 }
 
 func TestClientConfigDefaults(t *testing.T) {
-	cfg, diags := clientConfig(providerModel{Tenant: types.StringValue("acme"), Token: types.StringValue("jwt")}, noEnv)
+	cfg, diags := clientConfig(context.Background(), providerModel{Tenant: types.StringValue("acme"), Token: types.StringValue("jwt")}, noEnv)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -114,6 +115,8 @@ var settings = []struct {
 		func(c client.Config) any { return c.Password }, "env-pw", "block-pw"},
 	{"retry_max_wait", "SERVITLY_RETRY_MAX_WAIT", "2m", func(m *providerModel) { m.RetryMaxWait = types.StringValue("45s") },
 		func(c client.Config) any { return c.RetryMaxWait }, 2 * time.Minute, 45 * time.Second},
+	{"request_timeout", "SERVITLY_REQUEST_TIMEOUT", "90s", func(m *providerModel) { m.RequestTimeout = types.StringValue("20s") },
+		func(c client.Config) any { return c.RequestTimeout }, 90 * time.Second, 20 * time.Second},
 	{"max_requests_per_minute", "SERVITLY_MAX_REQUESTS_PER_MINUTE", "300", func(m *providerModel) { m.MaxRequestsPerMinute = types.Int64Value(60) },
 		func(c client.Config) any { return c.MaxRequestsPerMinute }, 300, 60},
 }
@@ -149,7 +152,7 @@ func TestClientConfigEnvFallbackAndPrecedence(t *testing.T) {
 			env["SERVITLY_TOKEN"] = "jwt"
 		}
 
-		cfg, diags := clientConfig(base, fakeEnv(env))
+		cfg, diags := clientConfig(context.Background(), base, fakeEnv(env))
 		if diags.HasError() {
 			t.Errorf("%s from the environment: %v", s.attr, diags)
 		} else if got := s.get(cfg); got != s.fromEnv {
@@ -157,7 +160,7 @@ func TestClientConfigEnvFallbackAndPrecedence(t *testing.T) {
 		}
 
 		s.setBlock(&base)
-		cfg, diags = clientConfig(base, fakeEnv(env))
+		cfg, diags = clientConfig(context.Background(), base, fakeEnv(env))
 		if diags.HasError() {
 			t.Errorf("%s in the block: %v", s.attr, diags)
 		} else if got := s.get(cfg); got != s.fromBlk {
@@ -168,7 +171,7 @@ func TestClientConfigEnvFallbackAndPrecedence(t *testing.T) {
 
 func TestClientConfigEmptyEnvIsUnset(t *testing.T) {
 	env := fakeEnv(map[string]string{"SERVITLY_BASE_URL": "", "SERVITLY_MAX_REQUESTS_PER_MINUTE": "", "SERVITLY_RETRY_MAX_WAIT": "", "SERVITLY_TOKEN": ""})
-	cfg, diags := clientConfig(patModel(), env)
+	cfg, diags := clientConfig(context.Background(), patModel(), env)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -202,11 +205,13 @@ func TestClientConfigUnknownValues(t *testing.T) {
 					m.Password = unknown
 				case "retry_max_wait":
 					m.RetryMaxWait = unknown
+				case "request_timeout":
+					m.RequestTimeout = unknown
 				}
 			}
 			// Even when the environment has a value: an unknown in the
 			// block is never silently replaced by it.
-			_, diags := clientConfig(m, fakeEnv(map[string]string{s.env: s.envValue}))
+			_, diags := clientConfig(context.Background(), m, fakeEnv(map[string]string{s.env: s.envValue}))
 			d := singleError(t, diags)
 			assertAttributeError(t, d, s.attr, s.env)
 			if !strings.Contains(d.Summary(), "Unknown") {
@@ -230,8 +235,11 @@ func TestClientConfigErrors(t *testing.T) {
 			[]string{"SERVITLY_TOKEN", "SERVITLY_API_KEY", "SERVITLY_PAT", "SERVITLY_EMAIL", "SERVITLY_PASSWORD"}},
 		{"api key alone", func(m *providerModel) { m.PAT = types.StringNull() }, nil, "token", []string{"SERVITLY_PAT"}},
 		{"token and pat", func(m *providerModel) { m.Token = types.StringValue("jwt") }, nil, "token", []string{"More than one", "SERVITLY_TOKEN"}},
-		{"pat and password from the environment", nil, map[string]string{"SERVITLY_EMAIL": "e@x", "SERVITLY_PASSWORD": "pw"}, "token",
-			[]string{"More than one"}},
+		{"two flows in the block name their sources", func(m *providerModel) { m.Password, m.Email = types.StringValue("pw"), types.StringValue("e@x") }, nil, "pat",
+			[]string{"More than one", "pat (provider block)", "email (provider block)"}},
+		{"a partial block plus another flow in the environment", func(m *providerModel) { m.APIKey = types.StringNull() },
+			map[string]string{"SERVITLY_API_KEY": "k", "SERVITLY_TOKEN": "jwt"}, "pat",
+			[]string{"More than one", "token (SERVITLY_TOKEN)", "api_key (SERVITLY_API_KEY)", "pat (provider block)"}},
 		{"pat without api_key", func(m *providerModel) { m.APIKey = types.StringNull() }, nil, "api_key", []string{"SERVITLY_API_KEY"}},
 		{"email and password without api_key", func(m *providerModel) {
 			m.APIKey, m.PAT, m.Email, m.Password = types.StringNull(), types.StringNull(), types.StringValue("e@x"), types.StringValue("pw")
@@ -251,6 +259,8 @@ func TestClientConfigErrors(t *testing.T) {
 			[]string{"soon", "SERVITLY_RETRY_MAX_WAIT"}},
 		{"retry_max_wait without unit", func(m *providerModel) { m.RetryMaxWait = types.StringValue("90") }, nil, "retry_max_wait",
 			[]string{"SERVITLY_RETRY_MAX_WAIT"}},
+		{"request_timeout zero", func(m *providerModel) { m.RequestTimeout = types.StringValue("0s") }, nil, "request_timeout",
+			[]string{"SERVITLY_REQUEST_TIMEOUT"}},
 		{"retry_max_wait zero", func(m *providerModel) { m.RetryMaxWait = types.StringValue("0s") }, nil, "retry_max_wait",
 			[]string{"SERVITLY_RETRY_MAX_WAIT"}},
 		{"retry_max_wait negative from the environment", nil, map[string]string{"SERVITLY_RETRY_MAX_WAIT": "-5m"}, "retry_max_wait",
@@ -268,10 +278,43 @@ func TestClientConfigErrors(t *testing.T) {
 			if tc.model != nil {
 				tc.model(&m)
 			}
-			_, diags := clientConfig(m, fakeEnv(tc.env))
+			_, diags := clientConfig(context.Background(), m, fakeEnv(tc.env))
 			assertAttributeError(t, singleError(t, diags), tc.attr, tc.mentions...)
 		})
 	}
+}
+
+func TestClientConfigCompleteBlockLoginIgnoresEnvironmentCredentials(t *testing.T) {
+	env := fakeEnv(map[string]string{"SERVITLY_TOKEN": "env-jwt", "SERVITLY_API_KEY": "env-key", "SERVITLY_PAT": "env-pat",
+		"SERVITLY_EMAIL": "e@x", "SERVITLY_PASSWORD": "env-pw"})
+	for name, m := range map[string]providerModel{
+		"pat":   patModel(),
+		"token": {Tenant: types.StringValue("acme"), Token: types.StringValue("block-jwt")},
+		"password": {Tenant: types.StringValue("acme"), APIKey: types.StringValue("block-key"), Email: types.StringValue("b@x"),
+			Password: types.StringValue("block-pw")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, diags := clientConfig(context.Background(), m, env)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			got := client.Config{Token: cfg.Token, APIKey: cfg.APIKey, PAT: cfg.PAT, Email: cfg.Email, Password: cfg.Password}
+			want := client.Config{Token: m.Token.ValueString(), APIKey: m.APIKey.ValueString(), PAT: m.PAT.ValueString(),
+				Email: m.Email.ValueString(), Password: m.Password.ValueString()}
+			if got != want {
+				t.Errorf("credentials = %+v, want only the block's %+v", got, want)
+			}
+		})
+	}
+
+	t.Run("an incomplete block still takes the rest from the environment", func(t *testing.T) {
+		m := patModel()
+		m.APIKey = types.StringNull()
+		cfg, diags := clientConfig(context.Background(), m, fakeEnv(map[string]string{"SERVITLY_API_KEY": "env-key"}))
+		if diags.HasError() || cfg.APIKey != "env-key" || cfg.PAT != "block-pat" {
+			t.Errorf("config = %+v, %v; want api_key from the environment and pat from the block", cfg, diags)
+		}
+	})
 }
 
 func TestClientConfigDiagnosticsHoldNoSecrets(t *testing.T) {
@@ -283,7 +326,7 @@ func TestClientConfigDiagnosticsHoldNoSecrets(t *testing.T) {
 		Email:    types.StringValue("e@x"),
 		Password: types.StringValue("SECRET-pw"),
 	}
-	_, diags := clientConfig(m, noEnv)
+	_, diags := clientConfig(context.Background(), m, noEnv)
 	if !diags.HasError() {
 		t.Fatal("mixed flows accepted")
 	}

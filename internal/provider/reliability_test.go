@@ -132,18 +132,20 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 		"password": `api_key = "demo-api-key"` + "\n" + `email = "demo@example.com"` + "\n" + `password = "demo-password"`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			// The create apply is a login plus at least four waves of ten
-			// 50 ms calls, so it outlives its first 100 ms token however fast
-			// the machine is, and must obtain another (renewal or new login).
-			emu := newTestEmulator(t, emulator.Options{TokenTTL: 100 * time.Millisecond, Latency: 50 * time.Millisecond})
+			// The create apply is a login plus at least six waves of ten
+			// 100 ms calls, so it outlives its first 400 ms token however
+			// fast the machine is, and must obtain another (renewal or new
+			// login). A fresh token leaves a call 300 ms of queueing before
+			// the server checks it, so a busy machine does not fail the test.
+			emu := newTestEmulator(t, emulator.Options{TokenTTL: 400 * time.Millisecond, Latency: 100 * time.Millisecond})
 			provider := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  tenant = \"demo\"\n  %s\n}\n", emu.URL, login)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             emu.checkNoPartners,
 				Steps: []resource.TestStep{
 					{
-						Config: provider + partnersConfig(40),
-						Check: resource.ComposeTestCheckFunc(checkStateMatchesServer(emu, 40), func(*terraform.State) error {
+						Config: provider + partnersConfig(60),
+						Check: resource.ComposeTestCheckFunc(checkStateMatchesServer(emu, 60), func(*terraform.State) error {
 							if st := emu.Stats(); st.Logins+st.Renewals < 2 {
 								return fmt.Errorf("the apply outlived its token but obtained no other: %+v", st)
 							}
@@ -151,8 +153,8 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 						}),
 					},
 					{
-						Config: provider + strings.Replace(partnersConfig(40), `"Europe/Rome"`, `"Europe/Paris"`, 1),
-						Check:  checkStateMatchesServer(emu, 40),
+						Config: provider + strings.Replace(partnersConfig(60), `"Europe/Rome"`, `"Europe/Paris"`, 1),
+						Check:  checkStateMatchesServer(emu, 60),
 					},
 				},
 			})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -129,10 +130,14 @@ func TestPartnerResourceSchemaDetails(t *testing.T) {
 			t.Errorf("%s must be computed only", computed)
 		}
 	}
-	for _, optional := range []string{"code", "country", "timezone", "properties", "organization_id"} {
+	for _, optional := range []string{"code", "country", "timezone", "organization_id"} {
 		if a := attrs[optional]; a == nil || !a.IsOptional() || a.IsComputed() {
 			t.Errorf("%s must be optional and not computed (null and empty rules in partner_model.go rely on it)", optional)
 		}
+	}
+	// properties: optional, computed only so that its default {} applies.
+	if a, ok := attrs["properties"].(resourceschema.MapAttribute); !ok || !a.IsOptional() || !a.IsComputed() || a.Default == nil {
+		t.Error("properties must be optional with a default of {}")
 	}
 	if _, ok := resp.Schema.Blocks["timeouts"]; !ok {
 		t.Error("no timeouts block")

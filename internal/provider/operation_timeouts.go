@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// operationTimeout is the timeouts.<name> setting bounding one call, kept
+// in its context so that a deadline error can say which setting ran out.
+type operationTimeout struct {
+	name    string // create, read, update or delete
+	setting string // the configured value, or the default
+}
+
+type operationTimeoutKey struct{}
+
+// startOperation returns ctx bounded by timeouts.<name>, or def when unset.
+func startOperation(ctx context.Context, t types.Object, name string, def time.Duration) (context.Context, context.CancelFunc) {
+	limit, setting := def, def.String()+" (the default)"
+	if v, ok := timeoutSetting(t, name); ok {
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			limit, setting = d, fmt.Sprintf("%q", v)
+		}
+	}
+	ctx = context.WithValue(ctx, operationTimeoutKey{}, operationTimeout{name: name, setting: setting})
+	return context.WithTimeout(ctx, limit)
+}
+
+// explainTimeout wraps err with the operation timeout that ended the call
+// of ctx, if one did.
+func explainTimeout(ctx context.Context, err error) error {
+	op, ok := ctx.Value(operationTimeoutKey{}).(operationTimeout)
+	if err == nil || !ok || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	return &timeoutError{name: op.name, setting: op.setting, err: err}
+}
+
+// timeoutError is a call that ran past its operation timeout.
+type timeoutError struct {
+	name, setting string
+	err           error
+}
+
+func (e *timeoutError) Error() string { return e.err.Error() }
+func (e *timeoutError) Unwrap() error { return e.err }
+
+func (e *timeoutError) hint() string {
+	hint := fmt.Sprintf("The operation ran out of time: timeouts.%s is %s. Raise it in the timeouts block "+
+		"if Servitly is only slow.", e.name, e.setting)
+	if e.name == "read" {
+		hint += " A resource's read timeout is taken from the state, so after changing it run `terraform apply -refresh=false` " +
+			"once to store the new value."
+	}
+	return hint
+}
+
+// timeoutSetting returns the text of timeouts.<name> when it is set.
+func timeoutSetting(t types.Object, name string) (string, bool) {
+	if t.IsNull() || t.IsUnknown() {
+		return "", false
+	}
+	v, ok := t.Attributes()[name].(types.String)
+	if !ok || v.IsNull() || v.IsUnknown() {
+		return "", false
+	}
+	return v.ValueString(), true
+}
+
+// validateTimeouts refuses zero and negative timeouts at plan time; the
+// timeouts package checks only that each is a duration.
+func validateTimeouts(t types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, name := range []string{"create", "read", "update", "delete"} {
+		v, ok := timeoutSetting(t, name)
+		if !ok {
+			continue
+		}
+		if d, err := time.ParseDuration(v); err == nil && d <= 0 {
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+				fmt.Sprintf("timeouts.%s is %q; it must be a positive duration such as \"30s\" or \"10m\". "+
+					"Remove it to use the default.", name, v))
+		}
+	}
+	return diags
+}
