@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// CLI tests for answers that differ from what a correct configuration
+// gets: no command may lose or duplicate a partner because of them.
+
+// setEnv replaces one variable of the CLI's environment.
+func (tf *terraformCLI) setEnv(name, value string) {
+	env := tf.env[:0:0]
+	for _, kv := range tf.env {
+		if !strings.HasPrefix(kv, name+"=") {
+			env = append(env, kv)
+		}
+	}
+	tf.env = append(env, name+"="+value)
+}
+
+// stateIDs lists the ids of the servitly_partner resources in the state.
+func (tf *terraformCLI) stateIDs() []string {
+	tf.t.Helper()
+	out := tf.mustRun("state", "list")
+	var ids []string
+	for _, addr := range strings.Fields(out) {
+		if !strings.HasPrefix(addr, "servitly_partner.") {
+			continue
+		}
+		show := tf.mustRun("state", "show", addr)
+		for _, line := range strings.Split(show, "\n") {
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "id" {
+				ids = append(ids, strings.Trim(f[2], `"`))
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// serverIDs lists the ids of the partners the emulator holds.
+func serverIDs(emu *testEmulator) []string {
+	var ids []string
+	for _, p := range emu.Partners() {
+		ids = append(ids, p.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+const threePartners = providerFromEnv + `
+resource "servitly_partner" "p" {
+  count = 3
+  name  = "Dealer ${count.index}"
+  code  = "W${count.index}"
+}
+`
+
+// TestAccSafety_wrongTenantOrBaseURLChangesNothing: with a wrong tenant or a
+// base_url whose path is wrong, plan, refresh and destroy fail naming the
+// setting, and neither the state nor the server changes.
+func TestAccSafety_wrongTenantOrBaseURLChangesNothing(t *testing.T) {
+	cases := []struct {
+		name, tenant, basePath, login, setting string
+	}{
+		{"unknown tenant, pat login", "nope", "/api", "pat", "SERVITLY_TENANT"},
+		{"unknown tenant, static token", "nope", "/api", "token", "SERVITLY_TENANT"},
+		{"wrong base_url path, pat login", "demo", "/wrong", "pat", "SERVITLY_BASE_URL"},
+		{"wrong base_url path, static token", "demo", "/wrong", "token", "SERVITLY_BASE_URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := emulator.New(emulator.Options{})
+			// The API under /api, as behind a proxy; other paths get the
+			// proxy's own 404 page, which is not JSON.
+			mux := http.NewServeMux()
+			mux.Handle("/api/", http.StripPrefix("/api", srv))
+			mux.HandleFunc("/", http.NotFound)
+			emu := serveEmulator(t, srv, mux, emulator.Options{})
+			tf := newTerraformCLI(t, emu)
+			tf.setEnv("SERVITLY_BASE_URL", emu.URL+"/api")
+			if tc.login == "token" {
+				tf.setEnv("SERVITLY_API_KEY", "")
+				tf.setEnv("SERVITLY_PAT", "")
+				tf.setEnv("SERVITLY_TOKEN", srv.IssueToken(0))
+			}
+			tf.writeFile("main.tf", threePartners)
+			tf.mustRun("apply", "-auto-approve", "-input=false")
+			before := tf.stateIDs()
+			if len(before) != 3 || strings.Join(before, ",") != strings.Join(serverIDs(emu), ",") {
+				t.Fatalf("after apply: state %v, server %v", before, serverIDs(emu))
+			}
+
+			tf.setEnv("SERVITLY_TENANT", tc.tenant)
+			tf.setEnv("SERVITLY_BASE_URL", emu.URL+tc.basePath)
+			for _, args := range [][]string{
+				{"plan", "-input=false"},
+				{"apply", "-refresh-only", "-auto-approve", "-input=false"},
+				{"destroy", "-auto-approve", "-input=false"},
+				{"destroy", "-refresh=false", "-auto-approve", "-input=false"},
+			} {
+				out, err := tf.run(args...)
+				if err == nil {
+					t.Errorf("terraform %s succeeded:\n%s", strings.Join(args, " "), out)
+				} else if !strings.Contains(out, tc.setting) {
+					t.Errorf("terraform %s failed without naming %s:\n%s", strings.Join(args, " "), tc.setting, out)
+				}
+				if strings.Contains(out, "no longer exists") {
+					t.Errorf("terraform %s reported partners as deleted:\n%s", strings.Join(args, " "), out)
+				}
+			}
+			if after := tf.stateIDs(); strings.Join(after, ",") != strings.Join(before, ",") {
+				t.Errorf("state changed: before %v, after %v", before, after)
+			}
+			if on := serverIDs(emu); strings.Join(on, ",") != strings.Join(before, ",") {
+				t.Errorf("server changed: before %v, after %v", before, on)
+			}
+		})
+	}
+}
+
+// TestAccSafety_interruptedApply sends SIGINT, as a cancelled CI job does,
+// while creates are stored but not yet answered. Every partner the server
+// holds must be in the state, and the next apply must converge without
+// creating any twice.
+func TestAccSafety_interruptedApply(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.SetFaults(emulator.Faults{CreateAnswerDelay: 3 * time.Second})
+	tf := newTerraformCLI(t, emu)
+	const n = 30
+	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`
+resource "servitly_partner" "p" {
+  count = %d
+  name  = "Dealer ${count.index}"
+  code  = "INT${count.index}"
+}
+`, n))
+
+	cmd := exec.CommandContext(t.Context(), tf.terraformPath(), "apply", "-auto-approve", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = tf.dir, tf.env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(emu.Partners()) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no create reached the server:\n%s", out.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		t.Fatalf("the interrupted apply ended with %v, want a non-zero exit:\n%s", err, out.String())
+	}
+	inState, onServer := tf.stateIDs(), serverIDs(emu)
+	if len(onServer) == 0 || len(onServer) == n || strings.Join(inState, ",") != strings.Join(onServer, ",") {
+		t.Fatalf("after the interrupt: state %v, server %v; want the same partners, some but not all\n%s", inState, onServer, out.String())
+	}
+
+	emu.SetFaults(emulator.Faults{})
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	codes := map[string]int{}
+	for _, p := range emu.Partners() {
+		codes[p.Code]++
+	}
+	if len(codes) != n || len(emu.Partners()) != n {
+		t.Errorf("after the second apply the server holds %d partners with %d codes, want %d each", len(emu.Partners()), len(codes), n)
+	}
+	if got := tf.stateIDs(); strings.Join(got, ",") != strings.Join(serverIDs(emu), ",") {
+		t.Errorf("state %v and server %v differ", got, serverIDs(emu))
+	}
+	tf.expectCleanPlan()
+}
+
+// TestAccSafety_summaryListPlansClean refreshes 150 partners through a list
+// that serves summaries: the provider notices, warns, reads them one by one,
+// and still sees a real change.
+func TestAccSafety_summaryListPlansClean(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{ListSummaries: true})
+	tf := newTerraformCLI(t, emu)
+	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`
+resource "servitly_partner" "p" {
+  count           = 150
+  name            = "Dealer ${count.index}"
+  code            = "S${count.index}"
+  properties      = { index = tostring(count.index) }
+  organization_id = %q
+}
+`, emu.RootOrganizationID()))
+	tf.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=20")
+
+	out, err := tf.run("plan", "-detailed-exitcode", "-input=false")
+	if err != nil {
+		t.Fatalf("plan over a summary list is not empty (%v):\n%s", err, out)
+	}
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Partner refresh batching is off") || !strings.Contains(flat, "properties, organization_id") {
+		t.Errorf("the plan did not warn about the summary list:\n%s", out)
+	}
+
+	changed := emu.Partners()[7]
+	changed.Properties = map[string]string{"index": "changed in the console"}
+	emu.UpdatePartner(changed)
+	out, err = tf.run("plan", "-detailed-exitcode", "-input=false")
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 || !strings.Contains(out, "changed in the console") {
+		t.Errorf("a change made in the console does not show (%v):\n%s", err, out)
+	}
+}
+
+// TestAccSafety_hungServer: a tenth of the GETs are never answered; with
+// request_timeout = "2s" the plan still finishes.
+func TestAccSafety_hungServer(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	tf := newTerraformCLI(t, emu)
+	tf.setEnv("SERVITLY_REQUEST_TIMEOUT", "2s")
+	tf.setEnv("SERVITLY_BATCH_REFRESH", "false") // one GET per partner
+	tf.writeFile("main.tf", providerFromEnv+`
+resource "servitly_partner" "p" {
+  count = 20
+  name  = "Dealer ${count.index}"
+}
+`)
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	emu.SetFaults(emulator.Faults{HungGETPercent: 10, Seed: 3})
+	tf.expectCleanPlan()
+	if st := emu.Stats(); st.Hung == 0 {
+		t.Errorf("no GET was left hanging, the test proves nothing: %+v", st)
+	}
+	emu.SetFaults(emulator.Faults{})
+}
+
+// TestAccSafety_loginPrecedenceByFlow: a token in the provider block is
+// used although SERVITLY_API_KEY and SERVITLY_PAT are set too.
+func TestAccSafety_loginPrecedenceByFlow(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	tf := newTerraformCLI(t, emu) // sets SERVITLY_API_KEY and SERVITLY_PAT
+	tf.writeFile("main.tf", requiredProviders+fmt.Sprintf(`
+provider "servitly" {
+  token = %q
+}
+
+resource "servitly_partner" "p" { name = "Token wins" }
+`, emu.IssueToken(0)))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	if st := emu.Stats(); st.Logins != 0 {
+		t.Errorf("the provider logged in %d times, want none: the block's token wins", st.Logins)
+	}
+}
