@@ -50,8 +50,36 @@
 //     parameters are ignored.
 //   - [inferred] Paging past the end answers an empty page with last true.
 //     An empty filter value (e.g. "code=") matches partners without a code.
+//   - [inferred] /v2/network/partners entries are full partner objects, as
+//     GET by id answers them. Options.ListSummaries makes them summaries
+//     without properties and organization (GET by id stays full).
+//   - [inferred] PUT /network/partners/{id} replaces every client-managed
+//     field, clearing the ones the body omits. Options.MergingUpdate makes
+//     it merge: a field absent from the body or JSON null keeps its stored
+//     value, any other value (including "" and {}) replaces it, so
+//     "organization": null keeps the organization.
+//   - [inferred] Field filters strip one leading "eq;" and compare the rest
+//     exactly, so "code=eq;eq;X" finds the code "eq;X".
+//     Options.LiteralFilterValues compares the value as sent, "eq;"
+//     included, in every /v2 list, so "code=eq;P1" never finds the code P1.
+//   - [inferred] The /v2 partner list applies code, name, country and
+//     searchText. Options.IgnoreListFilters ignores all four (and a
+//     searchText without searchField) and lists every partner; paging and
+//     sorting still apply.
+//   - [inferred] Property values are JSON strings in every answer.
+//     Options.TypedPropertyValues writes a value whose text is a JSON number,
+//     true, false or null as that literal in every partner answer (GET,
+//     list, POST, PUT, DELETE with status 200), e.g. {"a":1,"b":true,"c":null};
+//     what is stored stays text.
 //
 // Fault injection (Faults) is emulator-only: one roll of the seeded dice per
-// request decides between 429, 500 and a normal answer, and pending
-// CreateCommitThenError faults are spent before CreateCommitThenDrop ones.
+// request decides between 429, 500, a hung GET and a normal answer. The dice
+// are rolled only when some fault in force can hit the request, so
+// HungGETPercent alone rolls them only for GETs, after Options.Latency. A
+// hung GET is never answered: its handler returns when the client's request
+// ends (cancel, timeout or closed connection), so a test must end it before
+// closing the server. Faults.CreateAnswerDelay stores a created partner at
+// once and answers after the delay, unless the client has gone away; pending
+// commit faults apply after the delay, CreateCommitThenError ones before
+// CreateCommitThenDrop ones, and are not spent by an abandoned create.
 package emulator

@@ -56,7 +56,12 @@ const maxBodyBytes = 1 << 20
 // decodeStrict reads one JSON value into v, rejecting unknown fields and
 // trailing data so that client typos surface in tests instead of vanishing.
 func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	return decodeStrictFrom(http.MaxBytesReader(w, r.Body, maxBodyBytes), v)
+}
+
+// decodeStrictFrom is decodeStrict for a body already read or limited.
+func decodeStrictFrom(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"math/rand/v2"
 	"net/http"
+	"time"
 )
 
 // Faults are switched on and off at run time by tests.
@@ -13,6 +14,15 @@ type Faults struct {
 	CreateCommitThenError int    // the next N POST /network/partners store the partner, then answer 500 (response lost)
 	CreateCommitThenDrop  int    // the next N POST /network/partners store the partner, then close the connection without answering
 	Seed                  int64  // seed for the fault dice (deterministic per seed)
+
+	// HungGETPercent is the percent of GET requests that are never answered:
+	// the handler holds the request until the client gives up on it.
+	HungGETPercent int
+	// CreateAnswerDelay makes POST /network/partners store the partner at
+	// once and answer only this long afterwards; if the client goes away
+	// meanwhile, nothing is written. Pending CreateCommitThen* faults apply
+	// after the delay.
+	CreateAnswerDelay time.Duration
 }
 
 // faultState is the Faults in force plus what they have consumed.
@@ -34,17 +44,24 @@ func (s *Server) SetFaults(f Faults) {
 	s.faults = newFaultState(f)
 }
 
-// injectFault answers the request with a 429 or 500 when the dice say so.
-// One roll decides both, so each percentage is exact on its own.
-func (s *Server) injectFault(w http.ResponseWriter) bool {
+// injectFault answers the request with a 429 or 500, or holds a GET
+// unanswered, when the dice say so. One roll decides all three, so each
+// percentage is exact on its own; the dice are rolled only for requests
+// that some fault in force can hit.
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
 	f := &s.faults
-	if f.RateLimitPercent <= 0 && f.ServerErrorPercent <= 0 {
+	hungPercent := 0
+	if r.Method == http.MethodGet {
+		hungPercent = f.HungGETPercent
+	}
+	if f.RateLimitPercent <= 0 && f.ServerErrorPercent <= 0 && hungPercent <= 0 {
 		s.mu.Unlock()
 		return false
 	}
 	roll := f.dice.IntN(100)
 	var answer *apiError
+	hang := false
 	switch {
 	case roll < f.RateLimitPercent:
 		answer = errRateLimited
@@ -56,13 +73,20 @@ func (s *Server) injectFault(w http.ResponseWriter) bool {
 	case roll < f.RateLimitPercent+f.ServerErrorPercent:
 		answer = errInternal
 		s.stats.Injected500++
+	case roll < f.RateLimitPercent+f.ServerErrorPercent+hungPercent:
+		hang = true
+		s.stats.Hung++
 	}
 	s.mu.Unlock()
-	if answer == nil {
-		return false
+	switch {
+	case hang:
+		<-r.Context().Done() // the client cancelled, timed out or closed the connection
+		return true
+	case answer != nil:
+		writeError(w, answer)
+		return true
 	}
-	writeError(w, answer)
-	return true
+	return false
 }
 
 // commitFault is what happens after a created partner has been stored.

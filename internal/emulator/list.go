@@ -51,8 +51,14 @@ func listQuery(r *http.Request) (url.Values, error) {
 	return values, nil
 }
 
+// filterRules are the Options switches that change how a list filters.
+type filterRules struct {
+	literal bool // field filter values are compared as sent, "eq;" included
+	ignore  bool // field filters and searchText are ignored
+}
+
 // listPage applies the request's filters, sort and paging to items.
-func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int) (page[T], error) {
+func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rules filterRules) (page[T], error) {
 	query, err := listQuery(r)
 	if err != nil {
 		return page[T]{}, err
@@ -66,7 +72,10 @@ func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int) (pag
 		return page[T]{}, err
 	}
 	size = min(size, maxSize)
-	keep, err := l.filter(query)
+	keep := func(T) bool { return true }
+	if !rules.ignore {
+		keep, err = l.filter(query, rules.literal)
+	}
 	if err != nil {
 		return page[T]{}, err
 	}
@@ -109,8 +118,21 @@ func intParam(query url.Values, name string, fallback, least int) (int, error) {
 	return n, nil
 }
 
-// filter combines searchText and the field filters with AND.
-func (l listing[T]) filter(query url.Values) (func(T) bool, error) {
+// mapPage converts the content of p, keeping its paging fields.
+func mapPage[T, U any](p page[T], convert func(T) U) page[U] {
+	content := make([]U, len(p.Content))
+	for i, item := range p.Content {
+		content[i] = convert(item)
+	}
+	return page[U]{
+		Content: content, First: p.First, Last: p.Last, TotalPages: p.TotalPages, TotalElements: p.TotalElements,
+		Sort: p.Sort, NumberOfElements: p.NumberOfElements, Size: p.Size, Number: p.Number,
+	}
+}
+
+// filter combines searchText and the field filters with AND. A field filter
+// value loses one leading "eq;" unless literal is set.
+func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error) {
 	var tests []func(T) bool
 	if text := query.Get("searchText"); text != "" {
 		name := query.Get("searchField")
@@ -126,7 +148,10 @@ func (l listing[T]) filter(query url.Values) (func(T) bool, error) {
 	}
 	for name, field := range l.fields {
 		for _, value := range query[name] {
-			want := strings.TrimPrefix(value, "eq;")
+			want := value
+			if !literal {
+				want = strings.TrimPrefix(value, "eq;")
+			}
 			tests = append(tests, func(item T) bool { return field(item) == want })
 		}
 	}

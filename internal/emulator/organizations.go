@@ -96,7 +96,7 @@ func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *is
 	for i, o := range orgs {
 		all[i] = toOrganizationJSON(o)
 	}
-	result, err := listPage(all, r, organizationListing, s.opts.MaxPageSize)
+	result, err := listPage(all, r, organizationListing, s.opts.MaxPageSize, filterRules{literal: s.opts.LiteralFilterValues})
 	if err != nil {
 		return err
 	}

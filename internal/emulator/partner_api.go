@@ -1,7 +1,10 @@
 package emulator
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -76,13 +79,35 @@ func (b partnerJSON) validate() error {
 	return nil
 }
 
-// readPartnerBody decodes and validates a create or update body.
-func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerJSON, error) {
-	var body partnerJSON
-	if err := decodeStrict(w, r, &body); err != nil {
+// partnerBody is a decoded create or update body plus the fields it sets:
+// the lower-cased names of the top-level keys that are present and not null.
+type partnerBody struct {
+	partnerJSON
+	set map[string]bool
+}
+
+// readPartnerBody decodes a create or update body; the caller validates.
+func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error) {
+	var body partnerBody
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		return body, errBadRequest
+	}
+	if err := decodeStrictFrom(bytes.NewReader(raw), &body.partnerJSON); err != nil {
 		return body, err
 	}
-	return body, body.validate()
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return body, errBadRequest
+	}
+	body.set = make(map[string]bool, len(fields))
+	for key, value := range fields {
+		// encoding/json matches keys to fields case-insensitively; so do we.
+		if string(value) != "null" {
+			body.set[strings.ToLower(key)] = true
+		}
+	}
+	return body, nil
 }
 
 // applyTo replaces every client-managed field of p with the body's.
@@ -93,34 +118,136 @@ func (b partnerJSON) applyTo(p Partner) Partner {
 	return p.clone()
 }
 
+// mergeInto replaces only the fields of p that the body sets (present and
+// not null), as Options.MergingUpdate asks.
+func (b partnerBody) mergeInto(p Partner) Partner {
+	if b.set["name"] {
+		p.Name = b.Name
+	}
+	if b.set["code"] {
+		p.Code = b.Code
+	}
+	if b.set["country"] {
+		p.Country = b.Country
+	}
+	if b.set["timezone"] {
+		p.Timezone = b.Timezone
+	}
+	if b.set["properties"] {
+		p.Properties = b.Properties
+	}
+	if b.set["organization"] {
+		p.OrganizationID = b.Organization.id()
+	}
+	return p.clone()
+}
+
+// partnerAnswer is a partner in an answer. Properties holds a
+// map[string]string, a map of JSON literals (Options.TypedPropertyValues), or
+// nil in the list summaries of Options.ListSummaries, where it is omitted.
+type partnerAnswer struct {
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	Code              string     `json:"code,omitempty"`
+	Country           string     `json:"country,omitempty"`
+	Timezone          string     `json:"timezone,omitempty"`
+	Properties        any        `json:"properties,omitempty"`
+	Organization      *reference `json:"organization,omitempty"`
+	CustomerCount     int64      `json:"customerCount"`
+	CreationTimestamp int64      `json:"creationTimestamp"`
+}
+
+// answer is p as this server writes it; summary drops what a list summary lacks.
+func (s *Server) answer(p partnerJSON, summary bool) partnerAnswer {
+	a := partnerAnswer{
+		ID: p.ID, Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone,
+		Properties: p.Properties, Organization: p.Organization,
+		CustomerCount: p.CustomerCount, CreationTimestamp: p.CreationTimestamp,
+	}
+	if s.opts.TypedPropertyValues {
+		a.Properties = typedValues(p.Properties)
+	}
+	if summary {
+		a.Properties, a.Organization = nil, nil
+	}
+	return a
+}
+
+func (s *Server) partnerAnswer(p Partner) partnerAnswer { return s.answer(toPartnerJSON(p), false) }
+
+// typedValues writes each value that reads as a JSON number, true, false or
+// null as that literal, and every other value as a string.
+func typedValues(props map[string]string) map[string]json.RawMessage {
+	out := make(map[string]json.RawMessage, len(props))
+	for key, value := range props {
+		if readsAsJSONLiteral(value) {
+			out[key] = json.RawMessage(value)
+			continue
+		}
+		quoted, _ := json.Marshal(value) // a string always marshals
+		out[key] = quoted
+	}
+	return out
+}
+
+func readsAsJSONLiteral(v string) bool {
+	switch {
+	case v == "true", v == "false", v == "null":
+		return true
+	case v == "" || v != strings.TrimSpace(v):
+		return false
+	case v[0] != '-' && (v[0] < '0' || v[0] > '9'):
+		return false // strings, objects and arrays start otherwise
+	}
+	return json.Valid([]byte(v))
+}
+
 func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	body, err := readPartnerBody(w, r)
 	if err != nil {
 		return err
 	}
-	p, fault, err := s.commitNewPartner(body)
-	switch {
-	case err != nil:
+	if err := body.validate(); err != nil {
 		return err
-	case fault == commitThenError:
+	}
+	p, err := s.commitNewPartner(body.partnerJSON)
+	if err != nil {
+		return err
+	}
+	if delay := s.createAnswerDelay(); delay > 0 && !sleep(r.Context(), delay) {
+		return nil // the client went away; the partner stays stored
+	}
+	switch s.takeCommitFault() {
+	case commitThenError:
 		return errInternal
-	case fault == commitThenDrop:
+	case commitThenDrop:
 		dropConnection(w)
 		return nil
 	}
-	writeJSON(w, http.StatusCreated, toPartnerJSON(p))
+	writeJSON(w, http.StatusCreated, s.partnerAnswer(p))
 	return nil
 }
 
-// commitNewPartner stores the partner and tells whether a commit fault is due.
-func (s *Server) commitNewPartner(body partnerJSON) (Partner, commitFault, error) {
+// commitNewPartner stores the partner.
+func (s *Server) commitNewPartner(body partnerJSON) (Partner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.organizationKnownLocked(body.Organization.id()) {
-		return Partner{}, noCommitFault, errNotFound
+		return Partner{}, errNotFound
 	}
-	p := s.addPartnerLocked(body.applyTo(Partner{ID: newID()}))
-	return p, s.takeCommitFaultLocked(), nil
+	return s.addPartnerLocked(body.applyTo(Partner{ID: newID()})), nil
+}
+
+func (s *Server) createAnswerDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.CreateAnswerDelay
+}
+
+func (s *Server) takeCommitFault() commitFault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.takeCommitFaultLocked()
 }
 
 func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -128,33 +255,48 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	if !ok {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, toPartnerJSON(p))
+	writeJSON(w, http.StatusOK, s.partnerAnswer(p))
 	return nil
 }
 
-// updatePartner is a full replacement: omitted fields are cleared, and only
-// the server-managed customerCount and creationTimestamp survive.
+// updatePartner is a full replacement by default: omitted fields are
+// cleared, and only the server-managed customerCount and creationTimestamp
+// survive. Options.MergingUpdate keeps fields that are absent or null.
 func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	body, err := readPartnerBody(w, r)
 	if err != nil {
 		return err
 	}
+	if !s.opts.MergingUpdate {
+		if err := body.validate(); err != nil {
+			return err
+		}
+	}
 	p, err := s.replacePartner(r.PathValue("id"), body)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, toPartnerJSON(p))
+	writeJSON(w, http.StatusOK, s.partnerAnswer(p))
 	return nil
 }
 
-func (s *Server) replacePartner(id string, body partnerJSON) (Partner, error) {
+func (s *Server) replacePartner(id string, body partnerBody) (Partner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.partners[id]
-	if !ok || !s.organizationKnownLocked(body.Organization.id()) {
+	if !ok {
 		return Partner{}, errNotFound
 	}
 	p := body.applyTo(old)
+	if s.opts.MergingUpdate {
+		p = body.mergeInto(old)
+		if err := toPartnerJSON(p).validate(); err != nil {
+			return Partner{}, err
+		}
+	}
+	if !s.organizationKnownLocked(p.OrganizationID) {
+		return Partner{}, errNotFound
+	}
 	s.partners[id] = p
 	return p, nil
 }
@@ -168,7 +310,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	writeJSON(w, s.opts.DeleteStatus, toPartnerJSON(p))
+	writeJSON(w, s.opts.DeleteStatus, s.partnerAnswer(p))
 	return nil
 }
 
@@ -202,10 +344,11 @@ func (s *Server) listPartners(w http.ResponseWriter, r *http.Request, _ *issuedT
 	for i, p := range partners {
 		all[i] = toPartnerJSON(p)
 	}
-	result, err := listPage(all, r, partnerListing, s.opts.MaxPageSize)
+	rules := filterRules{literal: s.opts.LiteralFilterValues, ignore: s.opts.IgnoreListFilters}
+	result, err := listPage(all, r, partnerListing, s.opts.MaxPageSize, rules)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, result)
+	writeJSON(w, http.StatusOK, mapPage(result, func(p partnerJSON) partnerAnswer { return s.answer(p, s.opts.ListSummaries) }))
 	return nil
 }

@@ -23,6 +23,14 @@ type Options struct {
 	OrganizationName string                           // name of the root organization seeded at start; default "Demo Manufacturing"
 	Now              func() time.Time                 // clock; default time.Now
 	Logf             func(format string, args ...any) // one line per request; nil = silent
+
+	// Switches that make the emulator answer the other plausible way where
+	// the API is undocumented (see the package doc). All default to off.
+	ListSummaries       bool // GET /v2/network/partners entries omit properties and organization
+	MergingUpdate       bool // PUT /network/partners/{id} keeps fields that are absent or null in the body
+	LiteralFilterValues bool // /v2 field filters compare the raw value, without understanding "eq;"
+	IgnoreListFilters   bool // GET /v2/network/partners ignores code, name, country and searchText
+	TypedPropertyValues bool // partner answers write property values that read as JSON literals unquoted
 }
 
 func (o Options) withDefaults() Options {
@@ -122,7 +130,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve applies the checks every request goes through, in the order a real
 // gateway would plausibly apply them, then runs the route's handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
-	if s.injectFault(w) {
+	if s.injectFault(w, r) {
 		return nil
 	}
 	if err := s.checkTenant(r); err != nil {

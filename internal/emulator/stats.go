@@ -14,6 +14,7 @@ type Stats struct {
 	Renewals    int            // successful renewToken calls
 	Injected429 int
 	Injected500 int // includes CreateCommitThenError
+	Hung        int // GET requests held unanswered by Faults.HungGETPercent
 }
 
 // Stats returns a copy of the counters.
