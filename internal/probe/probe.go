@@ -7,6 +7,7 @@ package probe
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -96,7 +97,8 @@ func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
 		r.logf = func(string, ...any) {}
 	}
 	r.wire = &wire{base: base, tenant: cfg.Tenant, http: httpClient, rec: rec,
-		reauth: func(ctx context.Context) { _, _ = c.GetPartner(ctx, missingID) }}
+		reauth:  func(ctx context.Context) { _, _ = c.GetPartner(ctx, missingID) },
+		backoff: cmp.Or(cfg.MinBackoff, 5*time.Second)}
 	report.Code = opts.Code
 	if report.Code == "" {
 		report.Code = CodePrefix + randomHex(6)
@@ -231,7 +233,12 @@ func (r *run) list(ctx context.Context) error {
 				r.report.set(CheckListFull, Differs, "%v", err)
 				return nil
 			}
-			entry := entries[slices.IndexFunc(entries, func(e listEntry) bool { return e.ID == r.id })]
+			at := slices.IndexFunc(entries, func(e listEntry) bool { return e.ID == r.id })
+			if at < 0 {
+				r.report.set(CheckListFull, Differs, "page %d: the client found the partner but the raw answer does not hold it", number)
+				return nil
+			}
+			entry := entries[at]
 			want := []string{"name", "code", "country", "timezone", "properties"}
 			if r.input.Organization != nil {
 				want = append(want, "organization")

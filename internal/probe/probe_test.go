@@ -129,6 +129,23 @@ func TestRunAgainstVariants(t *testing.T) {
 	}
 }
 
+func TestRateLimitsAreRecorded(t *testing.T) {
+	srv := emulator.New(emulator.Options{})
+	// Every second injected 429 carries Retry-After, the others none.
+	srv.SetFaults(emulator.Faults{RateLimitPercent: 20, RetryAfter: "0", Seed: 1})
+	report := probeEmulator(t, srv, nil)
+	if st := srv.Stats(); st.Injected429 < 2 {
+		t.Fatalf("only %d answers 429 injected; pick another seed", st.Injected429)
+	}
+	if c, _ := report.Check(CheckRetryAfter); c.Status != Differs || !strings.Contains(c.Seen, "had no Retry-After") {
+		t.Errorf("retry-after: %s (%s)", c.Status, c.Seen)
+	}
+	if report.Err != nil || report.ExitCode() != 0 {
+		t.Errorf("err %v, exit %d: a 429 without Retry-After is informational", report.Err, report.ExitCode())
+	}
+	assertOnly(t, srv)
+}
+
 // failing wraps a transport and fails the requests fail picks.
 type failing struct {
 	next http.RoundTripper

@@ -93,11 +93,14 @@ type wire struct {
 	rec    *recorder
 	// reauth makes the client renew its token after a 401.
 	reauth func(ctx context.Context)
+	// backoff is the first wait after a 429 without Retry-After; it doubles.
+	backoff time.Duration
 }
 
 // call sends one request and returns its answer. query may be nil; body,
 // when not nil, is sent as JSON. A 429 is retried a few times after the
-// server's Retry-After (or 5 s); a 401 once after the client re-authenticated.
+// server's Retry-After (or w.backoff, doubling); a 401 once after the client
+// re-authenticated.
 func (w *wire) call(ctx context.Context, method, path string, query url.Values, body any) (exchange, error) {
 	var payload []byte
 	if body != nil {
@@ -130,7 +133,7 @@ func (w *wire) call(ctx context.Context, method, path string, query url.Values, 
 		e, _ := w.rec.last(method, path)
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests && attempt < 4:
-			wait := 5 * time.Second
+			wait := min(w.backoff<<(attempt-1), time.Minute)
 			if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
 				wait = min(time.Duration(s)*time.Second, time.Minute)
 			}
