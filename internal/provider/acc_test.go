@@ -37,6 +37,7 @@ func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 // corrupts some answers) on loopback until the test ends.
 func serveEmulator(t *testing.T, srv *emulator.Server, handler http.Handler, opts emulator.Options) *testEmulator {
 	t.Helper()
+	skipIfLive(t, "the test needs the emulator (its state, fault switches or seeded data)")
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	if opts.Tenant == "" {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // terraformCLI runs the real Terraform CLI in a temporary folder with the
@@ -27,14 +29,22 @@ var (
 	providerBinErr  error
 )
 
-// TestMain removes the provider binary the CLI tests share.
+// TestMain runs the sweepers when asked (-sweep=live, see sweeper_test.go),
+// else the tests, then removes the provider binary the CLI tests share.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if providerBinDir != "" {
-		_ = os.RemoveAll(providerBinDir)
-	}
-	os.Exit(code)
+	resource.TestMain(runFunc(func() int {
+		code := m.Run()
+		if providerBinDir != "" {
+			_ = os.RemoveAll(providerBinDir)
+		}
+		return code
+	}))
 }
+
+// runFunc adapts a function to what resource.TestMain runs.
+type runFunc func() int
+
+func (f runFunc) Run() int { return f() }
 
 // buildProvider builds the provider once per test binary, for every test
 // that runs the CLI; TestMain removes it.
