@@ -173,7 +173,7 @@ func (r *run) findOrganization(ctx context.Context) error {
 
 func (r *run) create(ctx context.Context) error {
 	r.created = true
-	p, err := r.client.CreatePartner(ctx, r.input)
+	p, _, err := r.client.CreatePartner(ctx, r.input)
 	e, sent := r.rec.last(http.MethodPost, "/network/partners")
 	if err != nil {
 		seen := err.Error()

@@ -129,7 +129,7 @@ func (a *accTarget) addPartner(p emulator.Partner) emulator.Partner {
 	}
 	ctx, cancel := a.ctx()
 	defer cancel()
-	created, err := a.api.CreatePartner(ctx, client.PartnerInput{Name: p.Name, Code: p.Code, Country: p.Country,
+	created, _, err := a.api.CreatePartner(ctx, client.PartnerInput{Name: p.Name, Code: p.Code, Country: p.Country,
 		Timezone: p.Timezone, Properties: p.Properties})
 	if err != nil {
 		a.t.Fatalf("creating partner %s outside Terraform: %v", p.Code, err)
