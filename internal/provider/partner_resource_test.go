@@ -120,6 +120,12 @@ func TestAccPartnerResource_lifecycle(t *testing.T) {
 				},
 				ExpectNonEmptyPlan: true,
 			},
+			{
+				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionCreate)},
+				},
+			},
 		},
 	})
 }

@@ -261,3 +261,28 @@ resource "servitly_partner" "p" { name = "Token wins" }
 		t.Errorf("the provider logged in %d times, want none: the block's token wins", st.Logins)
 	}
 }
+
+// TestAccSafety_deletedOutsideTerraform: a partner deleted in the console is
+// dropped from the state with a warning, and the plan creates it again.
+func TestAccSafety_deletedOutsideTerraform(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	tf := newTerraformCLI(t, emu)
+	tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "p" { name = "Gone" }`)
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	ids := serverIDs(emu)
+	if len(ids) != 1 || !emu.DeletePartner(ids[0]) {
+		t.Fatalf("server held %v", ids)
+	}
+	out, err := tf.run("plan", "-detailed-exitcode", "-input=false")
+	var exitErr *exec.ExitError
+	flat := strings.Join(strings.Fields(out), " ")
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
+		t.Fatalf("plan = %v, want exit code 2 (changes):\n%s", err, out)
+	}
+	for _, want := range []string{"Warning: Partner no longer exists", "Partner " + ids[0] + " was not found in Servitly",
+		"servitly_partner.p will be created", "Plan: 1 to add, 0 to change, 0 to destroy"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+}
