@@ -1,17 +1,16 @@
-package provider
+package pluginserver
 
 import (
 	"context"
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// NewProtocol6Server returns what providerserver.Serve would serve, the
-// framework's protocol 6 server for the provider, wrapped so that Terraform
-// calls do not stay in memory once answered. main.go serves it.
+// Wrap returns the framework's protocol 6 server srv wrapped so that
+// Terraform calls do not stay in memory once answered. Serve and the
+// provider's acceptance tests serve it.
 //
 // Why: the framework's protocol server derives a cancelable context from
 // every call's context and keeps its cancel function in a slice until
@@ -25,10 +24,8 @@ import (
 //
 // Only the calls made once per resource are wrapped; the rest (schema,
 // configure, functions) happen a few times per process.
-func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		return &releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
-	}
+func Wrap(srv tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	return &releasingServer{ProviderServer: srv}
 }
 
 // releasingServer is the framework's server with per-resource calls given a
