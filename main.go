@@ -4,8 +4,7 @@ import (
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
+	"github.com/servitly/terraform-provider-servitly/internal/pluginserver"
 	"github.com/servitly/terraform-provider-servitly/internal/provider"
 )
 
@@ -17,19 +16,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	} else {
-		// In debug mode the logs go to the developer's terminal instead.
-		quietLogsTerraformDiscards()
-	}
-	tuneGC()
-	stopProfile := startCPUProfile()
-	// What providerserver.Serve does, with the server that frees finished
-	// calls (see provider.NewProtocol6Server).
-	err := tf6server.Serve("registry.terraform.io/servitly/servitly", provider.NewProtocol6Server(version), opts...)
-	stopProfile()
+	err := pluginserver.Serve("registry.terraform.io/servitly/servitly", provider.New(version), debug)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -3,8 +3,9 @@
 // servitly_partner resources against the emulator, and for N terraform_data
 // resources (Terraform core alone, no provider, no HTTP), one after the other
 // in the same run. It records wall time, the requests the emulator counted,
-// and the provider processes' CPU time and peak RSS (through rusagewrap, which
-// the bench installs in place of the provider binary).
+// and the provider processes' CPU time and peak RSS (through
+// cmd/servitly-rusagewrap, which the bench installs in place of the provider
+// binary).
 //
 // cmd/servitly-bench is the command line; `make bench` runs it.
 package bench
@@ -127,7 +128,7 @@ type Phase struct {
 // APIRequests counts the requests the emulator saw, logins excluded.
 func (p Phase) APIRequests() int { return p.Requests.Requests - loginRequests(p.Requests) }
 
-// Usage is what rusagewrap recorded for the provider processes of a phase.
+// Usage is what servitly-rusagewrap recorded for the provider processes of a phase.
 type Usage struct {
 	Processes int
 	CPUSec    float64 // user + system, summed over processes
@@ -208,7 +209,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 type bencher struct {
 	cfg      Config
 	work     string
-	plugins  string // dev_overrides folder holding rusagewrap as the provider
+	plugins  string // dev_overrides folder holding servitly-rusagewrap as the provider
 	real     string // the real provider binary
 	rcFile   string
 	usageDir string
@@ -233,7 +234,7 @@ func (b *bencher) build(ctx context.Context) error {
 	builds := [][]string{
 		// As .goreleaser.yml builds the released binaries.
 		{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", b.real, "."},
-		{"build", "-o", filepath.Join(b.plugins, "terraform-provider-servitly"), "./internal/bench/rusagewrap"},
+		{"build", "-o", filepath.Join(b.plugins, "terraform-provider-servitly"), "./cmd/servitly-rusagewrap"},
 	}
 	for _, args := range builds {
 		cmd := exec.CommandContext(ctx, "go", args...)
@@ -530,7 +531,7 @@ resource "servitly_partner" "p" {
 `, size)
 }
 
-// readUsage sums the records rusagewrap wrote for this phase.
+// readUsage sums the records servitly-rusagewrap wrote for this phase.
 func readUsage(dir string) (Usage, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {

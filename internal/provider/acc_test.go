@@ -7,17 +7,21 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+	"github.com/servitly/terraform-provider-servitly/internal/pluginserver"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in-process, so the
 // Terraform CLI drives the code under test, not an installed binary.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"servitly": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
+	"servitly": func() (tfprotov6.ProviderServer, error) {
+		return pluginserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
+	},
 }
 
 // testEmulator is a Servitly emulator on a loopback port for one test.

@@ -66,13 +66,13 @@ func (d *organizationDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"id": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Id of the organization to read. Set exactly one of `id` and `name`.",
-				Validators:          []validator.String{notBlank{}},
+				Validators:          []validator.String{notBlank},
 			},
 			"name": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "Exact name of the organization to find. Set exactly one of `id` and `name`. " +
 					"When several organizations have this name, the data source fails and lists them; use `id` then.",
-				Validators: []validator.String{notBlank{}},
+				Validators: []validator.String{notBlank},
 			},
 			"country":   schema.StringAttribute{Computed: true, MarkdownDescription: "Country of the organization; null when unset."},
 			"timezone":  schema.StringAttribute{Computed: true, MarkdownDescription: "IANA time zone of the organization; null when unset."},

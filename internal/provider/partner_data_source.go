@@ -41,14 +41,14 @@ func (d *partnerDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	attrs["id"] = schema.StringAttribute{
 		Optional: true, Computed: true,
 		MarkdownDescription: "Id of the partner to read. Set exactly one of `id` and `code`.",
-		Validators:          []validator.String{notBlank{}},
+		Validators:          []validator.String{notBlank},
 	}
 	attrs["code"] = schema.StringAttribute{
 		Optional: true, Computed: true,
 		MarkdownDescription: "Business code of the partner to find, such as `P000123`, compared exactly. " +
 			"Set exactly one of `id` and `code`. Codes are not unique in Servitly: " +
 			"when several partners share the code, the data source fails and lists them.",
-		Validators: []validator.String{notBlank{}},
+		Validators: []validator.String{notBlank},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one existing partner, by `id` or by `code`, for example to refer to a partner " +

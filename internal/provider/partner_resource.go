@@ -51,7 +51,7 @@ func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataReque
 
 func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	optionalText := func(desc string, extra ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank{}}, extra...)}
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank}, extra...)}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A partner of the tenant's network: a distributor, dealer or service centre. " +
@@ -65,7 +65,7 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Display name of the partner.",
-				Validators:          []validator.String{notBlank{}},
+				Validators:          []validator.String{notBlank},
 			},
 			"code": optionalText("Business code identifying the partner, such as `P000123`. " +
 				"Set it: it lets the provider recover safely when a create's answer is lost, and lets you import by code."),

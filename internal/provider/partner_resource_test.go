@@ -258,7 +258,7 @@ func TestAccPartnerResource_badInput(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			planError(`resource "servitly_partner" "test" { name = "" }`, `(?s)Empty value.*name must not be empty`),
+			planError(`resource "servitly_partner" "test" { name = "" }`, `(?s)Invalid Attribute Value Match.*name must not be empty`),
 			planError(`resource "servitly_partner" "test" { name = "   " }`, `name must not be empty`),
 			planError(`resource "servitly_partner" "test" {
   name     = "x"

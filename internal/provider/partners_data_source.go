@@ -42,7 +42,7 @@ func (d *partnersDataSource) Metadata(_ context.Context, req datasource.Metadata
 
 func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	filter := func(desc string, extra ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank{}}, extra...)}
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank}, extra...)}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the partners of the tenant, optionally filtered, walking every page of " +

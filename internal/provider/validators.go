@@ -3,30 +3,19 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	_ "time/tzdata" // timezone validation must not depend on the OS's zoneinfo
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// notBlank rejects strings that are empty or only white space.
-type notBlank struct{}
-
-func (notBlank) Description(context.Context) string { return "must not be empty or blank" }
-func (v notBlank) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (notBlank) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
-			fmt.Sprintf("%s must not be empty or blank. Set a value, or remove the attribute to leave it unset.", req.Path))
-	}
-}
+// notBlank rejects strings that are empty or only white space: it wants one
+// character outside Unicode's White_Space (what strings.TrimSpace trims).
+var notBlank = stringvalidator.RegexMatches(regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`),
+	"must not be empty or blank: set a value, or remove the attribute to leave it unset")
 
 // ianaTimezone accepts IANA time zone names such as Europe/Rome.
 type ianaTimezone struct{}

@@ -52,27 +52,35 @@ func TestIANATimezone(t *testing.T) {
 }
 
 func TestNotBlank(t *testing.T) {
-	for _, bad := range []string{"", " ", "\t\n", "\u00a0"} {
-		diags := validate(notBlank{}, types.StringValue(bad))
+	for _, bad := range []string{"", " ", "\t\n", "\u00a0", "\v\u0085", "\u2028\u3000"} {
+		diags := validate(notBlank, types.StringValue(bad))
 		if !diags.HasError() {
 			t.Errorf("%q accepted", bad)
 			continue
 		}
-		if withPath, ok := diags.Errors()[0].(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("attr")) {
+		d := diags.Errors()[0]
+		if withPath, ok := d.(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("attr")) {
 			t.Errorf("%q: diagnostic not on the attribute", bad)
+		}
+		if !strings.Contains(d.Detail(), "attr must not be empty or blank") || !strings.Contains(d.Detail(), "remove the attribute") {
+			t.Errorf("%q: detail %q should say what is wrong and how to fix it", bad, d.Detail())
 		}
 	}
 	for _, ok := range []string{"x", " x ", "Rossi Macchine"} {
-		if diags := validate(notBlank{}, types.StringValue(ok)); diags.HasError() {
+		if diags := validate(notBlank, types.StringValue(ok)); diags.HasError() {
 			t.Errorf("%q refused: %v", ok, diags)
 		}
 	}
-	for name, v := range map[string]types.String{"null": types.StringNull(), "unknown": types.StringUnknown()} {
-		if diags := validate(notBlank{}, v); diags.HasError() {
-			t.Errorf("%s refused: %v", name, diags)
+	// Blank means what strings.TrimSpace trims, for every character.
+	for r := rune(0); r <= 0xffff; r++ {
+		blank := strings.TrimSpace(string(r)) == ""
+		if refused := validate(notBlank, types.StringValue(string(r))).HasError(); refused != blank {
+			t.Errorf("%U: refused %v, want %v", r, refused, blank)
 		}
 	}
-	if (notBlank{}).MarkdownDescription(context.Background()) == "" {
-		t.Error("no description")
+	for name, v := range map[string]types.String{"null": types.StringNull(), "unknown": types.StringUnknown()} {
+		if diags := validate(notBlank, v); diags.HasError() {
+			t.Errorf("%s refused: %v", name, diags)
+		}
 	}
 }

@@ -1,8 +1,8 @@
 //go:build unix
 
-// Command rusagewrap stands in for the provider binary during `make bench`:
-// the bench installs it as terraform-provider-servitly in the dev_overrides
-// folder. It runs the real provider (SERVITLY_BENCH_REAL_PROVIDER) as a child
+// Command servitly-rusagewrap stands in for the provider binary during
+// `make bench`: the bench installs it as terraform-provider-servitly in the
+// dev_overrides folder. It runs the real provider (SERVITLY_BENCH_REAL_PROVIDER) as a child
 // with the same arguments, environment and stdio, so Terraform talks to the
 // child directly, and when the child exits it appends the child's resource
 // usage (user + system CPU, peak RSS) to a file in SERVITLY_BENCH_RUSAGE_DIR.
@@ -38,7 +38,7 @@ func main() {
 	provider := os.Getenv("SERVITLY_BENCH_REAL_PROVIDER")
 	dir := os.Getenv("SERVITLY_BENCH_RUSAGE_DIR")
 	if provider == "" || dir == "" {
-		fmt.Fprintln(os.Stderr, "rusagewrap: SERVITLY_BENCH_REAL_PROVIDER and SERVITLY_BENCH_RUSAGE_DIR must be set")
+		fmt.Fprintln(os.Stderr, "servitly-rusagewrap: SERVITLY_BENCH_REAL_PROVIDER and SERVITLY_BENCH_RUSAGE_DIR must be set")
 		os.Exit(2)
 	}
 	// No cancellation: Terraform ends the provider itself, through the
@@ -47,7 +47,7 @@ func main() {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+		fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
 		os.Exit(2)
 	}
 	// Pass on whatever Terraform sends us, so the child shuts down as it
@@ -66,7 +66,7 @@ func main() {
 	if errors.As(err, &exitErr) {
 		exitCode = exitErr.ExitCode()
 	} else if err != nil {
-		fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+		fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
 		exitCode = 2
 	}
 	if cmd.ProcessState != nil {
@@ -80,7 +80,7 @@ func main() {
 				ExitCode: exitCode,
 			}
 			if err := write(dir, rec); err != nil {
-				fmt.Fprintln(os.Stderr, "rusagewrap:", err)
+				fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package pluginserver
 
 import (
 	"fmt"
@@ -18,10 +18,11 @@ const cpuProfileEnv = "SERVITLY_PROVIDER_CPUPROFILE"
 // "<prefix>.<pid>.heap", written when Serve returns.
 const memProfileEnv = "SERVITLY_PROVIDER_MEMPROFILE"
 
-// startCPUProfile starts profiling if cpuProfileEnv asks for it and returns
-// the function that stops it. Problems are reported on stderr (which
-// Terraform logs) and never stop the provider.
-func startCPUProfile() (stop func()) {
+// startCPUAndHeapProfiles starts a CPU profile if cpuProfileEnv asks for
+// one and returns the function to call when Serve returns: it stops the CPU
+// profile and writes a heap profile if memProfileEnv asks for one. Problems
+// are reported on stderr (which Terraform logs) and never stop the provider.
+func startCPUAndHeapProfiles() (stop func()) {
 	stopCPU := cpuProfile()
 	return func() {
 		stopCPU()
