@@ -20,7 +20,7 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up after this long (cleanup still runs)")
 	quiet := flag.Bool("quiet", false, "print only the table")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Usage: servitly-probe [--yes] [--timeout 10m] [--quiet]\n\n%s\n\n", probe.WhatItDoes)
+		_, _ = fmt.Fprintf(flag.CommandLine.Output(), "Usage: servitly-probe [--yes] [--timeout 10m] [--quiet]\n\n%s\n\n", probe.WhatItDoes)
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -43,6 +43,8 @@ func main() {
 	report := probe.Run(ctx, cfg, opts)
 	cancel()
 	stop()
-	report.WriteTable(os.Stdout)
+	if err := report.WriteTable(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 	os.Exit(report.ExitCode())
 }

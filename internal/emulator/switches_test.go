@@ -397,7 +397,9 @@ func TestCreateAnswerDelay(t *testing.T) {
 		done := h.sendAsync(ctx, "POST", "/network/partners", `{"name":"Abandoned"}`)
 		waitFor(t, "the partner to be stored", func() bool { return len(h.srv.Partners()) == 1 })
 		cancel()
-		<-done
+		if err := <-done; err == nil {
+			t.Error("the cancelled request got an answer")
+		}
 		waitFor(t, "the handler to end", func() bool {
 			mu.Lock()
 			defer mu.Unlock()

@@ -409,8 +409,8 @@ func (r *run) typedValues(ctx context.Context) error {
 	}
 	var values map[string]json.RawMessage
 	if err := json.Unmarshal(got["properties"], &values); err != nil {
-		r.report.set(CheckPropertyStrings, Differs, "properties is not an object: %s", excerpt(got["properties"]))
-		return nil
+		r.report.set(CheckPropertyStrings, Differs, "properties is not an object (%v): %s", err, excerpt(got["properties"]))
+		return nil //nolint:nilerr // a differing answer goes into the report; the probe goes on
 	}
 	var typed []string
 	for _, key := range []string{"tfprobe_number", "tfprobe_flag"} {

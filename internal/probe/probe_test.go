@@ -31,7 +31,9 @@ func probeEmulator(t *testing.T, srv *emulator.Server, transport func(http.Round
 	}
 	report := Run(t.Context(), cfg, Options{Logf: t.Logf})
 	var table strings.Builder
-	report.WriteTable(&table)
+	if err := report.WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
 	t.Log("\n" + table.String())
 	return report
 }
@@ -120,7 +122,9 @@ func TestRunAgainstVariants(t *testing.T) {
 				t.Errorf("exit %d, want %d", report.ExitCode(), wantExit)
 			}
 			var table strings.Builder
-			report.WriteTable(&table)
+			if err := report.WriteTable(&table); err != nil {
+				t.Fatal(err)
+			}
 			if !strings.Contains(table.String(), tc.advice) {
 				t.Errorf("the table does not give the advice %q", tc.advice)
 			}

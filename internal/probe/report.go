@@ -149,40 +149,43 @@ func (r *Report) ExitCode() int {
 }
 
 // WriteTable prints the checks, the notes and a verdict.
-func (r *Report) WriteTable(w io.Writer) {
-	fmt.Fprintf(w, "Servitly API probe of tenant %q at %s\n\n", r.Tenant, r.BaseURL)
+func (r *Report) WriteTable(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Servitly API probe of tenant %q at %s\n\n", r.Tenant, r.BaseURL)
 	for _, c := range r.Checks {
 		behaviour := c.Behaviour
 		if !c.Relied {
 			behaviour += " (informational)"
 		}
-		fmt.Fprintf(w, "%-9s %-17s %s\n", c.Status, c.ID, behaviour)
+		fmt.Fprintf(&b, "%-9s %-17s %s\n", c.Status, c.ID, behaviour)
 		if c.Seen != "" {
-			fmt.Fprintf(w, "%27s seen: %s\n", "", oneLine(c.Seen))
+			fmt.Fprintf(&b, "%27s seen: %s\n", "", oneLine(c.Seen))
 		}
 		if c.Status == Differs {
-			fmt.Fprintf(w, "%27s do:   %s\n", "", c.Advice)
+			fmt.Fprintf(&b, "%27s do:   %s\n", "", c.Advice)
 		}
 	}
 	if len(r.Notes) > 0 {
-		fmt.Fprintln(w, "\nNotes:")
+		fmt.Fprintln(&b, "\nNotes:")
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "  - %s\n", oneLine(n))
+			fmt.Fprintf(&b, "  - %s\n", oneLine(n))
 		}
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(&b)
 	switch differing := r.Differing(); {
 	case r.Err != nil:
-		fmt.Fprintf(w, "The probe stopped early: %v\n", r.Err)
+		fmt.Fprintf(&b, "The probe stopped early: %v\n", r.Err)
 	case len(differing) > 0:
-		fmt.Fprintf(w, "%d behaviour(s) the provider relies on differ: %s. Read the advice above before the first apply.\n",
+		fmt.Fprintf(&b, "%d behaviour(s) the provider relies on differ: %s. Read the advice above before the first apply.\n",
 			len(differing), strings.Join(differing, ", "))
 	default:
-		fmt.Fprintln(w, "Every behaviour the provider relies on held.")
+		fmt.Fprintln(&b, "Every behaviour the provider relies on held.")
 	}
 	if r.CleanupErr != nil {
-		fmt.Fprintf(w, "CLEANUP FAILED: %v\nDelete partners with code %q in the Servitly console.\n", r.CleanupErr, r.Code)
+		fmt.Fprintf(&b, "CLEANUP FAILED: %v\nDelete partners with code %q in the Servitly console.\n", r.CleanupErr, r.Code)
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -166,7 +166,7 @@ func (a *accTarget) checkDestroyed(s *terraform.State) error {
 			continue
 		}
 		if _, ok, err := a.partner(rs.Primary.ID); err != nil || ok {
-			return fmt.Errorf("partner %s after destroy: still there %v, error %v", rs.Primary.ID, ok, err)
+			return fmt.Errorf("partner %s after destroy: still there %v, error %w", rs.Primary.ID, ok, err)
 		}
 	}
 	return nil
@@ -202,7 +202,7 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 					createdID = s.RootModule().Resources[partnerAddr].Primary.ID
 					p, ok, err := target.partner(createdID)
 					if err != nil || !ok {
-						return fmt.Errorf("partner %s is in state but not on the server (%v)", createdID, err)
+						return fmt.Errorf("partner %s is in state but not on the server (%w)", createdID, err)
 					}
 					if p.Name != "Rossi Macchine" || p.Code != code || p.Properties["tier"] != "gold" {
 						return fmt.Errorf("server holds %+v", p)
@@ -224,7 +224,7 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					if p, _, err := target.partner(createdID); err != nil || p.Code != code2 || p.Properties["region"] != "north" {
-						return fmt.Errorf("update did not reach the server: %+v (%v)", p, err)
+						return fmt.Errorf("update did not reach the server: %+v (%w)", p, err)
 					}
 					return nil
 				},
