@@ -39,9 +39,11 @@ import (
 //     "one GET per partner" and "the whole list", so a few partners in a
 //     large tenant never make it walk the whole tenant, and N partners in a
 //     tenant of about N cost about 2N/200 requests.
-//  4. The list is a guess about the API, so the first partner answered from
-//     it is also read with GET. If the two differ (a list of summaries), the
-//     process warns once and reads every partner with GET from then on.
+//  4. The list is a guess about the API, so no partner is answered from it
+//     before one list entry has been compared with the same partner's GET:
+//     the first Read's, when its partner is on a loaded page, or else one
+//     more GET. If they differ (a list of summaries), the process warns once
+//     and reads every partner with GET from then on.
 //  5. A partner missing from a complete list is confirmed with a GET before
 //     Read drops it from state: the list is never trusted for a deletion.
 //  6. If the list is refused (403 without READ_ALL_PARTNERS, 404 on a tenant
@@ -61,9 +63,10 @@ type partnerRefresh struct {
 	totalPages         int                       // as the server said; 0 when it did not
 	complete           bool                      // every page is loaded
 	getsInsteadOfPages int                       // GETs paid instead of loading the remaining pages
+	sample             *client.Partner           // the first Read's GET answer, to compare with the list
 	checked            bool                      // a list entry matched the partner's GET
 	off                bool                      // batching off: by setting, or the list failed or differed
-	busy               chan struct{}             // closed when the list load or check in flight ends
+	busy               chan struct{}             // closed when the GET, list load or check in flight ends
 }
 
 // listConcurrency bounds the list pages requested at the same time.
@@ -77,6 +80,7 @@ type readStep int
 
 const (
 	stepServe readStep = iota
+	stepSample
 	stepCheck
 	stepGet
 	stepWait
@@ -103,7 +107,7 @@ func (r *partnerRefresh) next(id string) (readStep, client.Partner) {
 		return stepWait, client.Partner{}
 	case r.nextPage == 0:
 		if r.reads <= 1 {
-			return stepGet, client.Partner{}
+			return stepSample, client.Partner{}
 		}
 		return stepLoadFirst, client.Partner{}
 	case r.totalPages == 0:
@@ -134,15 +138,21 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 			r.mu.Unlock()
 			p, err := r.client.GetPartner(ctx, id)
 			return p, diags, err
-		case stepCheck:
-			r.busy = make(chan struct{})
+		case stepSample, stepCheck:
+			// Others wait, so that no partner is served from the list
+			// before this GET has been compared with it.
+			busy := make(chan struct{})
+			r.busy = busy
 			r.mu.Unlock()
 			p, err := r.client.GetPartner(ctx, id)
 			r.mu.Lock()
-			close(r.busy)
-			r.busy = nil
+			close(busy)
+			if r.busy == busy {
+				r.busy = nil
+			}
 			if err == nil {
-				r.compare(ctx, listed, *p, &diags)
+				r.sample = p
+				r.checkSample(ctx, &diags)
 			}
 			r.mu.Unlock()
 			return p, diags, err
@@ -168,6 +178,7 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 			}
 			r.mu.Lock()
 			r.merge(pages)
+			r.checkSample(ctx, &diags)
 			close(r.busy)
 			r.busy = nil
 			if err != nil && ctx.Err() != nil {
@@ -179,6 +190,17 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 				r.listFailed(ctx, err, &diags)
 			}
 		}
+	}
+}
+
+// checkSample compares the latest GET answer with its list entry, once,
+// under r.mu.
+func (r *partnerRefresh) checkSample(ctx context.Context, diags *diag.Diagnostics) {
+	if r.checked || r.off || r.sample == nil {
+		return
+	}
+	if listed, ok := r.listed[r.sample.ID]; ok {
+		r.compare(ctx, listed, *r.sample, diags)
 	}
 }
 

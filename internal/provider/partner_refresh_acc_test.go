@@ -89,8 +89,7 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 			{
 				PreConfig: func() {
 					st := emu.Stats()
-					// n/100+2 and one GET checking a list entry against its partner.
-					if got, budget := st.Requests, n/100+3; got > budget {
+					if got, budget := st.Requests, n/100+2; got > budget {
 						t.Errorf("a no-change plan of %d partners cost %d requests (%v), want at most %d", n, got, st.ByRoute, budget)
 					}
 					if st.ByRoute[routeList] == 0 {

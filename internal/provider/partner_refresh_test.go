@@ -343,7 +343,29 @@ func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
 	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
 	}
-	// The first Read's GET, page 0, and one GET checking a list entry.
+	// The first Read's GET, compared with its entry on page 0: no extra request.
+	if st := srv.Stats(); st.ByRoute[routeList] != 1 || st.ByRoute[routeGet] != 1 {
+		t.Errorf("requests %v, want one list page and one GET", st.ByRoute)
+	}
+}
+
+func TestPartnerRefresh_checkNeedsAGetWhenTheFirstPartnerIsNotListed(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	partners := srv.seed(450)
+	r := newPartnerRefresh(srv.client(t), true)
+	ctx := context.Background()
+	// The first Read's partner is on page 2, which is never loaded.
+	if _, _, err := r.Read(ctx, partners[449].ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range partners[:3] {
+		got, _, err := r.Read(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSame(t, p, got)
+	}
+	// GET, page 0, one GET to check the list, then two partners from it.
 	if st := srv.Stats(); st.ByRoute[routeList] != 1 || st.ByRoute[routeGet] != 2 {
 		t.Errorf("requests %v, want one list page and two GETs", st.ByRoute)
 	}

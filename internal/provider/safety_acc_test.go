@@ -236,7 +236,7 @@ resource "servitly_partner" "p" {
 }
 `)
 	tf.mustRun("apply", "-auto-approve", "-input=false")
-	emu.SetFaults(emulator.Faults{HungGETPercent: 10, Seed: 3})
+	emu.SetFaults(emulator.Faults{HungGETPercent: 10, Seed: 1}) // seed 1 hangs 3 of the first 20 GETs
 	tf.expectCleanPlan()
 	if st := emu.Stats(); st.Hung == 0 {
 		t.Errorf("no GET was left hanging, the test proves nothing: %+v", st)
