@@ -103,21 +103,11 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 		}
 		c.logger.Debug(ctx, "retrying Servitly API request", map[string]any{
 			"method": httpReq.Method, "path": httpReq.URL.Path, "attempt": attempt, "wait_ms": wait.Milliseconds(), "cause": cause.Error()})
-		if !sleep(ctx, wait) {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
 			return nil, attempt, fmt.Errorf("%s: %w", where, ctx.Err())
 		}
-	}
-}
-
-// sleep waits for d and reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

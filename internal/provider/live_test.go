@@ -196,6 +196,8 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
 					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("organization_id"), knownvalue.Null()),
 					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
 				},
 				Check: func(s *terraform.State) error {
@@ -206,6 +208,9 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 					}
 					if p.Name != "Rossi Macchine" || p.Code != code || p.Properties["tier"] != "gold" {
 						return fmt.Errorf("server holds %+v", p)
+					}
+					if ts := s.RootModule().Resources[partnerAddr].Primary.Attributes["creation_timestamp"]; ts != fmt.Sprint(p.CreationTimestamp) {
+						return fmt.Errorf("creation_timestamp %s in state, %d on the server", ts, p.CreationTimestamp)
 					}
 					return nil
 				},
@@ -231,10 +236,18 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 			},
 			{
 				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
+				// Deleted behind Terraform's back: Read drops it, and the
+				// next plan creates it again.
 				Check: func(*terraform.State) error {
 					return target.deletePartner(createdID)
 				},
 				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionCreate)},
+				},
 			},
 		},
 	})
@@ -245,8 +258,9 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 func TestAccPartnerLive_importBlock(t *testing.T) {
 	target := newAccTarget(t)
 	code := target.code("P9")
+	// A live tenant ignores CustomerCount; existing holds what it has.
 	existing := target.addPartner(emulator.Partner{Name: "Verdi", Code: code, Country: "Italy", Timezone: "Europe/Rome",
-		Properties: map[string]string{"tier": "gold"}})
+		Properties: map[string]string{"tier": "gold"}, CustomerCount: 3})
 	config := target.provider() + fmt.Sprintf(`
 import {
   to = servitly_partner.test
@@ -264,6 +278,7 @@ import {
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				stateString(partnerAddr, "id", existing.ID),
+				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(existing.CustomerCount)),
 				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("creation_timestamp"), knownvalue.Int64Exact(existing.CreationTimestamp)),
 			},
 		}},

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -20,7 +19,6 @@ import (
 
 const partnerAddr = "servitly_partner.test"
 
-var partnerIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 func partnerConfig(name, code, properties string) string {
 	return fmt.Sprintf(`
@@ -42,92 +40,6 @@ func expectError(pattern string) *regexp.Regexp {
 
 func stateString(addr string, attr string, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(want))
-}
-
-func TestAccPartnerResource_lifecycle(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-	var createdID string
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
-		Steps: []resource.TestStep{
-			{
-				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine", "P000123", `{ tier = "gold" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateString(partnerAddr, "name", "Rossi Macchine"),
-					stateString(partnerAddr, "code", "P000123"),
-					stateString(partnerAddr, "country", "Italy"),
-					stateString(partnerAddr, "timezone", "Europe/Rome"),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(partnerIDPattern)),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("organization_id"), knownvalue.Null()),
-					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
-				},
-				Check: func(s *terraform.State) error {
-					createdID = s.RootModule().Resources[partnerAddr].Primary.ID
-					p, ok := emu.Partner(createdID)
-					if !ok {
-						return fmt.Errorf("partner %s is in state but not on the server", createdID)
-					}
-					if p.Name != "Rossi Macchine" || p.Code != "P000123" || p.Properties["tier"] != "gold" {
-						return fmt.Errorf("server holds %+v", p)
-					}
-					if ts := s.RootModule().Resources[partnerAddr].Primary.Attributes["creation_timestamp"]; ts != fmt.Sprint(p.CreationTimestamp) {
-						return fmt.Errorf("creation_timestamp %s in state, %d on the server", ts, p.CreationTimestamp)
-					}
-					return nil
-				},
-			},
-			{
-				ResourceName:      partnerAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
-			{
-				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
-					stateString(partnerAddr, "name", "Rossi Macchine S.p.A."),
-					stateString(partnerAddr, "code", "P000124"),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
-				},
-				Check: func(*terraform.State) error {
-					if p, _ := emu.Partner(createdID); p.Code != "P000124" || p.Properties["region"] != "north" {
-						return fmt.Errorf("update did not reach the server: %+v", p)
-					}
-					if n := len(emu.Partners()); n != 1 {
-						return fmt.Errorf("want 1 partner on the server, got %d", n)
-					}
-					return nil
-				},
-			},
-			{
-				// Deleted behind Terraform's back: Read must drop it, and the
-				// plan must want to create it again.
-				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
-				Check: func(*terraform.State) error {
-					if !emu.DeletePartner(createdID) {
-						return fmt.Errorf("partner %s was not on the server", createdID)
-					}
-					return nil
-				},
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000124", `{ tier = "silver", region = "north" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
 }
 
 // TestAccPartnerResource_outOfBandEdit proves drift made in the console
@@ -212,37 +124,6 @@ func TestAccPartnerResource_nullAndEmpty(t *testing.T) {
 						return fmt.Errorf("fields not cleared on the server: %+v", p)
 					}
 					return nil
-				},
-			},
-		},
-	})
-}
-
-// TestAccPartnerResource_importBlock adopts a partner made outside Terraform
-// with an import block, and plans clean right after.
-func TestAccPartnerResource_importBlock(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P9", Country: "Italy", Timezone: "Europe/Rome",
-		Properties: map[string]string{"tier": "gold"}, CustomerCount: 3})
-	config := emu.tokenProvider() + fmt.Sprintf(`
-import {
-  to = servitly_partner.test
-  id = %q
-}
-%s`, existing.ID, partnerConfig("Verdi", "P9", `{ tier = "gold" }`))
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateString(partnerAddr, "id", existing.ID),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("creation_timestamp"), knownvalue.Int64Exact(existing.CreationTimestamp)),
 				},
 			},
 		},
