@@ -19,7 +19,6 @@ import (
 
 const partnerAddr = "servitly_partner.test"
 
-
 func partnerConfig(name, code, properties string) string {
 	return fmt.Sprintf(`
 resource "servitly_partner" "test" {
