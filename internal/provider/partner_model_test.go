@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -246,4 +247,34 @@ func assertModel(t *testing.T, got, want partnerModel) {
 	check("customer_count", got.CustomerCount, want.CustomerCount)
 	check("creation_timestamp", got.CreationTimestamp, want.CreationTimestamp)
 	check("timeouts", got.Timeouts, want.Timeouts)
+}
+
+func TestKeptAfterRemoval(t *testing.T) {
+	kept := client.Partner{ID: "p1", Name: "n", Code: "C", Country: "Italy", Timezone: "Europe/Rome",
+		Properties: client.Properties{"a": "1", "b": "2"}, Organization: &client.Ref{ID: "o1"}}
+	var got []string
+	for _, k := range keptAfterRemoval(client.PartnerInput{Name: "n", Properties: map[string]string{"a": "1"}}, &kept) {
+		got = append(got, k.path.String()+"="+k.value)
+	}
+	want := `code="C" country="Italy" timezone="Europe/Rome" properties["b"]="2" organization_id="o1"`
+	if strings.Join(got, " ") != want {
+		t.Errorf("kept = %s, want %s", strings.Join(got, " "), want)
+	}
+	cleared := client.Partner{ID: "p1", Name: "n", Properties: client.Properties{"a": "1"}}
+	if k := keptAfterRemoval(client.PartnerInput{Name: "n", Properties: map[string]string{"a": "1"}}, &cleared); len(k) != 0 {
+		t.Errorf("an answer that cleared everything reports %v", k)
+	}
+}
+
+func TestValidatePropertyValues(t *testing.T) {
+	props := types.MapValueMust(types.StringType, map[string]attr.Value{"ok": types.StringValue("v"), "z": types.StringNull(), "a": types.StringNull()})
+	diags := validatePropertyValues(props)
+	if len(diags) != 2 || !strings.Contains(diags[0].Detail(), `properties["a"] is null`) || !strings.Contains(diags[1].Detail(), `properties["z"]`) {
+		t.Errorf("diagnostics = %v, want one per null key, in key order", diags)
+	}
+	for _, fine := range []types.Map{types.MapNull(types.StringType), types.MapUnknown(types.StringType), stringMap(t, map[string]string{"k": ""})} {
+		if d := validatePropertyValues(fine); d.HasError() {
+			t.Errorf("%s: %v", fine, d)
+		}
+	}
 }
