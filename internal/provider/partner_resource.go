@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &partnerResource{}
 	_ resource.ResourceWithImportState = &partnerResource{}
+	_ resource.ResourceWithIdentity    = &partnerResource{}
 )
 
 // Default operation timeouts; the timeouts block overrides them.
@@ -130,6 +131,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
 }
 
 func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -164,6 +166,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	next, diags := partnerModelFromAPI(ctx, p, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -193,6 +196,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	next, diags := partnerModelFromAPI(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, updated.ID)...)
 }
 
 func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -218,10 +222,16 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := r.resolveImportID(ctx, req.ID)
+	raw, diags := importIDFrom(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, diags := r.resolveImportID(ctx, raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 }
