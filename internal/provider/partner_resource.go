@@ -149,6 +149,10 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 
 	id := state.ID.ValueString()
+	// Set before the API call, so the path that removes a vanished partner
+	// also returns one: state written before identities existed has none,
+	// and the framework refuses a read that ends without it.
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 	p, diags, err := r.readPartner(ctx, id)
 	resp.Diagnostics.Append(diags...)
 	if client.IsNotFound(err) {
@@ -166,7 +170,6 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	next, diags := partnerModelFromAPI(ctx, p, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, p.ID)...)
 }
 
 func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
