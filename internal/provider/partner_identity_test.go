@@ -205,3 +205,25 @@ func (s withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6
 	}
 	return resp, err
 }
+
+// TestAccExamplesImportByIdentity applies the import-by-identity example
+// with the resource example: the partner is adopted unchanged, with its
+// identity recorded.
+func TestAccExamplesImportByIdentity(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	useEmulatorEnv(t, emu)
+	existing := emu.AddPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: "P000123",
+		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: readExample(t, "resources/servitly_partner/import-by-identity.tf") +
+				readExample(t, "resources/servitly_partner/resource.tf"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)},
+			},
+			ConfigStateChecks: append(identityChecks("servitly_partner.rossi"), stateString("servitly_partner.rossi", "id", existing.ID)),
+		}},
+	})
+}

@@ -171,3 +171,41 @@ func TestAccPartnerListResource_refused(t *testing.T) {
 		},
 	})
 }
+
+// TestAccExamplesListResource runs the list-resource examples as query
+// steps, so the documented blocks cannot rot.
+func TestAccExamplesListResource(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	rossi := emu.AddPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: "P000123", Country: "Italy",
+		OrganizationID: "5f0c8a1b2c3d4e5f6a7b8c9d"})
+	emu.AddPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: "P000999", Country: "Italy"}) // another organization
+	dealer := emu.AddPartner(emulator.Partner{Name: "North Dealer Srl", Code: "D1", Country: "France"})
+	emu.AddPartner(emulator.Partner{Name: "Service Centre", Code: "S1"})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowQuery,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: emu.tokenProvider()},
+			{
+				Query:  true,
+				Config: readExample(t, "list-resources/servitly_partner/list-resource.tfquery.hcl"),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("servitly_partner.all", 4),
+				},
+			},
+			{
+				Query:  true,
+				Config: readExample(t, "list-resources/servitly_partner/list-resource-filters.tfquery.hcl"),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("servitly_partner.italy", 2),
+					querycheck.ExpectLength("servitly_partner.dealers", 1),
+					querycheck.ExpectIdentity("servitly_partner.dealers", map[string]knownvalue.Check{"id": knownvalue.StringExact(dealer.ID)}),
+					querycheck.ExpectLength("servitly_partner.p0_codes", 2),
+					querycheck.ExpectLength("servitly_partner.one", 1),
+					querycheck.ExpectLength("servitly_partner.emea", 1),
+					querycheck.ExpectIdentity("servitly_partner.emea", map[string]knownvalue.Check{"id": knownvalue.StringExact(rossi.ID)}),
+				},
+			},
+		},
+	})
+}

@@ -223,3 +223,21 @@ func TestPartnerListResource_refused(t *testing.T) {
 		t.Errorf("diagnostic %q: %q; want an error naming READ_ALL_PARTNERS", d.Summary, d.Detail)
 	}
 }
+
+func TestVersionAtLeast(t *testing.T) {
+	for _, tc := range []struct {
+		v, least string
+		want     bool
+	}{
+		{"1.14.9", "1.14.0", true},
+		{"1.14.0", "1.14.0", true},
+		{"1.14.0-rc1", "1.14.0", true},
+		{"1.13.3", "1.14.0", false},
+		{"1.5.7", "1.14.0", false},
+		{"2.0.0", "1.14.0", true},
+	} {
+		if got := versionAtLeast(tc.v, tc.least); got != tc.want {
+			t.Errorf("versionAtLeast(%q, %q) = %v, want %v", tc.v, tc.least, got, tc.want)
+		}
+	}
+}
