@@ -56,12 +56,12 @@ func TestPartnerFilterRejects(t *testing.T) {
 
 // listServer is the provider's protocol server, configured against emu, on
 // which ListResource can be called without a Terraform CLI.
-func listServer(t *testing.T, emu *emulator.Server) tfprotov6.ProviderServerWithListResource {
+func listServer(t *testing.T, emu *emulator.Server) listProviderServer {
 	t.Helper()
 	ts := httptest.NewServer(emu)
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
-	srv, ok := NewProtocol6Server("test")().(tfprotov6.ProviderServerWithListResource)
+	srv, ok := NewProtocol6Server("test")().(listProviderServer)
 	if !ok {
 		t.Fatal("the provider server does not serve list resources")
 	}
@@ -111,7 +111,7 @@ func failOnErrors(t *testing.T, call string, diags []*tfprotov6.Diagnostic) {
 
 // runPartnerList runs the servitly_partner list resource with the given
 // config attributes and returns its results.
-func runPartnerList(t *testing.T, srv tfprotov6.ProviderServerWithListResource, config map[string]string, limit int64, includeResource bool) []tfprotov6.ListResourceResult {
+func runPartnerList(t *testing.T, srv listProviderServer, config map[string]string, limit int64, includeResource bool) []tfprotov6.ListResourceResult {
 	t.Helper()
 	ctx := context.Background()
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})

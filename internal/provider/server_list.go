@@ -7,7 +7,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-var _ tfprotov6.ProviderServerWithListResource = &releasingServer{}
+// listProviderServer is a provider server that also serves list resources,
+// which tf6server looks for. (terraform-plugin-go still keeps the list RPCs
+// out of tfprotov6.ProviderServer.)
+type listProviderServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
+var _ listProviderServer = &releasingServer{}
 
 // The list RPCs go straight to the framework: ListResource returns a stream
 // that Terraform consumes after the call has returned, so its context must
