@@ -61,4 +61,4 @@ start=$SECONDS
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X $module/version.dev=no" -o "$tmp" "$pkg"
 mv -f "$tmp" "$out"
 echo "built $out in $((SECONDS - start))s"
-"$out" version | head -n 1
+"$out" version 2>/dev/null | grep -E "^(Terraform|OpenTofu) v" || true

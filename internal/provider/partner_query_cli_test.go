@@ -27,12 +27,14 @@ func (tf *terraformCLI) requireTerraform(least, feature string) {
 	cliVersionsMu.Lock()
 	line, ok := cliVersions[path]
 	if !ok {
-		out, err := exec.CommandContext(tf.t.Context(), path, "version").Output()
+		cmd := exec.CommandContext(tf.t.Context(), path, "version")
+		cmd.Env = tf.env
+		out, err := cmd.Output()
 		if err != nil {
 			cliVersionsMu.Unlock()
 			tf.t.Fatalf("%s version: %v", path, err)
 		}
-		line = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+		line = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v\S+`).FindString(string(out))
 		cliVersions[path] = line
 	}
 	cliVersionsMu.Unlock()
