@@ -245,7 +245,9 @@ func (b *bencher) build(ctx context.Context) error {
 		}
 	}
 	b.rcFile = filepath.Join(b.work, "terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/servitly/servitly\" = %q\n  }\n  direct {}\n}\n", b.plugins)
+	// OpenTofu resolves servitly/servitly to registry.opentofu.org.
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/servitly/servitly\" = %[1]q\n"+
+		"    \"registry.opentofu.org/servitly/servitly\" = %[1]q\n  }\n  direct {}\n}\n", b.plugins)
 	return os.WriteFile(b.rcFile, []byte(rc), 0o600)
 }
 

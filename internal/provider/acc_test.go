@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -20,8 +21,13 @@ import (
 // Terraform CLI drives the code under test, not an installed binary.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"servitly": func() (tfprotov6.ProviderServer, error) {
-		return pluginserver.Wrap(providerserver.NewProtocol6(New("test")())()), nil
+		return testServer(), nil
 	},
+}
+
+// testServer is the provider's protocol server as main.go serves it.
+func testServer() tfprotov6.ProviderServer {
+	return pluginserver.Wrap(providerserver.NewProtocol6(New("test")())())
 }
 
 // testEmulator is a Servitly emulator on a loopback port for one test.
@@ -105,3 +111,6 @@ type emulatorCheck func() error
 func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
 }
+
+// emulatorIDPattern is the shape of the ids the emulator assigns.
+var emulatorIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)

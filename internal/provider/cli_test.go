@@ -76,7 +76,8 @@ func newTerraformCLI(t *testing.T, emu *testEmulator) *terraformCLI {
 	rc := filepath.Join(dir, ".terraformrc")
 	overrides := fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/servitly/servitly" = %q
+    "registry.terraform.io/servitly/servitly" = %[1]q
+    "registry.opentofu.org/servitly/servitly" = %[1]q
   }
   direct {}
 }

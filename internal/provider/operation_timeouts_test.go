@@ -49,7 +49,7 @@ func TestExplainTimeoutNamesTheSetting(t *testing.T) {
 	ctx, cancel = startOperation(context.Background(), types.ObjectNull(nil), "read", time.Hour)
 	defer cancel()
 	other := errors.New("refused")
-	if got := explainTimeout(ctx, other); got != other {
-		t.Errorf("an error before the deadline was wrapped: %v", got)
+	if got := explainTimeout(ctx, other); errors.As(got, &timeout) || !errors.Is(got, other) {
+		t.Errorf("an error before the deadline became %v", got)
 	}
 }

@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure      = &partnerResource{}
 	_ resource.ResourceWithImportState    = &partnerResource{}
 	_ resource.ResourceWithValidateConfig = &partnerResource{}
+	_ resource.ResourceWithIdentity       = &partnerResource{}
 )
 
 // Default operation timeouts; the timeouts block overrides them.
@@ -152,6 +153,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
 }
 
 // lostBecause says why a create's answer was lost, for the warning.
@@ -176,6 +178,10 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 
 	id := state.ID.ValueString()
+	// Set before the API call, so the path that removes a vanished partner
+	// also returns one: state written before identities existed has none,
+	// and the framework refuses a read that ends without it.
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 	p, diags, err := r.readPartner(ctx, id)
 	resp.Diagnostics.Append(diags...)
 	if client.IsNotFound(err) {
@@ -223,6 +229,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(diags...)
 	// State records what Servitly holds, also when it kept a removed value.
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, updated.ID)...)
 	for _, kept := range keptAfterRemoval(in, updated) {
 		resp.Diagnostics.AddAttributeError(kept.path, "Servitly kept a removed value",
 			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %s: "+
@@ -248,10 +255,16 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := r.resolveImportID(ctx, req.ID)
+	raw, diags := importIDFrom(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, diags := r.resolveImportID(ctx, raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 }

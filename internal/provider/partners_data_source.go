@@ -96,7 +96,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
 		return
 	}
-	found = keepExactMatches(found, filter)
+	found = keepExactMatches(found, partnerFilter{PartnerFilter: filter})
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 
 	// Empty, not null, when nothing matches: length() and for_each work on it.
@@ -114,11 +114,24 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// keepExactMatches applies the exact filters again, so a server that ignores
-// one never hands back partners the configuration asked to leave out. The
-// wildcard search is left to the server, whose matching rules are its own.
-func keepExactMatches(partners []client.Partner, f client.PartnerFilter) []client.Partner {
-	return slices.DeleteFunc(partners, func(p client.Partner) bool {
-		return (f.Name != "" && p.Name != f.Name) || (f.Code != "" && p.Code != f.Code) || (f.Country != "" && p.Country != f.Country)
-	})
+// partnerFilter is a partner list's filter: what the API is asked for, plus
+// OrganizationID, which the API documents no filter for and is therefore
+// applied by the provider alone.
+type partnerFilter struct {
+	client.PartnerFilter
+	OrganizationID string
+}
+
+// rejects reports whether p fails one of the exact filters. Applying them
+// again means a server that ignores one never hands back partners the
+// configuration asked to leave out. The wildcard search is left to the
+// server, whose matching rules are its own.
+func (f partnerFilter) rejects(p client.Partner) bool {
+	return (f.Name != "" && p.Name != f.Name) || (f.Code != "" && p.Code != f.Code) || (f.Country != "" && p.Country != f.Country) ||
+		(f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID)
+}
+
+// keepExactMatches drops the partners that f rejects.
+func keepExactMatches(partners []client.Partner, f partnerFilter) []client.Partner {
+	return slices.DeleteFunc(partners, f.rejects)
 }

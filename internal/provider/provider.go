@@ -58,6 +58,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	data := &providerData{client: c, partners: newPartnerRefresh(c, batch)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *servitlyProvider) Resources(context.Context) []func() resource.Resource {

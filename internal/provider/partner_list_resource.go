@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+var (
+	_ provider.ProviderWithListResources = &servitlyProvider{}
+	_ list.ListResourceWithConfigure     = &partnerListResource{}
+)
+
+// ListResources are the list blocks terraform query (Terraform 1.14+) can use.
+func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewPartnerListResource,
+	}
+}
+
+// NewPartnerListResource returns the servitly_partner list resource.
+func NewPartnerListResource() list.ListResource { return &partnerListResource{} }
+
+// partnerListResource lists partners for terraform query, which turns each
+// result into a resource block and an identity import block.
+type partnerListResource struct {
+	client *client.Client
+}
+
+// partnerListModel is the config block of a servitly_partner list block.
+type partnerListModel struct {
+	Name           types.String `tfsdk:"name"`
+	Code           types.String `tfsdk:"code"`
+	Country        types.String `tfsdk:"country"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	SearchText     types.String `tfsdk:"search_text"`
+	SearchField    types.String `tfsdk:"search_field"`
+}
+
+func (m partnerListModel) filter() partnerFilter {
+	return partnerFilter{
+		PartnerFilter: client.PartnerFilter{
+			Name:        m.Name.ValueString(),
+			Code:        m.Code.ValueString(),
+			Country:     m.Country.ValueString(),
+			SearchText:  m.SearchText.ValueString(),
+			SearchField: m.SearchField.ValueString(),
+		},
+		OrganizationID: m.OrganizationID.ValueString(),
+	}
+}
+
+func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_partner"
+}
+
+func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	filter := func(desc string, extra ...validator.String) listschema.StringAttribute {
+		return listschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank}, extra...)}
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists the partners of the tenant for `terraform query` (Terraform 1.14 and later), " +
+			"so `terraform query -generate-config-out=partners.tf` writes a `servitly_partner` resource block and an " +
+			"`import` block by identity for each. Filters combine with AND and use the same forms as the " +
+			"`servitly_partners` data source; with none, every partner is listed. Pages of " +
+			"`GET /v2/network/partners` are fetched only while results are wanted, so the list block's `limit` " +
+			"(Terraform's default is 100) also bounds the requests. Results are named `Name (code)`. " +
+			"Needs the `READ_ALL_PARTNERS` permission.",
+		Attributes: map[string]listschema.Attribute{
+			"name":    filter("Only partners whose name is exactly this (sent as `name=eq;<value>`)."),
+			"code":    filter("Only partners whose code is exactly this (sent as `code=<value>`)."),
+			"country": filter("Only partners whose country is exactly this, as stored (sent as `country=<value>`)."),
+			"organization_id": filter("Only partners whose parent organization has this id. The API has no such filter, " +
+				"so the provider walks the list and keeps the matches itself."),
+			"search_text": filter("Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
+				"`*foo*` contains, `*foo` ends with; without `*` the whole field must match."),
+			"search_field": filter("Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
+				stringvalidator.AlsoRequires(path.MatchRoot("search_text"))),
+		},
+	}
+}
+
+func (r *partnerListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config partnerListModel
+	diags := req.Config.Get(ctx, &config)
+	if !diags.HasError() && r.client == nil {
+		diags.AddError("Provider not configured",
+			"The Servitly provider's settings were not known when the partners were listed. "+
+				"Make sure the provider block does not depend on values known only after apply.")
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	filter := config.filter()
+	stream.Results = func(push func(list.ListResult) bool) {
+		var pushed int64
+		for p, err := range r.client.StreamPartners(ctx, filter.PartnerFilter) {
+			if err != nil {
+				var diags diag.Diagnostics
+				addAPIError(ctx, &diags, "Error listing partners", "Listing partners for the servitly_partner list block", err)
+				push(list.ListResult{Diagnostics: diags})
+				return
+			}
+			if filter.rejects(p) {
+				continue
+			}
+			if !push(partnerListResult(ctx, req, &p)) {
+				return
+			}
+			// Stop at the limit, before the next page is requested.
+			if pushed++; req.Limit > 0 && pushed >= req.Limit {
+				return
+			}
+		}
+	}
+}
+
+// partnerListResult is one listed partner: its identity, its display name
+// and, when Terraform asks for it, its whole resource state.
+func partnerListResult(ctx context.Context, req list.ListRequest, p *client.Partner) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = partnerDisplayName(p)
+	result.Diagnostics.Append(setPartnerIdentity(ctx, result.Identity, p.ID)...)
+	if req.IncludeResource {
+		state, diags := partnerModelFromAPI(ctx, p, partnerModel{
+			partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)},
+			Timeouts:          nullTimeouts(),
+		})
+		result.Diagnostics.Append(diags...)
+		result.Diagnostics.Append(result.Resource.Set(ctx, state)...)
+	}
+	return result
+}
+
+// partnerDisplayName is how terraform query shows a partner: "Name (code)",
+// or the name alone when it has no code.
+func partnerDisplayName(p *client.Partner) string {
+	if p.Code == "" {
+		return p.Name
+	}
+	return fmt.Sprintf("%s (%s)", p.Name, p.Code)
+}
+
+// nullTimeouts is an absent timeouts block, so generated configuration
+// leaves it out.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}

@@ -1,0 +1,146 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+var (
+	cliVersionsMu sync.Mutex
+	cliVersions   = map[string]string{} // CLI path -> first line of `version`
+)
+
+// requireTerraform skips the test unless the CLI is Terraform (not OpenTofu)
+// at least at version least, which feature needs.
+func (tf *terraformCLI) requireTerraform(least, feature string) {
+	tf.t.Helper()
+	path := tf.terraformPath()
+	cliVersionsMu.Lock()
+	line, ok := cliVersions[path]
+	if !ok {
+		cmd := exec.CommandContext(tf.t.Context(), path, "version")
+		cmd.Env = tf.env
+		out, err := cmd.Output()
+		if err != nil {
+			cliVersionsMu.Unlock()
+			tf.t.Fatalf("%s version: %v", path, err)
+		}
+		line = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v\S+`).FindString(string(out))
+		cliVersions[path] = line
+	}
+	cliVersionsMu.Unlock()
+	m := regexp.MustCompile(`^Terraform v(\S+)`).FindStringSubmatch(line)
+	if m == nil {
+		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %q", feature, least, line)
+	}
+	if !versionAtLeast(m[1], least) {
+		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %s", feature, least, m[1])
+	}
+}
+
+// versionAtLeast compares the numeric parts of two versions such as 1.14.9
+// and 1.14.0; a pre-release suffix (1.14.0-rc1) counts as that version.
+func versionAtLeast(v, least string) bool {
+	parse := func(s string) [3]int {
+		var out [3]int
+		core, _, _ := strings.Cut(s, "-")
+		for i, part := range strings.SplitN(core, ".", 3) {
+			out[i], _ = strconv.Atoi(part)
+		}
+		return out
+	}
+	a, b := parse(v), parse(least)
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return true
+}
+
+// TestAccPartnerListResource_generateConfig is the one-command adoption of
+// the guide: terraform query with the list-resource example writes a
+// resource and an identity import block for each of 300 partners, the
+// written file applies without changing any partner, and the next plan is
+// empty.
+func TestAccPartnerListResource_generateConfig(t *testing.T) {
+	const n = 300
+	emu := newTestEmulator(t, emulator.Options{})
+	root := emu.RootOrganizationID()
+	before := map[string]emulator.Partner{}
+	for i := range n {
+		p := emulator.Partner{Name: fmt.Sprintf("Partner %03d", i)}
+		// Vary what is set, so null and empty forms are all written and applied.
+		if i%3 != 0 {
+			p.Code = fmt.Sprintf("P%06d", i)
+		}
+		if i%2 == 0 {
+			p.Country, p.Timezone = "Italy", "Europe/Rome"
+		}
+		if i%5 == 0 {
+			p.Properties = map[string]string{"tier": "gold", "region": fmt.Sprint(i % 7)}
+		}
+		if i%4 == 0 {
+			p.OrganizationID = root
+		}
+		p.CustomerCount = int64(i % 11)
+		p = emu.AddPartner(p)
+		before[p.ID] = p
+	}
+	tf := newTerraformCLI(t, emu)
+	tf.requireTerraform("1.14.0", "terraform query")
+	tf.writeFile("main.tf", providerFromEnv)
+	tf.copyExample("list-resources/servitly_partner/list-resource.tfquery.hcl")
+
+	out := tf.mustRun("query", "-generate-config-out=partners.tf")
+	raw, err := os.ReadFile(filepath.Join(tf.dir, "partners.tf"))
+	if err != nil {
+		t.Fatalf("terraform query wrote no partners.tf: %v\n%s", err, out)
+	}
+	generated := string(raw)
+	if got := strings.Count(generated, `resource "servitly_partner"`); got != n {
+		t.Errorf("partners.tf has %d servitly_partner resources, want %d", got, n)
+	}
+	if got := len(regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`).FindAllString(generated, -1)); got != n {
+		t.Errorf("partners.tf has %d import blocks by identity, want %d", got, n)
+	}
+	for id := range before {
+		if !strings.Contains(generated, fmt.Sprintf("%q", id)) {
+			t.Fatalf("partners.tf does not mention partner %s", id)
+		}
+	}
+
+	applied := tf.mustRun("apply", "-auto-approve", "-input=false")
+	if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", n); !strings.Contains(applied, want) {
+		t.Errorf("apply did not say %q:\n%s", want, tail(applied, 20))
+	}
+	for id, was := range before {
+		now, ok := emu.Partner(id)
+		if !ok {
+			t.Fatalf("partner %s is gone after apply", id)
+		}
+		if now.Name != was.Name || now.Code != was.Code || now.Country != was.Country || now.Timezone != was.Timezone ||
+			now.OrganizationID != was.OrganizationID || len(now.Properties) != len(was.Properties) {
+			t.Errorf("applying partners.tf changed partner %s:\nbefore %+v\nafter  %+v", id, was, now)
+		}
+	}
+	if got := len(emu.Partners()); got != n {
+		t.Errorf("the emulator holds %d partners after apply, want %d", got, n)
+	}
+	tf.expectCleanPlan()
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
