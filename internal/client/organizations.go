@@ -32,9 +32,5 @@ func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organiza
 	if name != "" {
 		q.Set("name", "eq;"+name)
 	}
-	var out []Organization
-	err := walkPages(ctx, c, "/v2/network/organizations", q, func(page []Organization) {
-		out = append(out, page...)
-	})
-	return out, err
+	return collect(items[Organization](ctx, c, "/v2/network/organizations", q))
 }

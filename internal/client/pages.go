@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,23 +42,46 @@ func (p *page[T]) isLast(number int) bool {
 	return p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
 }
 
-// walkPages calls fn with each page of a /v2 list until the last one.
-func walkPages[T any](ctx context.Context, c *Client, path string, query url.Values, fn func([]T)) error {
-	for number := 0; number < maxPages; number++ {
-		q := url.Values{}
-		for k, v := range query {
-			q[k] = v
+// items yields the items of every page of a /v2 list, in order, fetching a
+// page only when the consumer wants an item beyond the previous one, so a
+// consumer that stops early stops the paging too. An error is yielded once,
+// with a zero item, and ends the sequence.
+func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for number := 0; number < maxPages; number++ {
+			q := url.Values{}
+			for k, v := range query {
+				q[k] = v
+			}
+			q.Set("page", strconv.Itoa(number))
+			q.Set("size", strconv.Itoa(PageSize))
+			var p page[T]
+			if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range p.Content {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if p.isLast(number) {
+				return
+			}
 		}
-		q.Set("page", strconv.Itoa(number))
-		q.Set("size", strconv.Itoa(PageSize))
-		var p page[T]
-		if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
-			return err
-		}
-		fn(p.Content)
-		if p.isLast(number) {
-			return nil
-		}
+		yield(zero, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
 	}
-	return fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages)
+}
+
+// collect gathers a whole sequence, or its error.
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for item, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
 }

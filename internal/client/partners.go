@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"net/http"
 	"net/url"
@@ -305,13 +306,24 @@ func (f PartnerFilter) query() url.Values {
 	return q
 }
 
+// StreamPartners yields the partners matching f one at a time, walking the
+// pages of GET /v2/network/partners lazily: a page is fetched only when the
+// consumer asks for a partner beyond the previous one, so stopping the loop
+// (after a limit, say) stops the paging too. An error is yielded once, with
+// a zero Partner, and ends the stream. Entries without an id are skipped.
+func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
+	return func(yield func(Partner, error) bool) {
+		for p, err := range items[Partner](ctx, c, partnersListPath, f.query()) {
+			if (err != nil || p.ID != "") && !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
 // ListPartners returns every partner matching f, walking all pages.
 func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
-	var out []Partner
-	err := walkPages(ctx, c, partnersListPath, f.query(), func(page []Partner) {
-		out = append(out, page...)
-	})
-	return out, err
+	return collect(c.StreamPartners(ctx, f))
 }
 
 // checkPartner rejects an answer that decoded but is not a partner, so a

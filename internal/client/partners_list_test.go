@@ -79,7 +79,7 @@ func TestStreamPartners(t *testing.T) {
 		}
 		for i, r := range reqs {
 			assertQuery(t, r.Query, map[string]string{"page": strconv.Itoa(i), "size": strconv.Itoa(PageSize),
-				"name": "eq;Acme", "code": "P1", "country": "Italy", "searchText": "*cm*", "searchField": "name"})
+				"name": "eq;Acme", "code": "eq;P1", "country": "eq;Italy", "searchText": "*cm*", "searchField": "name"})
 		}
 	})
 
