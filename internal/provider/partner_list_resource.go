@@ -140,10 +140,7 @@ func partnerListResult(ctx context.Context, req list.ListRequest, p *client.Part
 	result.DisplayName = partnerDisplayName(p)
 	result.Diagnostics.Append(setPartnerIdentity(ctx, result.Identity, p.ID)...)
 	if req.IncludeResource {
-		state, diags := partnerModelFromAPI(ctx, p, partnerModel{
-			partnerAttributes: partnerAttributes{Properties: types.MapNull(types.StringType)},
-			Timeouts:          nullTimeouts(),
-		})
+		state, diags := partnerModelFromAPI(ctx, p, partnerModel{Timeouts: nullTimeouts()})
 		result.Diagnostics.Append(diags...)
 		result.Diagnostics.Append(result.Resource.Set(ctx, state)...)
 	}
