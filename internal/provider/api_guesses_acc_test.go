@@ -18,6 +18,7 @@ import (
 // TestAccAPIGuess_updateClearsWhateverThePUTSemantics removes each optional
 // attribute in turn, against a PUT that replaces and one that merges.
 func TestAccAPIGuess_updateClearsWhateverThePUTSemantics(t *testing.T) {
+	t.Parallel()
 	for name, merging := range map[string]bool{"replacing PUT": false, "merging PUT": true} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -114,6 +115,7 @@ data "servitly_partners" "all" {
 // found again, and never created twice, whatever the list does with the
 // code filter, also for a code that itself starts with "eq;".
 func TestAccAPIGuess_lostCreateWithFilters(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		"filters as guessed":    {},
 		"literal filter values": {LiteralFilterValues: true},

@@ -70,6 +70,7 @@ resource "servitly_partner" "p" {
 // base_url whose path is wrong, plan, refresh and destroy fail naming the
 // setting, and neither the state nor the server changes.
 func TestAccSafety_wrongTenantOrBaseURLChangesNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, tenant, basePath, login, setting string
 	}{
@@ -135,6 +136,7 @@ func TestAccSafety_wrongTenantOrBaseURLChangesNothing(t *testing.T) {
 // holds must be in the state, and the next apply must converge without
 // creating any twice.
 func TestAccSafety_interruptedApply(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateAnswerDelay: 3 * time.Second})
 	tf := newTerraformCLI(t, emu)
@@ -191,6 +193,7 @@ resource "servitly_partner" "p" {
 // that serves summaries: the provider notices, warns, reads them one by one,
 // and still sees a real change.
 func TestAccSafety_summaryListPlansClean(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{ListSummaries: true})
 	tf := newTerraformCLI(t, emu)
 	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`
@@ -225,6 +228,7 @@ resource "servitly_partner" "p" {
 // TestAccSafety_hungServer: a tenth of the GETs are never answered; with
 // request_timeout = "2s" the plan still finishes.
 func TestAccSafety_hungServer(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	tf := newTerraformCLI(t, emu)
 	tf.setEnv("SERVITLY_REQUEST_TIMEOUT", "2s")
@@ -247,6 +251,7 @@ resource "servitly_partner" "p" {
 // TestAccSafety_loginPrecedenceByFlow: a token in the provider block is
 // used although SERVITLY_API_KEY and SERVITLY_PAT are set too.
 func TestAccSafety_loginPrecedenceByFlow(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	tf := newTerraformCLI(t, emu) // sets SERVITLY_API_KEY and SERVITLY_PAT
 	tf.writeFile("main.tf", requiredProviders+fmt.Sprintf(`
@@ -265,6 +270,7 @@ resource "servitly_partner" "p" { name = "Token wins" }
 // TestAccSafety_deletedOutsideTerraform: a partner deleted in the console is
 // dropped from the state with a warning, and the plan creates it again.
 func TestAccSafety_deletedOutsideTerraform(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	tf := newTerraformCLI(t, emu)
 	tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "p" { name = "Gone" }`)
