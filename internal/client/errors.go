@@ -140,6 +140,13 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &nf)
 }
 
+// IsUnknownTenant reports whether err is the API's answer to a tenant name
+// it does not know: 404 {"message":"Tenant not found"} [inferred].
+func IsUnknownTenant(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Tenant not found"
+}
+
 // IsForbidden reports whether err is an HTTP 403 from the API.
 func IsForbidden(err error) bool { return IsStatus(err, http.StatusForbidden) }
 

@@ -145,3 +145,21 @@ func TestErrorMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestIsUnknownTenant(t *testing.T) {
+	tenant := &APIError{StatusCode: http.StatusNotFound, Message: "Tenant not found", Structured: true}
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{tenant, true},
+		{&LoginError{Flow: loginFlowPAT, Err: tenant}, true},
+		{&APIError{StatusCode: http.StatusNotFound, Message: "Resource not found"}, false},
+		{&APIError{StatusCode: http.StatusBadRequest, Message: "Tenant not found"}, false},
+		{nil, false},
+	} {
+		if got := IsUnknownTenant(tc.err); got != tc.want {
+			t.Errorf("IsUnknownTenant(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}

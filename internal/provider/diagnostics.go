@@ -69,17 +69,15 @@ func errorHint(err error) string {
 }
 
 func loginHint(err *client.LoginError) string {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		if apiErr.Message == "Tenant not found" {
-			return "The server does not know this tenant. Check tenant (SERVITLY_TENANT), and that base_url " +
-				"(SERVITLY_BASE_URL) is the environment the tenant lives in."
-		}
+	switch {
+	case client.IsUnknownTenant(err):
+		return "The server does not know this tenant. Check tenant (SERVITLY_TENANT), and that base_url " +
+			"(SERVITLY_BASE_URL) is the environment the tenant lives in."
+	case client.IsStatus(err, http.StatusNotFound):
 		return "The login endpoint was not found at base_url. Check base_url (SERVITLY_BASE_URL): it must be the " +
 			"API address of your Servitly environment, such as " + client.DefaultBaseURL + ", including any path prefix " +
 			"(for example https://<tenant>.servitly.com/api)."
-	}
-	if err.Flow == "pat" {
+	case err.Flow == "pat":
 		return "Check api_key and pat (SERVITLY_API_KEY, SERVITLY_PAT) and that they belong to tenant (SERVITLY_TENANT)."
 	}
 	return "Check api_key, email and password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD) and that they belong to tenant (SERVITLY_TENANT)."

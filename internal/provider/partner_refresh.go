@@ -315,7 +315,9 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
 	r.off = true
 	fields := map[string]any{"error": err.Error()}
-	if client.IsStatus(err, http.StatusForbidden) || client.IsStatus(err, http.StatusNotFound) {
+	// A wrong tenant fails every call, and the Read reports it; the list
+	// endpoint is only refused when the server knows the tenant.
+	if client.IsStatus(err, http.StatusForbidden) || client.IsStatus(err, http.StatusNotFound) && !client.IsUnknownTenant(err) {
 		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
 		diags.AddWarning("Partner refresh batching is off",
 			fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
