@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -315,9 +316,14 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
 	r.off = true
 	fields := map[string]any{"error": err.Error()}
-	// A wrong tenant fails every call, and the Read reports it; the list
-	// endpoint is only refused when the server knows the tenant.
-	if client.IsStatus(err, http.StatusForbidden) || client.IsStatus(err, http.StatusNotFound) && !client.IsUnknownTenant(err) {
+	// Only the list's own 403 or 404, in the API's shape, refuses the list.
+	// A failed login, an unknown tenant or a proxy's page fails every call,
+	// and the Read's own error names the setting to fix.
+	var apiErr *client.APIError
+	var loginErr *client.LoginError
+	refused := errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !client.IsUnknownTenant(err) &&
+		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
+	if refused {
 		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
 		diags.AddWarning("Partner refresh batching is off",
 			fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
