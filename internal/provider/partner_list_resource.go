@@ -40,36 +40,18 @@ type partnerListResource struct {
 	client *client.Client
 }
 
-// partnerListModel is the config block of a servitly_partner list block.
-type partnerListModel struct {
-	Name           types.String `tfsdk:"name"`
-	Code           types.String `tfsdk:"code"`
-	Country        types.String `tfsdk:"country"`
-	OrganizationID types.String `tfsdk:"organization_id"`
-	SearchText     types.String `tfsdk:"search_text"`
-	SearchField    types.String `tfsdk:"search_field"`
-}
-
-func (m partnerListModel) filter() partnerFilter {
-	return partnerFilter{
-		PartnerFilter: client.PartnerFilter{
-			Name:        m.Name.ValueString(),
-			Code:        m.Code.ValueString(),
-			Country:     m.Country.ValueString(),
-			SearchText:  m.SearchText.ValueString(),
-			SearchField: m.SearchField.ValueString(),
-		},
-		OrganizationID: m.OrganizationID.ValueString(),
-	}
-}
-
 func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
 }
 
 func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	filter := func(desc string, extra ...validator.String) listschema.StringAttribute {
-		return listschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank}, extra...)}
+	attrs := map[string]listschema.Attribute{}
+	for name, desc := range partnerFilterDocs {
+		filter := listschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{notBlank}}
+		if name == "search_field" {
+			filter.Validators = append(filter.Validators, stringvalidator.AlsoRequires(path.MatchRoot("search_text")))
+		}
+		attrs[name] = filter
 	}
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the partners of the tenant for `terraform query` (Terraform 1.14 and later), " +
@@ -79,17 +61,7 @@ func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"`GET /v2/network/partners` are fetched only while results are wanted, so the list block's `limit` " +
 			"(Terraform's default is 100) also bounds the requests. Results are named `Name (code)`. " +
 			"Needs the `READ_ALL_PARTNERS` permission.",
-		Attributes: map[string]listschema.Attribute{
-			"name":    filter("Only partners whose name is exactly this (sent as `name=eq;<value>`)."),
-			"code":    filter("Only partners whose code is exactly this (sent as `code=<value>`)."),
-			"country": filter("Only partners whose country is exactly this, as stored (sent as `country=<value>`)."),
-			"organization_id": filter("Only partners whose parent organization has this id. The API has no such filter, " +
-				"so the provider walks the list and keeps the matches itself."),
-			"search_text": filter("Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
-				"`*foo*` contains, `*foo` ends with; without `*` the whole field must match."),
-			"search_field": filter("Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
-				stringvalidator.AlsoRequires(path.MatchRoot("search_text"))),
-		},
+		Attributes: attrs,
 	}
 }
 
@@ -98,7 +70,7 @@ func (r *partnerListResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config partnerListModel
+	var config partnerFilterModel
 	diags := req.Config.Get(ctx, &config)
 	if !diags.HasError() && r.client == nil {
 		diags.AddError("Provider not configured",

@@ -26,14 +26,10 @@ type partnersDataSource struct {
 }
 
 type partnersDataModel struct {
-	Name        types.String       `tfsdk:"name"`
-	Code        types.String       `tfsdk:"code"`
-	Country     types.String       `tfsdk:"country"`
-	SearchText  types.String       `tfsdk:"search_text"`
-	SearchField types.String       `tfsdk:"search_field"`
-	Partners    []partnerDataModel `tfsdk:"partners"`
-	IDs         []string           `tfsdk:"ids"`
-	Timeouts    dstimeouts.Value   `tfsdk:"timeouts"`
+	partnerFilterModel
+	Partners []partnerDataModel `tfsdk:"partners"`
+	IDs      []string           `tfsdk:"ids"`
+	Timeouts dstimeouts.Value   `tfsdk:"timeouts"`
 }
 
 func (d *partnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -41,34 +37,31 @@ func (d *partnersDataSource) Metadata(_ context.Context, req datasource.Metadata
 }
 
 func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	filter := func(desc string, extra ...validator.String) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: append([]validator.String{notBlank}, extra...)}
+	attrs := map[string]schema.Attribute{}
+	for name, desc := range partnerFilterDocs {
+		filter := schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{notBlank}}
+		if name == "search_field" {
+			filter.Validators = append(filter.Validators, stringvalidator.AlsoRequires(path.MatchRoot("search_text")))
+		}
+		attrs[name] = filter
+	}
+	attrs["partners"] = schema.ListNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "The matching partners, sorted by name and then id so the order does not depend on the server. " +
+			"Each has every attribute of the `servitly_partner` resource; `properties` is null when a partner has none.",
+		NestedObject: schema.NestedAttributeObject{Attributes: partnerDataAttributes()},
+	}
+	attrs["ids"] = schema.ListAttribute{
+		Computed:            true,
+		ElementType:         types.StringType,
+		MarkdownDescription: "Ids of the matching partners, in the order of `partners`.",
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the partners of the tenant, optionally filtered, walking every page of " +
 			"`GET /v2/network/partners`. Filters combine with AND; with none, every partner is returned. " +
 			"Finding nothing is not an error: `partners` and `ids` are then empty lists. Needs the `READ_ALL_PARTNERS` permission.",
-		Attributes: map[string]schema.Attribute{
-			"name":    filter("Only partners whose name is exactly this (sent as `name=eq;<value>`)."),
-			"code":    filter("Only partners whose code is exactly this (sent as `code=<value>`)."),
-			"country": filter("Only partners whose country is exactly this, as stored (sent as `country=<value>`)."),
-			"search_text": filter("Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
-				"`*foo*` contains, `*foo` ends with; without `*` the whole field must match."),
-			"search_field": filter("Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
-				stringvalidator.AlsoRequires(path.MatchRoot("search_text"))),
-			"partners": schema.ListNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "The matching partners, sorted by name and then id so the order does not depend on the server. " +
-					"Each has every attribute of the `servitly_partner` resource; `properties` is null when a partner has none.",
-				NestedObject: schema.NestedAttributeObject{Attributes: partnerDataAttributes()},
-			},
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Ids of the matching partners, in the order of `partners`.",
-			},
-		},
-		Blocks: map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
+		Attributes: attrs,
+		Blocks:     map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
 	}
 }
 
@@ -84,19 +77,13 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
-	filter := client.PartnerFilter{
-		Name:        state.Name.ValueString(),
-		Code:        state.Code.ValueString(),
-		Country:     state.Country.ValueString(),
-		SearchText:  state.SearchText.ValueString(),
-		SearchField: state.SearchField.ValueString(),
-	}
-	found, err := d.client.ListPartners(ctx, filter)
+	filter := state.filter()
+	found, err := d.client.ListPartners(ctx, filter.PartnerFilter)
 	if err != nil {
 		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
 		return
 	}
-	found = keepExactMatches(found, partnerFilter{PartnerFilter: filter})
+	found = slices.DeleteFunc(found, filter.rejects)
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 
 	// Empty, not null, when nothing matches: length() and for_each work on it.
@@ -112,26 +99,4 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-// partnerFilter is a partner list's filter: what the API is asked for, plus
-// OrganizationID, which the API documents no filter for and is therefore
-// applied by the provider alone.
-type partnerFilter struct {
-	client.PartnerFilter
-	OrganizationID string
-}
-
-// rejects reports whether p fails one of the exact filters. Applying them
-// again means a server that ignores one never hands back partners the
-// configuration asked to leave out. The wildcard search is left to the
-// server, whose matching rules are its own.
-func (f partnerFilter) rejects(p client.Partner) bool {
-	return (f.Name != "" && p.Name != f.Name) || (f.Code != "" && p.Code != f.Code) || (f.Country != "" && p.Country != f.Country) ||
-		(f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID)
-}
-
-// keepExactMatches drops the partners that f rejects.
-func keepExactMatches(partners []client.Partner, f partnerFilter) []client.Partner {
-	return slices.DeleteFunc(partners, f.rejects)
 }

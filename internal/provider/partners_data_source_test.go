@@ -88,6 +88,10 @@ data "servitly_partners" "nothing_either" {
   name    = "Dealer 004"
   country = "France"
 }
+
+data "servitly_partners" "organization" {
+  organization_id = "` + emu.RootOrganizationID() + `"
+}
 `
 	var checks []statecheck.StateCheck
 	add := func(name string, want []emulator.Partner) {
@@ -100,6 +104,7 @@ data "servitly_partners" "nothing_either" {
 	add("name_and_country", partnersWhere(all, func(p emulator.Partner) bool { return p.Name == "Dealer 003" }))
 	add("nothing", nil)
 	add("nothing_either", nil)
+	add("organization", partnersWhere(all, func(p emulator.Partner) bool { return p.OrganizationID != "" }))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

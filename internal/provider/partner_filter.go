@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/servitly/terraform-provider-servitly/internal/client"
+)
+
+// partnerFilterModel is the filter of the servitly_partners data source and
+// of the servitly_partner list resource: the same attributes, the same forms.
+type partnerFilterModel struct {
+	Name           types.String `tfsdk:"name"`
+	Code           types.String `tfsdk:"code"`
+	Country        types.String `tfsdk:"country"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	SearchText     types.String `tfsdk:"search_text"`
+	SearchField    types.String `tfsdk:"search_field"`
+}
+
+// partnerFilterDocs describes each filter attribute, for both schemas.
+var partnerFilterDocs = map[string]string{
+	"name":    "Only partners whose name is exactly this (sent as `name=eq;<value>`).",
+	"code":    "Only partners whose code is exactly this (sent as `code=eq;<value>`).",
+	"country": "Only partners whose country is exactly this, as stored (sent as `country=eq;<value>`).",
+	"organization_id": "Only partners whose parent organization has this id. The API has no such filter, " +
+		"so the provider walks the list and keeps the matches itself.",
+	"search_text": "Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
+		"`*foo*` contains, `*foo` ends with; without `*` the whole field must match.",
+	"search_field": "Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
+}
+
+func (m partnerFilterModel) filter() partnerFilter {
+	return partnerFilter{
+		PartnerFilter: client.PartnerFilter{
+			Name:        m.Name.ValueString(),
+			Code:        m.Code.ValueString(),
+			Country:     m.Country.ValueString(),
+			SearchText:  m.SearchText.ValueString(),
+			SearchField: m.SearchField.ValueString(),
+		},
+		OrganizationID: m.OrganizationID.ValueString(),
+	}
+}
+
+// partnerFilter is a partner list's filter: what the API is asked for, plus
+// OrganizationID, which the API documents no filter for and is therefore
+// applied by the provider alone.
+type partnerFilter struct {
+	client.PartnerFilter
+	OrganizationID string
+}
+
+// rejects reports whether p fails one of the exact filters. Applying them
+// again means a server that ignores one never hands back partners the
+// configuration asked to leave out. The wildcard search is left to the
+// server, whose matching rules are its own.
+func (f partnerFilter) rejects(p client.Partner) bool {
+	return (f.Name != "" && p.Name != f.Name) || (f.Code != "" && p.Code != f.Code) || (f.Country != "" && p.Country != f.Country) ||
+		(f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID)
+}
