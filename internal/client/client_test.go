@@ -322,7 +322,7 @@ func TestPartnerCalls(t *testing.T) {
 		})
 		c := newTestClient(t, fastConfig(srv.URL))
 		err := c.DeletePartner(ctx, "p1")
-		if !IsForbidden(err) {
+		if !IsStatus(err, http.StatusForbidden) {
 			t.Errorf("DeletePartner: %v, want a 403", err)
 		}
 	})
@@ -466,8 +466,8 @@ func TestErrorMapping(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.message) {
 				t.Errorf("error text %q lacks the server's message", err)
 			}
-			if IsNotFound(err) != tc.notFound || IsForbidden(err) != tc.forbidden {
-				t.Errorf("IsNotFound = %v, IsForbidden = %v", IsNotFound(err), IsForbidden(err))
+			if IsNotFound(err) != tc.notFound || IsStatus(err, http.StatusForbidden) != tc.forbidden {
+				t.Errorf("IsNotFound = %v, IsStatus 403 = %v", IsNotFound(err), IsStatus(err, http.StatusForbidden))
 			}
 		})
 	}
@@ -503,7 +503,7 @@ func TestNonJSONBodies(t *testing.T) {
 		c := newTestClient(t, fastConfig(srv.URL))
 		_, err := c.GetPartner(ctx, "p1")
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.Message != "Forbidden" || !IsForbidden(err) {
+		if !errors.As(err, &apiErr) || apiErr.Message != "Forbidden" || !IsStatus(err, http.StatusForbidden) {
 			t.Errorf("error = %v, want *APIError 403 with message Forbidden", err)
 		}
 	})

@@ -147,9 +147,6 @@ func IsUnknownTenant(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Tenant not found"
 }
 
-// IsForbidden reports whether err is an HTTP 403 from the API.
-func IsForbidden(err error) bool { return IsStatus(err, http.StatusForbidden) }
-
 // IsStatus reports whether err is an answer with the given HTTP status.
 func IsStatus(err error, status int) bool {
 	var apiErr *APIError

@@ -112,7 +112,7 @@ func TestStreamPartners(t *testing.T) {
 			}
 			errs = append(errs, err)
 		}
-		if len(errs) != 1 || !IsForbidden(errs[0]) {
+		if len(errs) != 1 || !IsStatus(errs[0], http.StatusForbidden) {
 			t.Errorf("errors %v, want one 403 APIError", errs)
 		}
 	})

@@ -54,7 +54,7 @@ func TestListPartnersPageRefused(t *testing.T) {
 		writeJSON(w, http.StatusForbidden, `{"message":"User not authorized"}`)
 	})
 	c := newTestClient(t, fastConfig(srv.URL))
-	if _, err := c.ListPartnersPage(context.Background(), 0); !IsForbidden(err) {
+	if _, err := c.ListPartnersPage(context.Background(), 0); !IsStatus(err, http.StatusForbidden) {
 		t.Errorf("err = %v, want a 403 APIError", err)
 	}
 }

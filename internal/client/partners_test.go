@@ -230,7 +230,7 @@ func TestCreatePartnerRecovery(t *testing.T) {
 		c := newTestClient(t, fastConfig(srv.URL))
 		_, _, err := c.CreatePartner(ctx, dealerInput)
 		var unknown *CreateOutcomeUnknownError
-		if !errors.As(err, &unknown) || !IsForbidden(unknown.LookupErr) {
+		if !errors.As(err, &unknown) || !IsStatus(unknown.LookupErr, http.StatusForbidden) {
 			t.Fatalf("error = %v, want *CreateOutcomeUnknownError with the lookup's 403", err)
 		}
 		if !strings.Contains(err.Error(), "User not authorized") {

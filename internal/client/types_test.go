@@ -83,7 +83,7 @@ func TestErrorTexts(t *testing.T) {
 	}
 }
 
-func TestIsNotFoundAndIsForbidden(t *testing.T) {
+func TestIsNotFoundAndIsStatus(t *testing.T) {
 	status404 := &APIError{StatusCode: http.StatusNotFound}
 	gone := &NotFoundError{ID: "p1", Err: status404}
 	forbidden := &APIError{StatusCode: http.StatusForbidden}
@@ -102,8 +102,8 @@ func TestIsNotFoundAndIsForbidden(t *testing.T) {
 		{&APIError{StatusCode: http.StatusUnauthorized}, false, false},
 	}
 	for _, tc := range cases {
-		if IsNotFound(tc.err) != tc.notFound || IsForbidden(tc.err) != tc.forbidden {
-			t.Errorf("%v: IsNotFound = %v, IsForbidden = %v", tc.err, IsNotFound(tc.err), IsForbidden(tc.err))
+		if IsNotFound(tc.err) != tc.notFound || IsStatus(tc.err, http.StatusForbidden) != tc.forbidden {
+			t.Errorf("%v: IsNotFound = %v, IsStatus 403 = %v", tc.err, IsNotFound(tc.err), IsStatus(tc.err, http.StatusForbidden))
 		}
 	}
 }
