@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -27,6 +30,20 @@ var partnerFilterDocs = map[string]string{
 	"search_text": "Text search on `search_field`, with the API's `*` wildcards: `foo*` starts with, " +
 		"`*foo*` contains, `*foo` ends with; without `*` the whole field must match.",
 	"search_field": "Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
+}
+
+// partnerFilterAttributes builds the filter attributes for either kind of
+// schema; attr makes one optional string attribute of that kind.
+func partnerFilterAttributes[A any](attr func(desc string, validators []validator.String) A) map[string]A {
+	attrs := make(map[string]A, len(partnerFilterDocs))
+	for name, desc := range partnerFilterDocs {
+		validators := []validator.String{notBlank}
+		if name == "search_field" {
+			validators = append(validators, stringvalidator.AlsoRequires(path.MatchRoot("search_text")))
+		}
+		attrs[name] = attr(desc, validators)
+	}
+	return attrs
 }
 
 func (m partnerFilterModel) filter() partnerFilter {

@@ -5,12 +5,10 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -45,14 +43,9 @@ func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	attrs := map[string]listschema.Attribute{}
-	for name, desc := range partnerFilterDocs {
-		filter := listschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{notBlank}}
-		if name == "search_field" {
-			filter.Validators = append(filter.Validators, stringvalidator.AlsoRequires(path.MatchRoot("search_text")))
-		}
-		attrs[name] = filter
-	}
+	attrs := partnerFilterAttributes(func(desc string, validators []validator.String) listschema.Attribute {
+		return listschema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: validators}
+	})
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the partners of the tenant for `terraform query` (Terraform 1.14 and later), " +
 			"so `terraform query -generate-config-out=partners.tf` writes a `servitly_partner` resource block and an " +

@@ -6,10 +6,8 @@ import (
 	"slices"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -37,14 +35,9 @@ func (d *partnersDataSource) Metadata(_ context.Context, req datasource.Metadata
 }
 
 func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := map[string]schema.Attribute{}
-	for name, desc := range partnerFilterDocs {
-		filter := schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: []validator.String{notBlank}}
-		if name == "search_field" {
-			filter.Validators = append(filter.Validators, stringvalidator.AlsoRequires(path.MatchRoot("search_text")))
-		}
-		attrs[name] = filter
-	}
+	attrs := partnerFilterAttributes(func(desc string, validators []validator.String) schema.Attribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: validators}
+	})
 	attrs["partners"] = schema.ListNestedAttribute{
 		Computed: true,
 		MarkdownDescription: "The matching partners, sorted by name and then id so the order does not depend on the server. " +
