@@ -6,71 +6,61 @@ import (
 	"runtime/pprof"
 )
 
-// cpuProfileEnv names a path prefix: when it is set, the provider writes a
-// CPU profile of its whole life to "<prefix>.<pid>.prof". Terraform starts
-// several provider processes per command (plan walk, apply walk), hence the
-// pid. The profile is flushed when Serve returns, which it does when
-// Terraform shuts the plugin down gracefully (the normal end of every
-// command); a provider killed outright loses its profile.
-const cpuProfileEnv = "SERVITLY_PROVIDER_CPUPROFILE"
+// Profiles for the operator who asks for them. Each variable names a path
+// prefix; the file is "<prefix>.<pid>.<ext>", since Terraform starts several
+// provider processes per command (plan walk, apply walk). Both are complete
+// when Serve returns, which it does when Terraform shuts the plugin down
+// gracefully (the normal end of every command); a provider killed outright
+// loses them. Problems are reported on stderr (which Terraform logs) and
+// never stop the provider.
+const (
+	cpuProfileEnv = "SERVITLY_PROVIDER_CPUPROFILE" // CPU over the process's life, ".prof"
+	memProfileEnv = "SERVITLY_PROVIDER_MEMPROFILE" // heap when Serve returns, ".heap"
+)
 
-// memProfileEnv likewise names a path prefix for a heap profile,
-// "<prefix>.<pid>.heap", written when Serve returns.
-const memProfileEnv = "SERVITLY_PROVIDER_MEMPROFILE"
-
-// startCPUAndHeapProfiles starts a CPU profile if cpuProfileEnv asks for
-// one and returns the function to call when Serve returns: it stops the CPU
-// profile and writes a heap profile if memProfileEnv asks for one. Problems
-// are reported on stderr (which Terraform logs) and never stop the provider.
+// startCPUAndHeapProfiles starts the CPU profile if asked for and returns
+// the function to call when Serve returns: it stops the CPU profile and
+// writes the heap profile if asked for.
 func startCPUAndHeapProfiles() (stop func()) {
-	stopCPU := cpuProfile()
-	return func() {
-		stopCPU()
-		writeHeapProfile()
-	}
-}
-
-func cpuProfile() (stop func()) {
-	prefix := os.Getenv(cpuProfileEnv)
-	if prefix == "" {
-		return func() {}
-	}
-	path := fmt.Sprintf("%s.%d.prof", prefix, os.Getpid())
-	f, err := os.Create(path) //nolint:gosec // a path the operator chose on purpose
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", cpuProfileEnv, err)
-		return func() {}
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", cpuProfileEnv, err)
-		_ = f.Close()
-		return func() {}
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
+	cpu := createProfile(cpuProfileEnv, "prof")
+	if cpu != nil {
+		if err := pprof.StartCPUProfile(cpu); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", cpuProfileEnv, err)
+			closeProfile(cpuProfileEnv, cpu)
+			cpu = nil
+		}
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			closeProfile(cpuProfileEnv, cpu)
+		}
+		if heap := createProfile(memProfileEnv, "heap"); heap != nil {
+			// "heap" with the default sample rate; allocs since start are in it too.
+			if err := pprof.Lookup("heap").WriteTo(heap, 0); err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
+			}
+			closeProfile(memProfileEnv, heap)
 		}
 	}
 }
 
-func writeHeapProfile() {
-	prefix := os.Getenv(memProfileEnv)
+// createProfile creates the file env asks for, or returns nil.
+func createProfile(env, ext string) *os.File {
+	prefix := os.Getenv(env)
 	if prefix == "" {
-		return
+		return nil
 	}
-	f, err := os.Create(fmt.Sprintf("%s.%d.heap", prefix, os.Getpid())) //nolint:gosec // a path the operator chose on purpose
+	f, err := os.Create(fmt.Sprintf("%s.%d.%s", prefix, os.Getpid(), ext)) //nolint:gosec // a path the operator chose on purpose
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
-		return
+		fmt.Fprintf(os.Stderr, "%s: %v\n", env, err)
+		return nil
 	}
-	defer func() {
-		if err := f.Close(); err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
-		}
-	}()
-	// "heap" with the default sample rate; allocs since start are in it too.
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
+	return f
+}
+
+func closeProfile(env string, f *os.File) {
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", env, err)
 	}
 }

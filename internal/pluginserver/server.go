@@ -38,13 +38,28 @@ import (
 // Remove Wrap once the framework stops keeping finished calls' contexts:
 // the control case of TestWrap_freesFinishedCalls then fails and says so.
 func Wrap(srv tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	return &releasingServer{ProviderServer: srv}
+	full, ok := srv.(listProviderServer)
+	if !ok {
+		// Not the framework's server: without list RPCs to pass on, serve it as it is.
+		return srv
+	}
+	return &releasingServer{full}
 }
 
 // releasingServer is the framework's server with per-resource calls given a
 // detachable context.
 type releasingServer struct {
+	listProviderServer
+}
+
+// listProviderServer is a provider server that also serves list resources,
+// which tf6server looks for (terraform-plugin-go keeps the list RPCs out of
+// tfprotov6.ProviderServer). They go to the framework unwrapped:
+// ListResource returns a stream that Terraform consumes after the call has
+// returned, so its context must not be detached.
+type listProviderServer interface {
 	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
 
 // call runs fn with a context that stops pointing at ctx when fn returns.
@@ -55,39 +70,39 @@ func call[Req, Resp any](ctx context.Context, req Req, fn func(context.Context, 
 }
 
 func (s *releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return call(ctx, req, s.listProviderServer.ValidateResourceConfig)
 }
 
 func (s *releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return call(ctx, req, s.listProviderServer.UpgradeResourceState)
 }
 
 func (s *releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return call(ctx, req, s.listProviderServer.UpgradeResourceIdentity)
 }
 
 func (s *releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadResource)
+	return call(ctx, req, s.listProviderServer.ReadResource)
 }
 
 func (s *releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.PlanResourceChange)
+	return call(ctx, req, s.listProviderServer.PlanResourceChange)
 }
 
 func (s *releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return call(ctx, req, s.listProviderServer.ApplyResourceChange)
 }
 
 func (s *releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.ImportResourceState)
+	return call(ctx, req, s.listProviderServer.ImportResourceState)
 }
 
 func (s *releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return call(ctx, req, s.listProviderServer.ValidateDataResourceConfig)
 }
 
 func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadDataSource)
+	return call(ctx, req, s.listProviderServer.ReadDataSource)
 }
 
 // detachableContext forwards to a call's context until detach, and then

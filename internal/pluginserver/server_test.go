@@ -61,6 +61,9 @@ func TestWrap_freesFinishedCalls(t *testing.T) {
 		t.Error("the framework's server no longer keeps the context of a finished call: " +
 			"Wrap is no longer needed; remove it and serve providerserver.NewProtocol6 directly")
 	}
+	if _, ok := Wrap(newFrameworkServer()).(tfprotov6.ListResourceServer); !ok {
+		t.Fatal("Wrap did not wrap the framework's server, or lost its list resource RPCs")
+	}
 	if heldAfterCall(t, Wrap(newFrameworkServer())) {
 		t.Error("the wrapped server still holds the context of a finished call")
 	}
