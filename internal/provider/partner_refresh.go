@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
@@ -349,26 +348,8 @@ const batchRefreshDescription = "Refresh `servitly_partner` resources from the p
 // batchRefreshSetting resolves batch_refresh and its environment variable.
 func batchRefreshSetting(v types.Bool, lookup func(string) (string, bool)) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	const name = "batch_refresh"
-	switch {
-	case v.IsUnknown():
-		diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
-			fmt.Sprintf("%q must be known when the provider is configured; use a literal or the %s environment variable.", name, envVar(name)))
-		return true, diags
-	case !v.IsNull():
-		return v.ValueBool(), diags
-	}
-	s, ok := lookup(envVar(name))
-	if !ok || strings.TrimSpace(s) == "" {
-		return true, diags
-	}
-	b, err := strconv.ParseBool(strings.TrimSpace(s))
-	if err != nil {
-		diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name),
-			fmt.Sprintf("%s is %q; use true or false.", envVar(name), s))
-		return true, diags
-	}
-	return b, diags
+	batch, set := scalarSetting(&diags, "batch_refresh", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
+	return batch || !set, diags
 }
 
 // readPartner is Read's one way to fetch a partner: batched when the

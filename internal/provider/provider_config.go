@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -132,7 +133,7 @@ func clientConfig(ctx context.Context, m providerModel, lookup func(string) (str
 	if timeout := setting("request_timeout", m.RequestTimeout); timeout != "" {
 		cfg.RequestTimeout = durationSetting(&diags, "request_timeout", timeout, "\"30s\" or \"2m\"")
 	}
-	cfg.MaxRequestsPerMinute = int(intSetting(&diags, "max_requests_per_minute", m.MaxRequestsPerMinute, lookup))
+	cfg.MaxRequestsPerMinute = requestsPerMinuteSetting(&diags, m.MaxRequestsPerMinute, lookup)
 	if diags.HasError() {
 		return cfg, diags
 	}
@@ -175,31 +176,42 @@ func durationSetting(diags *diag.Diagnostics, name, value, examples string) time
 	return d
 }
 
-func intSetting(diags *diag.Diagnostics, name string, v types.Int64, lookup func(string) (string, bool)) int64 {
-	if v.IsUnknown() {
+// scalarSetting resolves a setting that is not a string: the block's value
+// when set, else its environment variable read by parse. set is false when
+// neither holds a value, or when the value is unknown or unreadable, which
+// is reported on the attribute with fix (what to write instead).
+func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, block T,
+	lookup func(string) (string, bool), parse func(string) (T, error), fix string,
+) (value T, set bool) {
+	switch {
+	case v.IsUnknown():
 		diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
 			fmt.Sprintf("%q must be known when the provider is configured; use a literal or the %s environment variable.", name, envVar(name)))
-		return 0
+		return value, false
+	case !v.IsNull():
+		return block, true
 	}
-	n := v.ValueInt64()
-	if v.IsNull() {
-		s, ok := lookup(envVar(name))
-		if !ok || s == "" {
-			return 0
-		}
-		parsed, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name),
-				fmt.Sprintf("%s is %q, which is not a whole number. Set it to 0 (off) or a positive number of requests per minute.", envVar(name), s))
-			return 0
-		}
-		n = parsed
+	s, _ := lookup(envVar(name))
+	if s = strings.TrimSpace(s); s == "" {
+		return value, false
 	}
+	value, err := parse(s)
+	if err != nil {
+		diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name), fmt.Sprintf("%s is %q; %s", envVar(name), s, fix))
+		return value, false
+	}
+	return value, true
+}
+
+func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup func(string) (string, bool)) int {
+	const name = "max_requests_per_minute"
+	n, _ := scalarSetting(diags, name, v, v.ValueInt64(), lookup, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) },
+		"set it to 0 (off) or a positive whole number of requests per minute.")
 	if n < 0 {
 		diags.AddAttributeError(path.Root(name), "Invalid "+name,
 			fmt.Sprintf("%d must be 0 (off) or a positive number of requests per minute (setting or %s).", n, envVar(name)))
 	}
-	return n
+	return int(n)
 }
 
 // loginFlowHelp lists the valid credential combinations.
