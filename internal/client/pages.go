@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,14 +51,8 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 	return func(yield func(T, error) bool) {
 		var zero T
 		for number := 0; number < maxPages; number++ {
-			q := url.Values{}
-			for k, v := range query {
-				q[k] = v
-			}
-			q.Set("page", strconv.Itoa(number))
-			q.Set("size", strconv.Itoa(PageSize))
-			var p page[T]
-			if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
+			p, err := fetchPage[T](ctx, c, path, query, number)
+			if err != nil {
 				yield(zero, err)
 				return
 			}
@@ -72,6 +67,18 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 		}
 		yield(zero, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
 	}
+}
+
+// fetchPage reads page number (from 0) of a /v2 list, PageSize items a page.
+func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*page[T], error) {
+	q := maps.Clone(query)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("page", strconv.Itoa(number))
+	q.Set("size", strconv.Itoa(PageSize))
+	var p page[T]
+	return &p, c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p)
 }
 
 // collect gathers a whole sequence, or its error.

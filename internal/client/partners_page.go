@@ -1,11 +1,6 @@
 package client
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strconv"
-)
+import "context"
 
 // PartnerPage is one page of the list of every partner of the tenant.
 type PartnerPage struct {
@@ -22,11 +17,8 @@ type PartnerPage struct {
 // list, PageSize partners per page. Entries without an id are dropped: they
 // cannot be matched to anything.
 func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage, error) {
-	q := url.Values{}
-	q.Set("page", strconv.Itoa(number))
-	q.Set("size", strconv.Itoa(PageSize))
-	var p page[Partner]
-	if err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: q}, &p); err != nil {
+	p, err := fetchPage[Partner](ctx, c, partnersListPath, nil, number)
+	if err != nil {
 		return nil, err
 	}
 	out := &PartnerPage{
