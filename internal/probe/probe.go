@@ -35,16 +35,14 @@ const (
 	maxListPages = 25
 	country      = "Italy"
 	timezone     = "Europe/Rome"
+	// cleanupTimeout bounds the cleanup, which runs even after the run's context ends.
+	cleanupTimeout = 2 * time.Minute
 )
 
 // Options tunes a run. The zero value is fine.
 type Options struct {
-	// Code of the partner to create; default CodePrefix plus 12 random hex digits.
-	Code string
 	// Logf reports progress, one line per step; nil is silent.
 	Logf func(format string, args ...any)
-	// CleanupTimeout bounds the cleanup, which runs even after ctx ends; default 2m.
-	CleanupTimeout time.Duration
 }
 
 // run is the state of one probe run.
@@ -65,10 +63,8 @@ type run struct {
 // client configuration the provider would use; its HTTPClient (if any) is
 // kept, with the probe's count of answers 429 wrapped around its transport.
 func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
-	report := &Report{BaseURL: cmp.Or(cfg.BaseURL, client.DefaultBaseURL), Tenant: cfg.Tenant, Code: opts.Code, Checks: catalogue()}
-	if report.Code == "" {
-		report.Code = CodePrefix + randomHex(6)
-	}
+	report := &Report{BaseURL: cmp.Or(cfg.BaseURL, client.DefaultBaseURL), Tenant: cfg.Tenant,
+		Code: CodePrefix + randomHex(6), Checks: catalogue()}
 	httpClient := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
@@ -88,11 +84,6 @@ func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
 	r := &run{client: c, limits: limits, report: report, logf: opts.Logf}
 	if r.logf == nil {
 		r.logf = func(string, ...any) {}
-	}
-
-	cleanupTimeout := opts.CleanupTimeout
-	if cleanupTimeout <= 0 {
-		cleanupTimeout = 2 * time.Minute
 	}
 	defer func() {
 		// Clean up even when ctx was cancelled (Ctrl-C) or a step failed.
@@ -247,16 +238,16 @@ func (r *run) filters(ctx context.Context) error {
 		{CheckFilterSearch, "searchText=" + in.Name + "&searchField=name",
 			client.PartnerFilter{SearchText: in.Name}, client.PartnerFilter{SearchText: nomatch}},
 	} {
-		found, stranger, err := r.filtered(ctx, f.filter)
-		if status := httpStatus(err); status != 0 {
-			r.report.set(f.check, Differs, "%s answered HTTP %d", f.shown, status)
-			continue
-		} else if err != nil {
+		found, stranger, status, err := r.filtered(ctx, f.filter)
+		if err != nil {
 			return err
 		}
-		_, other, err := r.filtered(ctx, f.nothing)
-		status := httpStatus(err)
-		if err != nil && status == 0 {
+		if status != 0 {
+			r.report.set(f.check, Differs, "%s answered HTTP %d", f.shown, status)
+			continue
+		}
+		_, other, status, err := r.filtered(ctx, f.nothing)
+		if err != nil {
 			return err
 		}
 		switch {
@@ -276,22 +267,26 @@ func (r *run) filters(ctx context.Context) error {
 }
 
 // filtered lists the partners f selects, up to maxListPages pages, and
-// stops at the first one that f does not select.
-func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, err error) {
+// stops at the first one that f does not select. An error answer's status
+// is returned, not as an error.
+func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, status int, err error) {
 	listed := 0
 	for p, err := range r.client.StreamPartners(ctx, f) {
-		if err != nil {
-			return false, nil, err
-		}
-		if !selects(f, p) {
-			return found, &p, nil
+		var apiErr *client.APIError
+		switch {
+		case errors.As(err, &apiErr):
+			return false, nil, apiErr.StatusCode, nil
+		case err != nil:
+			return false, nil, 0, err
+		case !selects(f, p):
+			return found, &p, 0, nil
 		}
 		found = found || p.ID == r.id
 		if listed++; listed == maxListPages*client.PageSize {
 			break
 		}
 	}
-	return found, nil, nil
+	return found, nil, 0, nil
 }
 
 // selects reports whether f selects p: exact values, and searchText
@@ -299,15 +294,6 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 func selects(f client.PartnerFilter, p client.Partner) bool {
 	return (f.Code == "" || p.Code == f.Code) && (f.Name == "" || p.Name == f.Name) &&
 		(f.Country == "" || p.Country == f.Country) && (f.SearchText == "" || strings.EqualFold(p.Name, f.SearchText))
-}
-
-// httpStatus is the status of an error answer, or 0.
-func httpStatus(err error) int {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode
-	}
-	return 0
 }
 
 // update sends a raw PUT without country: a replacing server clears it, a
