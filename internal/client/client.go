@@ -137,7 +137,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("base_url %q must be an absolute https:// URL, such as %s", raw, DefaultBaseURL)
 	}
-	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("base_url %q uses plain http to a host that is not loopback; credentials and tokens would travel unencrypted, so use https:// (plain http is only allowed for a local emulator on 127.0.0.1, ::1 or localhost)", raw)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
@@ -147,7 +147,8 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func isLoopbackHost(host string) bool {
+// IsLoopbackHost reports whether host (without port) is this machine.
+func IsLoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}
@@ -176,14 +177,7 @@ func (r request) unsafeToRepeat() bool { return r.method == http.MethodPost && !
 // do sends req with retries and auth, and decodes a 2xx JSON answer into out
 // (which may be nil). Non-2xx answers become *APIError.
 func (c *Client) do(ctx context.Context, req request, out any) error {
-	var body []byte
-	if req.body != nil {
-		var err error
-		if body, err = json.Marshal(req.body); err != nil {
-			return fmt.Errorf("encoding %s %s: %w", req.method, req.path, err)
-		}
-	}
-	resp, attempts, err := c.sendWithAuth(ctx, req, body)
+	resp, attempts, err := c.sendWithAuth(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -229,9 +223,37 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
-// sendWithAuth sends the request and, when the session token was refused
-// with 401, renews or logs in again once and repeats the call.
-func (c *Client) sendWithAuth(ctx context.Context, req request, body []byte) (*http.Response, int, error) {
+// Raw sends a GET, PUT or DELETE like every other call (headers, login,
+// 401 recovery, retries; body, if not nil, as JSON) and returns the answer's
+// status and body as they are, whatever the status. It is for tools that
+// check the API's own behaviour, such as the probe. path is below the base
+// URL and already escaped. A POST is refused: only CreatePartner can recover
+// one whose outcome is unknown. A raw answer never sets proven.
+func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
+	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
+		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)
+	}
+	resp, _, err := c.sendWithAuth(ctx, request{method: method, path: path, query: query, body: body})
+	if err != nil {
+		return 0, nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if answer, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes)); err != nil {
+		return 0, nil, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
+	}
+	return resp.StatusCode, answer, nil
+}
+
+// sendWithAuth encodes and sends the request and, when the session token
+// was refused with 401, renews or logs in again once and repeats the call.
+func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response, int, error) {
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return nil, 0, fmt.Errorf("encoding %s %s: %w", req.method, req.path, err)
+		}
+	}
 	resp, attempts, token, err := c.send(ctx, req, body)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || req.noAuth || req.bearer != "" {
 		return resp, attempts, err

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -34,79 +35,55 @@ const (
 	maxListPages = 25
 	country      = "Italy"
 	timezone     = "Europe/Rome"
+	// cleanupTimeout bounds the cleanup, which runs even after the run's context ends.
+	cleanupTimeout = 2 * time.Minute
 )
 
 // Options tunes a run. The zero value is fine.
 type Options struct {
-	// Code of the partner to create; default CodePrefix plus 12 random hex digits.
-	Code string
 	// Logf reports progress, one line per step; nil is silent.
 	Logf func(format string, args ...any)
-	// CleanupTimeout bounds the cleanup, which runs even after ctx ends; default 2m.
-	CleanupTimeout time.Duration
 }
 
 // run is the state of one probe run.
 type run struct {
 	client *client.Client
-	wire   *wire
-	rec    *recorder
+	limits *rateLimits
 	report *Report
 	logf   func(format string, args ...any)
 
 	input   client.PartnerInput
-	id      string // of the created partner, once known
-	created bool   // a create was sent, so something may need cleaning up
+	id      string         // of the created partner, once known
+	got     client.Partner // its GET answer
+	created bool           // a create was sent, so something may need cleaning up
 	deleted bool
 }
 
 // Run probes the tenant that cfg points at and returns the report. cfg is the
 // client configuration the provider would use; its HTTPClient (if any) is
-// kept, with the probe's recorder wrapped around its transport.
+// kept, with the probe's count of answers 429 wrapped around its transport.
 func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
-	report := &Report{BaseURL: cfg.BaseURL, Tenant: cfg.Tenant, Checks: catalogue()}
-	if report.BaseURL == "" {
-		report.BaseURL = client.DefaultBaseURL
-	}
-	base, err := client.ParseBaseURL(report.BaseURL)
-	if err != nil {
-		report.Err = err
-		return report
-	}
+	report := &Report{BaseURL: cmp.Or(cfg.BaseURL, client.DefaultBaseURL), Tenant: cfg.Tenant,
+		Code: CodePrefix + randomHex(6), Checks: catalogue()}
 	httpClient := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	next := httpClient.Transport
-	if next == nil {
-		next = http.DefaultTransport
+	limits := &rateLimits{next: httpClient.Transport}
+	if limits.next == nil {
+		limits.next = http.DefaultTransport
 	}
-	rec := &recorder{next: next}
-	httpClient.Transport = rec
+	httpClient.Transport = limits
 	cfg.HTTPClient = httpClient
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = userAgent
-	}
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, userAgent)
 	c, err := client.New(cfg)
 	if err != nil {
 		report.Err = err
 		return report
 	}
-	r := &run{client: c, rec: rec, report: report, logf: opts.Logf}
+	r := &run{client: c, limits: limits, report: report, logf: opts.Logf}
 	if r.logf == nil {
 		r.logf = func(string, ...any) {}
-	}
-	r.wire = &wire{base: base, tenant: cfg.Tenant, http: httpClient, rec: rec,
-		reauth:  func(ctx context.Context) { _, _ = c.GetPartner(ctx, missingID) },
-		backoff: cmp.Or(cfg.MinBackoff, 5*time.Second)}
-	report.Code = opts.Code
-	if report.Code == "" {
-		report.Code = CodePrefix + randomHex(6)
-	}
-
-	cleanupTimeout := opts.CleanupTimeout
-	if cleanupTimeout <= 0 {
-		cleanupTimeout = 2 * time.Minute
 	}
 	defer func() {
 		// Clean up even when ctx was cancelled (Ctrl-C) or a step failed.
@@ -174,18 +151,13 @@ func (r *run) findOrganization(ctx context.Context) error {
 func (r *run) create(ctx context.Context) error {
 	r.created = true
 	p, _, err := r.client.CreatePartner(ctx, r.input)
-	e, sent := r.rec.last(http.MethodPost, "/network/partners")
 	if err != nil {
-		seen := err.Error()
-		if sent {
-			seen = fmt.Sprintf("HTTP %d: %v", e.Status, err)
-		}
-		r.report.set(CheckCreate, Differs, "%s", seen)
+		r.report.set(CheckCreate, Differs, "%v", err)
 		return err
 	}
 	r.id = p.ID
 	r.report.note("created partner %s with code %s", p.ID, r.report.Code)
-	r.report.set(CheckCreate, OK, "HTTP %d with id %s", e.Status, p.ID)
+	r.report.set(CheckCreate, OK, "answered the partner with id %s", p.ID)
 	return nil
 }
 
@@ -195,30 +167,37 @@ func (r *run) get(ctx context.Context) error {
 		r.report.set(CheckGet, Differs, "%v", err)
 		return err
 	}
-	var diffs []string
-	add := func(field, got, want string) {
-		if got != want {
-			diffs = append(diffs, fmt.Sprintf("%s %q (sent %q)", field, got, want))
-		}
-	}
-	add("name", p.Name, r.input.Name)
-	add("code", p.Code, r.input.Code)
-	add("country", p.Country, r.input.Country)
-	add("timezone", p.Timezone, r.input.Timezone)
-	add("organization", p.OrganizationID(), refID(r.input.Organization))
-	if !maps.Equal(p.Properties, r.input.Properties) {
-		diffs = append(diffs, fmt.Sprintf("properties %v (sent %v)", p.Properties, r.input.Properties))
-	}
-	if len(diffs) > 0 {
-		r.report.set(CheckGet, Differs, "%s", strings.Join(diffs, "; "))
+	r.got = *p
+	sent := client.Partner{Name: r.input.Name, Code: r.input.Code, Country: r.input.Country, Timezone: r.input.Timezone,
+		Properties: r.input.Properties, Organization: r.input.Organization}
+	if diffs := differences(*p, sent); diffs != "" {
+		r.report.set(CheckGet, Differs, "%s", diffs)
 		return nil
 	}
 	r.report.set(CheckGet, OK, "HTTP 200, every field as sent")
 	return nil
 }
 
-// list walks the unfiltered list as batch_refresh does, through the client,
-// and looks at the raw entry of the probe's partner.
+// differences describes the fields in which got differs from want.
+func differences(got, want client.Partner) string {
+	var diffs []string
+	for _, f := range []struct{ name, got, want string }{
+		{"name", got.Name, want.Name},
+		{"code", got.Code, want.Code},
+		{"country", got.Country, want.Country},
+		{"timezone", got.Timezone, want.Timezone},
+		{"organization", got.OrganizationID(), want.OrganizationID()},
+		{"properties", fmt.Sprint(got.Properties), fmt.Sprint(want.Properties)},
+	} {
+		if f.got != f.want {
+			diffs = append(diffs, fmt.Sprintf("%s %q instead of %q", f.name, f.got, f.want))
+		}
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// list walks the unfiltered list as batch_refresh does and compares the
+// probe's partner there with its GET.
 func (r *run) list(ctx context.Context) error {
 	for number := 0; number < maxListPages; number++ {
 		page, err := r.client.ListPartnersPage(ctx, number)
@@ -227,33 +206,11 @@ func (r *run) list(ctx context.Context) error {
 			return nil // the provider falls back; the other steps still tell something
 		}
 		if i := slices.IndexFunc(page.Partners, func(p client.Partner) bool { return p.ID == r.id }); i >= 0 {
-			e, _ := r.rec.last(http.MethodGet, "/v2/network/partners")
-			entries, _, err := listAnswer(e.Body)
-			if err != nil {
-				r.report.set(CheckListFull, Differs, "%v", err)
-				return nil
+			if diffs := differences(page.Partners[i], r.got); diffs != "" {
+				r.report.set(CheckListFull, Differs, "page %d lists the partner otherwise than GET: %s", number, diffs)
+			} else {
+				r.report.set(CheckListFull, OK, "page %d lists the full partner", number)
 			}
-			at := slices.IndexFunc(entries, func(e listEntry) bool { return e.ID == r.id })
-			if at < 0 {
-				r.report.set(CheckListFull, Differs, "page %d: the client found the partner but the raw answer does not hold it", number)
-				return nil
-			}
-			entry := entries[at]
-			want := []string{"name", "code", "country", "timezone", "properties"}
-			if r.input.Organization != nil {
-				want = append(want, "organization")
-			}
-			var missing []string
-			for _, key := range want {
-				if _, ok := entry.raw[key]; !ok {
-					missing = append(missing, key)
-				}
-			}
-			if len(missing) > 0 {
-				r.report.set(CheckListFull, Differs, "page %d lists the partner as a summary without %s", number, strings.Join(missing, ", "))
-				return nil
-			}
-			r.report.set(CheckListFull, OK, "page %d lists the full partner", number)
 			return nil
 		}
 		if page.Last {
@@ -264,45 +221,41 @@ func (r *run) list(ctx context.Context) error {
 	return nil
 }
 
-// filters sends each filter twice, raw: with the partner's value, which must
-// list it and only partners that match, and with a value no partner has,
-// which must list nothing. A filter that lists non-matching partners is
-// ignored; one that does not list the partner missed it.
+// filters lists with each filter twice, as the provider sends it: with the
+// partner's value, which must list it and only partners that match, and with
+// a value no partner has, which must list nothing. A filter that lists
+// non-matching partners is ignored; one that does not list the partner
+// missed it.
 func (r *run) filters(ctx context.Context) error {
-	nomatch := r.report.Code + "-nomatch"
+	in, nomatch := r.input, r.report.Code+"-nomatch"
 	for _, f := range []struct {
-		check        string
-		query        func(value string) url.Values
-		value, shown string
-		field        func(listEntry) string
+		check, shown    string
+		filter, nothing client.PartnerFilter
 	}{
-		{CheckFilterCode, eqFilter("code"), r.input.Code, "code=eq;" + r.input.Code, func(e listEntry) string { return e.Code }},
-		{CheckFilterName, eqFilter("name"), r.input.Name, "name=eq;" + r.input.Name, func(e listEntry) string { return e.Name }},
-		{CheckFilterCountry, eqFilter("country"), r.input.Country, "country=eq;" + r.input.Country, func(e listEntry) string { return e.Country }},
-		{CheckFilterSearch, func(v string) url.Values { return url.Values{"searchText": {v}, "searchField": {"name"}} },
-			r.input.Name, "searchText=" + r.input.Name + "&searchField=name", func(e listEntry) string { return strings.ToLower(e.Name) }},
+		{CheckFilterCode, "code=eq;" + in.Code, client.PartnerFilter{Code: in.Code}, client.PartnerFilter{Code: nomatch}},
+		{CheckFilterName, "name=eq;" + in.Name, client.PartnerFilter{Name: in.Name}, client.PartnerFilter{Name: nomatch}},
+		{CheckFilterCountry, "country=eq;" + in.Country, client.PartnerFilter{Country: in.Country}, client.PartnerFilter{Country: nomatch}},
+		{CheckFilterSearch, "searchText=" + in.Name + "&searchField=name",
+			client.PartnerFilter{SearchText: in.Name}, client.PartnerFilter{SearchText: nomatch}},
 	} {
-		want := f.value
-		if f.check == CheckFilterSearch {
-			want = strings.ToLower(want) // searchText matches case-insensitively
-		}
-		found, strangers, status, err := r.filtered(ctx, f.query(f.value), func(e listEntry) bool { return f.field(e) == want })
+		found, stranger, status, err := r.filtered(ctx, f.filter)
 		if err != nil {
 			return err
 		}
-		if status != http.StatusOK {
+		if status != 0 {
 			r.report.set(f.check, Differs, "%s answered HTTP %d", f.shown, status)
 			continue
 		}
-		_, others, status, err := r.filtered(ctx, f.query(nomatch), func(listEntry) bool { return false })
+		_, other, status, err := r.filtered(ctx, f.nothing)
 		if err != nil {
 			return err
 		}
 		switch {
-		case strangers > 0 || others > 0:
-			r.report.set(f.check, Differs, "ignored: %s also listed %d partner(s) that do not match, and a value no partner has listed %d",
-				f.shown, strangers, others)
-		case status != http.StatusOK:
+		case stranger != nil:
+			r.report.set(f.check, Differs, "ignored: %s also listed %q (code %q), which does not match", f.shown, stranger.Name, stranger.Code)
+		case other != nil:
+			r.report.set(f.check, Differs, "ignored: a value no partner has listed %q (code %q)", other.Name, other.Code)
+		case status != 0:
 			r.report.set(f.check, Differs, "a value no partner has answered HTTP %d", status)
 		case !found:
 			r.report.set(f.check, Differs, "missed: %s did not list the partner", f.shown)
@@ -313,64 +266,47 @@ func (r *run) filters(ctx context.Context) error {
 	return nil
 }
 
-func eqFilter(name string) func(string) url.Values {
-	return func(v string) url.Values { return url.Values{name: {"eq;" + v}} }
+// filtered lists the partners f selects, up to maxListPages pages, and
+// stops at the first one that f does not select. An error answer's status
+// is returned, not as an error.
+func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, status int, err error) {
+	listed := 0
+	for p, err := range r.client.StreamPartners(ctx, f) {
+		var apiErr *client.APIError
+		switch {
+		case errors.As(err, &apiErr):
+			return false, nil, apiErr.StatusCode, nil
+		case err != nil:
+			return false, nil, 0, err
+		case !selects(f, p):
+			return found, &p, 0, nil
+		}
+		found = found || p.ID == r.id
+		if listed++; listed == maxListPages*client.PageSize {
+			break
+		}
+	}
+	return found, nil, 0, nil
 }
 
-// filtered walks a filtered list until it finds the probe's partner, and
-// counts the entries that do not match.
-func (r *run) filtered(ctx context.Context, filter url.Values, matches func(listEntry) bool) (found bool, strangers, status int, err error) {
-	for number := 0; number < maxListPages; number++ {
-		q := maps.Clone(filter)
-		q.Set("page", fmt.Sprint(number))
-		q.Set("size", fmt.Sprint(client.PageSize))
-		e, err := r.wire.call(ctx, http.MethodGet, "/v2/network/partners", q, nil)
-		if err != nil {
-			return false, 0, 0, err
-		}
-		if e.Status != http.StatusOK {
-			return false, 0, e.Status, nil
-		}
-		entries, last, err := listAnswer(e.Body)
-		if err != nil {
-			return false, 0, 0, err
-		}
-		for _, entry := range entries {
-			found = found || entry.ID == r.id
-			if !matches(entry) {
-				strangers++
-			}
-		}
-		if found || last || strangers > 0 {
-			return found, strangers, http.StatusOK, nil
-		}
-	}
-	return found, strangers, http.StatusOK, nil
-}
-
-// body is the partner as a raw PUT body, every field present.
-func (r *run) body(properties map[string]string) map[string]any {
-	b := map[string]any{
-		"name": r.input.Name, "code": r.input.Code, "country": r.input.Country,
-		"timezone": r.input.Timezone, "properties": properties, "organization": nil,
-	}
-	if r.input.Organization != nil {
-		b["organization"] = map[string]string{"id": r.input.Organization.ID}
-	}
-	return b
+// selects reports whether f selects p: exact values, and searchText
+// (without wildcards) matching the whole name case-insensitively.
+func selects(f client.PartnerFilter, p client.Partner) bool {
+	return (f.Code == "" || p.Code == f.Code) && (f.Name == "" || p.Name == f.Name) &&
+		(f.Country == "" || p.Country == f.Country) && (f.SearchText == "" || strings.EqualFold(p.Name, f.SearchText))
 }
 
 // update sends a raw PUT without country: a replacing server clears it, a
 // merging one keeps it. Then it restores the partner through the client.
 func (r *run) update(ctx context.Context) error {
-	b := r.body(r.input.Properties)
-	delete(b, "country")
-	put, err := r.wire.call(ctx, http.MethodPut, "/network/partners/"+r.id, nil, b)
+	in := r.input
+	body := map[string]any{"name": in.Name, "code": in.Code, "timezone": in.Timezone, "properties": in.Properties, "organization": in.Organization}
+	status, answer, err := r.client.Raw(ctx, http.MethodPut, partnerPath(r.id), nil, body)
 	if err != nil {
 		return err
 	}
-	if put.Status < 200 || put.Status > 299 {
-		r.report.set(CheckPutReplaces, Differs, "PUT answered HTTP %d: %s", put.Status, excerpt(put.Body))
+	if status < 200 || status > 299 {
+		r.report.set(CheckPutReplaces, Differs, "PUT answered HTTP %d: %s", status, excerpt(answer))
 		return nil
 	}
 	got, err := r.read(ctx)
@@ -380,9 +316,9 @@ func (r *run) update(ctx context.Context) error {
 	var country string
 	_ = json.Unmarshal(got["country"], &country)
 	if country == "" {
-		r.report.set(CheckPutReplaces, OK, "HTTP %d; country, left out, was cleared", put.Status)
+		r.report.set(CheckPutReplaces, OK, "HTTP %d; country, left out, was cleared", status)
 	} else {
-		r.report.set(CheckPutReplaces, Differs, "merge: HTTP %d, and country, left out of the body, kept %q", put.Status, country)
+		r.report.set(CheckPutReplaces, Differs, "merge: HTTP %d, and country, left out of the body, kept %q", status, country)
 	}
 	if _, err := r.client.UpdatePartner(ctx, r.id, r.input); err != nil {
 		r.report.note("restoring the partner after the update check failed: %v", err)
@@ -393,14 +329,15 @@ func (r *run) update(ctx context.Context) error {
 // typedValues stores number- and boolean-like property values raw and looks
 // at how the answer writes them.
 func (r *run) typedValues(ctx context.Context) error {
-	props := maps.Clone(r.input.Properties)
-	props["tfprobe_number"], props["tfprobe_flag"] = "42", "true"
-	put, err := r.wire.call(ctx, http.MethodPut, "/network/partners/"+r.id, nil, r.body(props))
+	in := r.input
+	in.Properties = maps.Clone(in.Properties)
+	in.Properties["tfprobe_number"], in.Properties["tfprobe_flag"] = "42", "true"
+	status, answer, err := r.client.Raw(ctx, http.MethodPut, partnerPath(r.id), nil, in)
 	if err != nil {
 		return err
 	}
-	if put.Status < 200 || put.Status > 299 {
-		r.report.set(CheckPropertyStrings, NotSeen, "PUT with the properties answered HTTP %d: %s", put.Status, excerpt(put.Body))
+	if status < 200 || status > 299 {
+		r.report.set(CheckPropertyStrings, NotSeen, "PUT with the properties answered HTTP %d: %s", status, excerpt(answer))
 		return nil
 	}
 	got, err := r.read(ctx)
@@ -428,77 +365,90 @@ func (r *run) typedValues(ctx context.Context) error {
 
 // read is a raw GET of the probe's partner.
 func (r *run) read(ctx context.Context) (map[string]json.RawMessage, error) {
-	e, err := r.wire.call(ctx, http.MethodGet, "/network/partners/"+r.id, nil, nil)
+	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath(r.id), nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	var fields map[string]json.RawMessage
-	if e.Status != http.StatusOK || json.Unmarshal(e.Body, &fields) != nil {
-		return nil, fmt.Errorf("GET /network/partners/%s answered HTTP %d: %s", r.id, e.Status, excerpt(e.Body))
+	if status != http.StatusOK || json.Unmarshal(answer, &fields) != nil {
+		return nil, fmt.Errorf("GET %s answered HTTP %d: %s", partnerPath(r.id), status, excerpt(answer))
 	}
 	return fields, nil
 }
 
+// missing reads a partner that does not exist, raw. The provider takes only
+// a 404 in the API's error shape for a deleted partner.
 func (r *run) missing(ctx context.Context) error {
-	_, err := r.client.GetPartner(ctx, missingID)
-	e, _ := r.rec.last(http.MethodGet, "/network/partners/"+missingID)
-	if client.IsNotFound(err) {
-		r.report.set(CheckMissing404, OK, "HTTP 404")
-	} else {
-		r.report.set(CheckMissing404, Differs, "HTTP %d (%v)", e.Status, err)
+	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath(missingID), nil, nil)
+	if err != nil {
+		return err
 	}
 	var body struct {
 		Message *string `json:"message"`
 	}
-	if json.Unmarshal(e.Body, &body) == nil && body.Message != nil {
-		r.report.set(CheckErrorBody, OK, "HTTP %d %s", e.Status, excerpt(e.Body))
+	structured := json.Unmarshal(answer, &body) == nil && body.Message != nil
+	if status == http.StatusNotFound && structured {
+		r.report.set(CheckMissing404, OK, "HTTP 404")
 	} else {
-		r.report.set(CheckErrorBody, Differs, "HTTP %d with body %s", e.Status, excerpt(e.Body))
+		r.report.set(CheckMissing404, Differs, "HTTP %d %s", status, excerpt(answer))
+	}
+	if structured {
+		r.report.set(CheckErrorBody, OK, "HTTP %d %s", status, excerpt(answer))
+	} else {
+		r.report.set(CheckErrorBody, Differs, "HTTP %d with body %s", status, excerpt(answer))
 	}
 	return nil
 }
 
 func (r *run) delete(ctx context.Context) error {
-	err := r.client.DeletePartner(ctx, r.id)
-	e, _ := r.rec.last(http.MethodDelete, "/network/partners/"+r.id)
-	if err != nil {
+	status, answer, err := r.client.Raw(ctx, http.MethodDelete, partnerPath(r.id), nil, nil)
+	switch {
+	case err != nil:
 		r.report.set(CheckDelete, Differs, "%v", err)
 		return nil // cleanup tries again
-	}
-	switch e.Status {
-	case http.StatusNoContent:
+	case status < 200 || status > 299:
+		r.report.set(CheckDelete, Differs, "DELETE answered HTTP %d: %s", status, excerpt(answer))
+		return nil
+	case status == http.StatusNoContent:
 		r.report.set(CheckDeleteStatus, OK, "HTTP 204")
 	default:
-		r.report.set(CheckDeleteStatus, Differs, "HTTP %d %s", e.Status, excerpt(e.Body))
+		r.report.set(CheckDeleteStatus, Differs, "HTTP %d %s", status, excerpt(answer))
 	}
 	_, err = r.client.GetPartner(ctx, r.id)
 	switch {
-	case e.Status < 200 || e.Status > 299:
-		r.report.set(CheckDelete, Differs, "DELETE answered HTTP %d", e.Status)
-	case client.IsNotFound(err):
-		r.deleted = true
-		r.report.note("deleted partner %s", r.id)
-		r.report.set(CheckDelete, OK, "HTTP %d, then GET answered 404", e.Status)
-	default:
-		r.report.set(CheckDelete, Differs, "HTTP %d, but GET afterwards answered %v", e.Status, errOrOK(err))
+	case err == nil:
+		r.report.set(CheckDelete, Differs, "HTTP %d, but GET afterwards answered 200 (the partner is still there)", status)
+		return nil
+	case !client.IsNotFound(err):
+		r.report.set(CheckDelete, Differs, "HTTP %d, but GET afterwards answered %v", status, err)
+		return nil
 	}
+	r.deleted = true
+	r.report.note("deleted partner %s", r.id)
+	r.report.set(CheckDelete, OK, "HTTP %d, then GET answered 404", status)
 	return nil
 }
 
 // cleanup deletes the probe's partner: by id when the create answered, and
-// otherwise every partner holding the probe's unique code.
+// otherwise every partner holding the probe's unique code, found by walking
+// the whole list (filters may be ignored or misread).
 func (r *run) cleanup(ctx context.Context) {
 	if !r.created || r.deleted {
 		return
 	}
 	ids := []string{r.id}
 	if r.id == "" {
-		found, err := r.findByCode(ctx)
+		all, err := r.client.ListPartners(ctx, client.PartnerFilter{})
 		if err != nil {
 			r.report.CleanupErr = fmt.Errorf("looking up partners with code %s: %w", r.report.Code, err)
 			return
 		}
-		ids = found
+		ids = nil
+		for _, p := range all {
+			if p.Code == r.report.Code {
+				ids = append(ids, p.ID)
+			}
+		}
 	}
 	var errs []error
 	for _, id := range ids {
@@ -511,47 +461,9 @@ func (r *run) cleanup(ctx context.Context) {
 	r.report.CleanupErr = errors.Join(errs...)
 }
 
-// findByCode walks the whole list (filters may be ignored or misread) and
-// returns the ids of the partners with the probe's code.
-func (r *run) findByCode(ctx context.Context) ([]string, error) {
-	var ids []string
-	for number := 0; ; number++ {
-		q := url.Values{"page": {fmt.Sprint(number)}, "size": {fmt.Sprint(client.PageSize)}}
-		e, err := r.wire.call(ctx, http.MethodGet, "/v2/network/partners", q, nil)
-		if err != nil {
-			return nil, err
-		}
-		if e.Status != http.StatusOK {
-			return nil, fmt.Errorf("the list answered HTTP %d: %s", e.Status, excerpt(e.Body))
-		}
-		entries, last, err := listAnswer(e.Body)
-		if err != nil {
-			return nil, err
-		}
-		for _, entry := range entries {
-			if entry.Code == r.report.Code && entry.ID != "" {
-				ids = append(ids, entry.ID)
-			}
-		}
-		if last {
-			return ids, nil
-		}
-	}
-}
-
 // checkRateLimits looks at every 429 the run met, retries included.
 func (r *run) checkRateLimits() {
-	var with, without int
-	for _, e := range r.rec.all() {
-		if e.Status != http.StatusTooManyRequests {
-			continue
-		}
-		if e.Header.Get("Retry-After") != "" {
-			with++
-		} else {
-			without++
-		}
-	}
+	with, without := r.limits.with.Load(), r.limits.without.Load()
 	switch {
 	case with+without == 0:
 		r.report.set(CheckRetryAfter, NotSeen, "no 429 during the run")
@@ -562,19 +474,26 @@ func (r *run) checkRateLimits() {
 	}
 }
 
-func refID(ref *client.Ref) string {
-	if ref == nil {
-		return ""
-	}
-	return ref.ID
+// rateLimits is the transport under the client: it counts the answers 429,
+// retries included, with and without Retry-After.
+type rateLimits struct {
+	next          http.RoundTripper
+	with, without atomic.Int64
 }
 
-func errOrOK(err error) any {
-	if err == nil {
-		return "200 (the partner is still there)"
+func (l *rateLimits) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		if resp.Header.Get("Retry-After") != "" {
+			l.with.Add(1)
+		} else {
+			l.without.Add(1)
+		}
 	}
-	return err
+	return resp, err
 }
+
+func partnerPath(id string) string { return "/network/partners/" + url.PathEscape(id) }
 
 func excerpt(body []byte) string {
 	s := strings.TrimSpace(string(body))

@@ -3,7 +3,6 @@ package probe
 import (
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -48,16 +47,8 @@ func CheckTarget(baseURL string, yes bool) error {
 	if err != nil {
 		return err
 	}
-	if yes || isLoopback(u.Hostname()) {
+	if yes || client.IsLoopbackHost(u.Hostname()) {
 		return nil
 	}
 	return fmt.Errorf("%s is not on this machine: run again with --yes to probe it.\n%s", baseURL, WhatItDoes)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
