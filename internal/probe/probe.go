@@ -266,8 +266,8 @@ func (r *run) filters(ctx context.Context) error {
 	return nil
 }
 
-// filtered lists the partners f selects, up to maxListPages pages, and
-// stops at the first one that f does not select. An error answer's status
+// filtered lists the partners f selects, up to maxListPages pages, until
+// the probe's partner or the first one that f does not select. An error answer's status
 // is returned, not as an error.
 func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, status int, err error) {
 	listed := 0
@@ -281,7 +281,12 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 		case !selects(f, p):
 			return found, &p, 0, nil
 		}
-		found = found || p.ID == r.id
+		// Stop at the probe's partner: walking on would cost a request a
+		// page on a large tenant, and the value no partner has shows a
+		// filter that is ignored.
+		if found = p.ID == r.id; found {
+			break
+		}
 		if listed++; listed == maxListPages*client.PageSize {
 			break
 		}
