@@ -279,37 +279,45 @@ func (b *bencher) newWorkspace(name, typ string, size int) (*workspace, func(), 
 	return w, srv.Close, nil
 }
 
-// args is a Terraform command line; generation 1 changes every resource.
-func (b *bencher) args(command string, generation int) []string {
-	args := []string{command, "-input=false", fmt.Sprintf("-parallelism=%d", b.cfg.Parallelism), fmt.Sprintf("-var=generation=%d", generation)}
-	if command == "plan" {
-		// 0 means no changes, 2 would be a diff.
-		return append(args, "-detailed-exitcode")
-	}
-	return append(args, "-auto-approve")
+// step is one Terraform command (apply, plan or destroy) with the value of
+// the generation variable, which changes every resource, and extra environment.
+type step struct {
+	name, command string
+	generation    int
+	env           []string
 }
 
-// terraform runs one command, which must exit with 0, with extraEnv added to
-// the workspace's environment, appending its output to terraform.log. It
-// returns the wall time and the CPU seconds of Terraform and of the provider
-// processes it waited for.
-func (w *workspace) terraform(ctx context.Context, extraEnv []string, args ...string) (time.Duration, float64, error) {
+// run runs the command of s, which must exit with 0, and measures it into
+// phase. The output goes to terraform.log.
+func (w *workspace) run(ctx context.Context, phase Phase, s step) (Phase, error) {
+	if err := errors.Join(os.RemoveAll(w.b.usageDir), os.MkdirAll(w.b.usageDir, 0o755)); err != nil {
+		return phase, err
+	}
 	logPath := filepath.Join(w.dir, "terraform.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		return 0, 0, err
+		return phase, err
 	}
 	defer func() { _ = logFile.Close() }()
+	args := []string{s.command, "-input=false", "-no-color",
+		fmt.Sprintf("-parallelism=%d", w.b.cfg.Parallelism), fmt.Sprintf("-var=generation=%d", s.generation)}
+	if s.command == "plan" {
+		args = append(args, "-detailed-exitcode") // 0 means no changes, 2 would be a diff
+	} else {
+		args = append(args, "-auto-approve")
+	}
 	_, _ = fmt.Fprintf(logFile, "\n$ terraform %s\n", strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = w.dir, slices.Concat(extraEnv, w.env)
+	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, args...)
+	cmd.Dir, cmd.Env = w.dir, slices.Concat(s.env, w.env)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if w.emu != nil {
+		w.emu.ResetStats()
+	}
 	start := time.Now()
 	err = cmd.Run()
-	elapsed := time.Since(start)
-	cpu := 0.0
-	if state := cmd.ProcessState; state != nil {
-		cpu = (state.UserTime() + state.SystemTime()).Seconds()
+	phase.Seconds = time.Since(start).Seconds()
+	if w.emu != nil {
+		phase.Requests = w.emu.Stats()
 	}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
@@ -317,25 +325,12 @@ func (w *workspace) terraform(ctx context.Context, extraEnv []string, args ...st
 	} else if err != nil {
 		err = fmt.Errorf("terraform %s: %w", args[0], err)
 	}
-	return elapsed, cpu, err
-}
-
-// measure runs one phase and collects its numbers.
-func (w *workspace) measure(ctx context.Context, phase Phase, extraEnv []string, args ...string) (Phase, error) {
-	if err := errors.Join(os.RemoveAll(w.b.usageDir), os.MkdirAll(w.b.usageDir, 0o755)); err != nil {
-		return phase, err
-	}
-	if w.emu != nil {
-		w.emu.ResetStats()
-	}
-	elapsed, terraformCPU, err := w.terraform(ctx, extraEnv, args...)
-	phase.Seconds = elapsed.Seconds()
-	if w.emu != nil {
-		phase.Requests = w.emu.Stats()
-	}
 	usage, readErr := readUsage(w.b.usageDir)
 	phase.Provider = usage
-	phase.TerraformCPU = max(0, terraformCPU-usage.CPUSec)
+	// Terraform's rusage includes the provider processes it waited for.
+	if state := cmd.ProcessState; state != nil {
+		phase.TerraformCPU = max(0, (state.UserTime()+state.SystemTime()).Seconds()-usage.CPUSec)
+	}
 	return phase, errors.Join(err, readErr)
 }
 
@@ -350,11 +345,7 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 	defer stop()
 	// No terraform init: dev_overrides make it unnecessary (and it would ask
 	// the registry), and terraform_data is built into Terraform.
-	steps := []struct {
-		name, command string
-		generation    int
-		env           []string
-	}{
+	steps := []step{
 		{PhaseCreate, "apply", 0, nil},
 		{PhasePlan, "plan", 0, nil},
 		{PhasePlanUnbatched, "plan", 0, batchRefreshOff},
@@ -367,7 +358,7 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 			continue
 		}
 		b.logf("%-16s N=%-5d %-26s ", typ, size, s.name)
-		phase, err := w.measure(ctx, Phase{Size: size, Type: typ, Name: s.name}, s.env, b.args(s.command, s.generation)...)
+		phase, err := w.run(ctx, Phase{Size: size, Type: typ, Name: s.name}, s)
 		phases = append(phases, phase)
 		b.logf("%7.2fs  requests %-5d provider CPU %6.2fs  peak RSS %4.0f MB\n",
 			phase.Seconds, phase.APIRequests(), phase.Provider.CPUSec, float64(phase.Provider.MaxRSSKB)/1024)
@@ -395,19 +386,19 @@ func (b *bencher) smallState(ctx context.Context) ([]Phase, error) {
 	for i := range b.cfg.SmallTenant {
 		w.emu.AddPartner(emulator.Partner{Name: fmt.Sprintf("Other partner %d", i), Code: fmt.Sprintf("O%06d", i)})
 	}
-	if _, _, err := w.terraform(ctx, nil, b.args("apply", 0)...); err != nil {
+	if _, err := w.run(ctx, Phase{}, step{command: "apply"}); err != nil {
 		return nil, err
 	}
-	modes := []struct {
-		name string
-		env  []string
-	}{{"batched (default)", nil}, {"per-partner GETs (batch_refresh = false)", batchRefreshOff}}
+	modes := []step{
+		{"batched (default)", "plan", 0, nil},
+		{"per-partner GETs (batch_refresh = false)", "plan", 0, batchRefreshOff},
+	}
 	// The plans take a fraction of a second, so each mode runs several
 	// times, alternating, and reports its median.
 	var runs []Phase
 	for range max(1, b.cfg.SmallRepeat) {
 		for _, mode := range modes {
-			phase, err := w.measure(ctx, Phase{Size: b.cfg.SmallN, Type: TypePartner, Name: mode.name}, mode.env, b.args("plan", 0)...)
+			phase, err := w.run(ctx, Phase{Size: b.cfg.SmallN, Type: TypePartner, Name: mode.name}, mode)
 			runs = append(runs, phase)
 			if err != nil {
 				return medianPhases(runs), err
@@ -419,7 +410,7 @@ func (b *bencher) smallState(ctx context.Context) ([]Phase, error) {
 		b.logf("small state: %d of %d, %-40s median %6.2fs of %d, requests %d\n", p.Size, b.cfg.SmallTenant,
 			p.Name, p.Seconds, p.Runs, p.APIRequests())
 	}
-	_, _, err = w.terraform(ctx, nil, b.args("destroy", 0)...)
+	_, err = w.run(ctx, Phase{}, step{command: "destroy"})
 	return plans, err
 }
 

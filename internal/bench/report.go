@@ -14,11 +14,8 @@ var mainPhases = []string{PhaseCreate, PhasePlan, PhaseUpdate, PhaseDestroy}
 
 // Goals of issue 5, checked by Goals.
 const (
-	goalTimeRatio       = 1.15 // servitly_partner total / terraform_data total
-	goalCPUPerResource  = 0.008
-	goalRSSSmallMB      = 64 // for N <= 200
-	goalRSSLargeMB      = 100
-	goalRSSLargeMaxSize = 1000
+	goalTimeRatio      = 1.15 // servitly_partner total / terraform_data total
+	goalCPUPerResource = 0.008
 )
 
 // Phase returns the measured phase, if any.
@@ -134,12 +131,13 @@ func (r *Report) Goals() []Goal {
 	return goals
 }
 
+// rssGoalMB is the provider's peak RSS goal at size partners; none above 1000.
 func rssGoalMB(size int) int {
 	switch {
 	case size <= 200:
-		return goalRSSSmallMB
-	case size <= goalRSSLargeMaxSize:
-		return goalRSSLargeMB
+		return 64
+	case size <= 1000:
+		return 100
 	}
 	return 0
 }
