@@ -5,6 +5,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -29,11 +30,9 @@ func main() {
 func run() error {
 	var cfg bench.Config
 	sizes := flag.String("n", "200,1000", "comma-separated numbers of resources")
-	types := flag.String("types", strings.Join([]string{bench.TypePartner, bench.TypeData, bench.TypeDataString}, ","), "resource types to measure, in order")
 	flag.DurationVar(&cfg.Latency, "latency", 5*time.Millisecond, "emulator delay before every answer")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.IntVar(&cfg.Repeat, "repeat", 1, "run every size this many times and report medians")
-	flag.BoolVar(&cfg.Unbatched, "unbatched", true, "also time a no-change plan with batch_refresh = false")
 	flag.IntVar(&cfg.SmallN, "small-n", 3, "partners in the small-state plan (0 skips it)")
 	flag.IntVar(&cfg.SmallTenant, "small-tenant", 2000, "partners already in the tenant for the small-state plan")
 	flag.IntVar(&cfg.SmallRepeat, "small-repeat", 7, "plans per mode in the small-state comparison (the median is reported)")
@@ -49,9 +48,6 @@ func run() error {
 			return fmt.Errorf("-n: %q is not a positive number", s)
 		}
 		cfg.Sizes = append(cfg.Sizes, n)
-	}
-	for _, t := range strings.Split(*types, ",") {
-		cfg.Types = append(cfg.Types, strings.TrimSpace(t))
 	}
 	if cfg.WorkDir != "" {
 		abs, err := filepath.Abs(cfg.WorkDir)
@@ -76,18 +72,11 @@ func run() error {
 	if mkErr := os.MkdirAll(*outDir, 0o755); mkErr != nil {
 		return mkErr
 	}
-	name := fmt.Sprintf("%s-%s.md", report.Started.Format("20060102-150405"), orDefault(report.Env.Commit, "unknown"))
+	name := fmt.Sprintf("%s-%s.md", report.Started.Format("20060102-150405"), cmp.Or(report.Env.Commit, "unknown"))
 	path := filepath.Join(*outDir, name)
 	if writeErr := os.WriteFile(path, []byte(md), 0o644); writeErr != nil { //nolint:gosec // a results file meant to be read
 		return writeErr
 	}
 	fmt.Fprintln(os.Stderr, "results written to", path)
 	return err
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
-	"time"
 )
 
 // Record is what the wrapper writes for one provider process. The bench
@@ -30,8 +29,6 @@ type Record struct {
 	UserSec  float64 `json:"user_s"`
 	SysSec   float64 `json:"sys_s"`
 	MaxRSSKB int64   `json:"max_rss_kb"`
-	WallSec  float64 `json:"wall_s"`
-	ExitCode int     `json:"exit_code"`
 }
 
 func main() {
@@ -45,7 +42,6 @@ func main() {
 	// plugin protocol or the signals passed on below.
 	cmd := exec.CommandContext(context.Background(), provider, os.Args[1:]...) //nolint:gosec // the bench names the binary to run
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
 		os.Exit(2)
@@ -60,7 +56,6 @@ func main() {
 		}
 	}()
 	err := cmd.Wait()
-	wall := time.Since(start)
 	exitCode := 0
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
@@ -73,11 +68,9 @@ func main() {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			rec := Record{
 				PID:      cmd.ProcessState.Pid(),
-				UserSec:  seconds(ru.Utime),
-				SysSec:   seconds(ru.Stime),
+				UserSec:  cmd.ProcessState.UserTime().Seconds(),
+				SysSec:   cmd.ProcessState.SystemTime().Seconds(),
 				MaxRSSKB: maxRSSKB(ru.Maxrss),
-				WallSec:  wall.Seconds(),
-				ExitCode: exitCode,
 			}
 			if err := write(dir, rec); err != nil {
 				fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
@@ -85,10 +78,6 @@ func main() {
 		}
 	}
 	os.Exit(exitCode)
-}
-
-func seconds(tv syscall.Timeval) float64 {
-	return float64(tv.Sec) + float64(tv.Usec)/1e6 //nolint:unconvert // field types differ between platforms
 }
 
 // maxRSSKB converts ru_maxrss, which Linux reports in KiB and macOS in bytes.

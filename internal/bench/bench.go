@@ -12,25 +12,26 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
+	"maps"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
-// Resource types the bench knows.
+// Resource types the bench measures.
 const (
 	TypePartner = "servitly_partner"
 	TypeData    = "terraform_data"
@@ -40,14 +41,17 @@ const (
 	TypeDataString = "terraform_data_string"
 )
 
+// types is the order in which every repetition runs the types.
+var types = []string{TypePartner, TypeData, TypeDataString}
+
 // Phases, in the order they run.
 const (
 	PhaseCreate  = "create"
 	PhasePlan    = "plan"
 	PhaseUpdate  = "update"
 	PhaseDestroy = "destroy"
-	// PhasePlanUnbatched is an extra no-change plan with batch_refresh off,
-	// run between plan and update; it is not part of the totals.
+	// PhasePlanUnbatched is an extra no-change plan of servitly_partner with
+	// batch_refresh off, run between plan and update; it is not part of the totals.
 	PhasePlanUnbatched = "plan, batch_refresh=false"
 )
 
@@ -55,14 +59,11 @@ const (
 type Config struct {
 	Sizes       []int         // numbers of resources, e.g. 200 and 1000
 	Latency     time.Duration // emulator delay before every answer
-	Parallelism int           // terraform -parallelism
-	Types       []string      // default TypePartner, TypeData, TypeDataString
-	// Unbatched adds a no-change plan with batch_refresh = false per size.
-	Unbatched bool
+	Parallelism int           // terraform -parallelism; default 10
 	// Repeat runs every size this many times and reports medians.
 	Repeat int
-	// SmallState measures a plan of SmallN partners in a tenant holding
-	// SmallTenant partners, batched and not; SmallN 0 skips it.
+	// SmallState measures a plan of SmallN partners in a tenant already
+	// holding SmallTenant others, batched and not; SmallN 0 skips it.
 	SmallN      int
 	SmallTenant int
 	SmallRepeat int    // plans per mode; the median is reported
@@ -82,20 +83,7 @@ func (c *Config) defaults(ctx context.Context) error {
 	if c.Parallelism <= 0 {
 		c.Parallelism = 10
 	}
-	if len(c.Types) == 0 {
-		c.Types = []string{TypePartner, TypeData, TypeDataString}
-	}
-	for _, typ := range c.Types {
-		if typ != TypePartner && typ != TypeData && typ != TypeDataString {
-			return fmt.Errorf("unknown resource type %q", typ)
-		}
-	}
-	if c.Terraform == "" {
-		c.Terraform = "terraform"
-	}
-	if c.SmallN > 0 && c.SmallTenant <= 0 {
-		c.SmallTenant = 2000
-	}
+	c.Terraform = cmp.Or(c.Terraform, "terraform")
 	if c.Log == nil {
 		c.Log = io.Discard
 	}
@@ -126,7 +114,10 @@ type Phase struct {
 }
 
 // APIRequests counts the requests the emulator saw, logins excluded.
-func (p Phase) APIRequests() int { return p.Requests.Requests - loginRequests(p.Requests) }
+func (p Phase) APIRequests() int {
+	return p.Requests.Requests - p.Requests.ByRoute["POST /identity/users/patLogin"] -
+		p.Requests.ByRoute["POST /identity/users/login"] - p.Requests.ByRoute["POST /identity/users/me/renewToken"]
+}
 
 // Usage is what servitly-rusagewrap recorded for the provider processes of a phase.
 type Usage struct {
@@ -135,22 +126,15 @@ type Usage struct {
 	MaxRSSKB  int64   // largest peak RSS of any one process
 }
 
-// SmallState is a no-change plan of a few partners in a large tenant.
-type SmallState struct {
-	Partners, Tenant int
-	Mode             string  // "batched" or "per-partner GETs"
-	Runs             int     // plans run in this mode
-	Seconds          float64 // median of the runs
-	Requests         emulator.Stats
-}
-
 // Report is the outcome of Run.
 type Report struct {
 	Config  Config
 	Started time.Time
 	Env     Environment
 	Phases  []Phase
-	Small   []SmallState
+	// Small are the no-change plans of SmallN partners in a tenant of
+	// SmallTenant, batched and not, named after their mode.
+	Small []Phase
 }
 
 // Environment describes the machine and versions, for comparing runs.
@@ -184,7 +168,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		// shared machine does not fall on one type only.
 		var runs []Phase
 		for range max(1, cfg.Repeat) {
-			for _, typ := range cfg.Types {
+			for _, typ := range types {
 				phases, err := b.runPhases(ctx, typ, size)
 				runs = append(runs, phases...)
 				if err != nil {
@@ -195,7 +179,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		r.Phases = append(r.Phases, medianPhases(runs)...)
 	}
-	if cfg.SmallN > 0 && contains(cfg.Types, TypePartner) {
+	if cfg.SmallN > 0 {
 		small, err := b.smallState(ctx)
 		r.Small = small
 		if err != nil {
@@ -209,10 +193,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 type bencher struct {
 	cfg      Config
 	work     string
-	plugins  string // dev_overrides folder holding servitly-rusagewrap as the provider
-	real     string // the real provider binary
-	rcFile   string
-	usageDir string
+	usageDir string   // where servitly-rusagewrap writes its records
+	env      []string // the environment of every Terraform command
 }
 
 // logf writes a progress line; a failing log writer does not stop the bench.
@@ -220,21 +202,17 @@ func (b *bencher) logf(format string, args ...any) {
 	_, _ = fmt.Fprintf(b.cfg.Log, format, args...)
 }
 
-// build compiles the provider and the wrapper and writes the CLI config.
+// build compiles the provider and the wrapper, installs the wrapper as the
+// provider in a dev_overrides folder, and sets up Terraform's environment.
 func (b *bencher) build(ctx context.Context) error {
-	b.plugins = filepath.Join(b.work, "plugins")
-	b.real = filepath.Join(b.work, "real", "terraform-provider-servitly")
+	plugins := filepath.Join(b.work, "plugins")
+	provider := filepath.Join(b.work, "real", "terraform-provider-servitly")
 	b.usageDir = filepath.Join(b.work, "rusage")
-	for _, dir := range []string{b.plugins, filepath.Dir(b.real), b.usageDir} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
 	b.logf("building the provider and the rusage wrapper\n")
 	builds := [][]string{
 		// As .goreleaser.yml builds the released binaries.
-		{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", b.real, "."},
-		{"build", "-o", filepath.Join(b.plugins, "terraform-provider-servitly"), "./cmd/servitly-rusagewrap"},
+		{"build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", provider, "."},
+		{"build", "-o", filepath.Join(plugins, "terraform-provider-servitly"), "./cmd/servitly-rusagewrap"},
 	}
 	for _, args := range builds {
 		cmd := exec.CommandContext(ctx, "go", args...)
@@ -244,29 +222,28 @@ func (b *bencher) build(ctx context.Context) error {
 			return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	b.rcFile = filepath.Join(b.work, "terraformrc")
+	rcFile := filepath.Join(b.work, "terraformrc")
 	// OpenTofu resolves servitly/servitly to registry.opentofu.org.
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/servitly/servitly\" = %[1]q\n"+
-		"    \"registry.opentofu.org/servitly/servitly\" = %[1]q\n  }\n  direct {}\n}\n", b.plugins)
-	return os.WriteFile(b.rcFile, []byte(rc), 0o600)
-}
-
-// emulatorServer serves an emulator on a loopback port until stop.
-type emulatorServer struct {
-	*emulator.Server
-	URL  string
-	stop func()
-}
-
-func (b *bencher) startEmulator(ctx context.Context) (*emulatorServer, error) {
-	srv := emulator.New(emulator.Options{Latency: b.cfg.Latency})
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
+		"    \"registry.opentofu.org/servitly/servitly\" = %[1]q\n  }\n  direct {}\n}\n", plugins)
+	b.env = []string{
+		"TF_CLI_CONFIG_FILE=" + rcFile,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"SERVITLY_BENCH_REAL_PROVIDER=" + provider,
+		"SERVITLY_BENCH_RUSAGE_DIR=" + b.usageDir,
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	return &emulatorServer{Server: srv, URL: "http://" + ln.Addr().String(), stop: func() { _ = hs.Close() }}, nil
+	if b.cfg.CPUProfile != "" {
+		b.env = append(b.env, "SERVITLY_PROVIDER_CPUPROFILE="+b.cfg.CPUProfile)
+	}
+	// Nothing from the caller's Terraform or Servitly settings leaks in:
+	// TF_LOG alone would change the provider's CPU use.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "SERVITLY_") {
+			b.env = append(b.env, kv)
+		}
+	}
+	return os.WriteFile(rcFile, []byte(rc), 0o600)
 }
 
 // workspace is one Terraform working folder.
@@ -274,152 +251,114 @@ type workspace struct {
 	b   *bencher
 	dir string
 	env []string
-	emu *emulatorServer
+	emu *emulator.Server // nil for terraform_data
 }
 
-func (b *bencher) newWorkspace(name, config string, emu *emulatorServer, extraEnv ...string) (*workspace, error) {
-	dir := filepath.Join(b.work, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+// newWorkspace writes the configuration of size resources of typ into a
+// folder of its own. A servitly_partner workspace gets an emulator on a
+// loopback port, served until stop is called.
+func (b *bencher) newWorkspace(name, typ string, size int) (*workspace, func(), error) {
+	w := &workspace{b: b, dir: filepath.Join(b.work, name), env: b.env}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		return nil, nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		return nil, err
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(configFor(typ, size)), 0o600); err != nil {
+		return nil, nil, err
 	}
-	env := []string{
-		"TF_CLI_CONFIG_FILE=" + b.rcFile,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"SERVITLY_BENCH_REAL_PROVIDER=" + b.real,
-		"SERVITLY_BENCH_RUSAGE_DIR=" + b.usageDir,
+	if typ != TypePartner {
+		return w, func() {}, nil
 	}
-	if emu != nil {
-		env = append(env,
-			"SERVITLY_BASE_URL="+emu.URL,
-			"SERVITLY_TENANT=demo",
-			"SERVITLY_API_KEY=demo-api-key",
-			"SERVITLY_PAT=demo-pat",
-		)
-	}
-	if b.cfg.CPUProfile != "" {
-		env = append(env, "SERVITLY_PROVIDER_CPUPROFILE="+b.cfg.CPUProfile)
-	}
-	env = append(env, extraEnv...)
-	// Nothing from the caller's Terraform or Servitly settings leaks in:
-	// TF_LOG alone would change the provider's CPU use.
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "SERVITLY_") {
-			env = append(env, kv)
-		}
-	}
-	return &workspace{b: b, dir: dir, env: env, emu: emu}, nil
+	w.emu = emulator.New(emulator.Options{Latency: b.cfg.Latency})
+	srv := httptest.NewServer(w.emu)
+	w.env = append(slices.Clone(b.env),
+		"SERVITLY_BASE_URL="+srv.URL,
+		"SERVITLY_TENANT=demo",
+		"SERVITLY_API_KEY=demo-api-key",
+		"SERVITLY_PAT=demo-pat",
+	)
+	return w, srv.Close, nil
 }
 
-// terraform runs one command, appending its output to terraform.log.
-// It returns the wall time, Terraform's rusage and the exit code.
-func (w *workspace) terraform(ctx context.Context, args ...string) (time.Duration, *processUsage, int, error) {
-	logFile, err := os.OpenFile(filepath.Join(w.dir, "terraform.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		return 0, nil, 0, err
-	}
-	defer func() { _ = logFile.Close() }()
-	_, _ = fmt.Fprintf(logFile, "\n$ terraform %s\n", strings.Join(args, " "))
-	var tail bytes.Buffer
-	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.Stdout = io.MultiWriter(logFile, &tail)
-	cmd.Stderr = cmd.Stdout
-	start := time.Now()
-	err = cmd.Run()
-	elapsed := time.Since(start)
-	usage := usageOf(cmd.ProcessState)
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return elapsed, usage, exitErr.ExitCode(), nil
-	}
-	if err != nil {
-		return elapsed, usage, -1, fmt.Errorf("terraform %s: %w", args[0], err)
-	}
-	return elapsed, usage, 0, nil
+// step is one Terraform command (apply, plan or destroy) with the value of
+// the generation variable, which changes every resource, and extra environment.
+type step struct {
+	name, command string
+	generation    int
+	env           []string
 }
 
-// mustTerraform runs a command that must exit with one of okCodes.
-func (w *workspace) mustTerraform(ctx context.Context, okCodes []int, args ...string) (time.Duration, *processUsage, error) {
-	elapsed, usage, code, err := w.terraform(ctx, args...)
-	if err != nil {
-		return elapsed, usage, err
-	}
-	for _, ok := range okCodes {
-		if code == ok {
-			return elapsed, usage, nil
-		}
-	}
-	return elapsed, usage, fmt.Errorf("terraform %s exited with %d; see %s", strings.Join(args, " "), code,
-		filepath.Join(w.dir, "terraform.log"))
-}
-
-// measure runs one phase and collects its numbers.
-func (w *workspace) measure(ctx context.Context, phase Phase, okCodes []int, args ...string) (Phase, error) {
-	if err := clearDir(w.b.usageDir); err != nil {
+// run runs the command of s, which must exit with 0, and measures it into
+// phase. The output goes to terraform.log.
+func (w *workspace) run(ctx context.Context, phase Phase, s step) (Phase, error) {
+	if err := errors.Join(os.RemoveAll(w.b.usageDir), os.MkdirAll(w.b.usageDir, 0o755)); err != nil {
 		return phase, err
 	}
+	logPath := filepath.Join(w.dir, "terraform.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return phase, err
+	}
+	defer func() { _ = logFile.Close() }()
+	args := []string{s.command, "-input=false", "-no-color",
+		fmt.Sprintf("-parallelism=%d", w.b.cfg.Parallelism), fmt.Sprintf("-var=generation=%d", s.generation)}
+	if s.command == "plan" {
+		args = append(args, "-detailed-exitcode") // 0 means no changes, 2 would be a diff
+	} else {
+		args = append(args, "-auto-approve")
+	}
+	_, _ = fmt.Fprintf(logFile, "\n$ terraform %s\n", strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, args...)
+	cmd.Dir, cmd.Env = w.dir, slices.Concat(s.env, w.env)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if w.emu != nil {
 		w.emu.ResetStats()
 	}
-	elapsed, tfUsage, err := w.mustTerraform(ctx, okCodes, args...)
-	phase.Seconds = elapsed.Seconds()
+	start := time.Now()
+	err = cmd.Run()
+	phase.Seconds = time.Since(start).Seconds()
 	if w.emu != nil {
 		phase.Requests = w.emu.Stats()
 	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		err = fmt.Errorf("terraform %s exited with %d; see %s", strings.Join(args, " "), exitErr.ExitCode(), logPath)
+	} else if err != nil {
+		err = fmt.Errorf("terraform %s: %w", args[0], err)
+	}
 	usage, readErr := readUsage(w.b.usageDir)
 	phase.Provider = usage
-	if tfUsage != nil {
-		phase.TerraformCPU = max(0, tfUsage.cpuSec-usage.CPUSec)
+	// Terraform's rusage includes the provider processes it waited for.
+	if state := cmd.ProcessState; state != nil {
+		phase.TerraformCPU = max(0, (state.UserTime()+state.SystemTime()).Seconds()-usage.CPUSec)
 	}
 	return phase, errors.Join(err, readErr)
 }
 
+// batchRefreshOff turns the provider's batch_refresh off.
+var batchRefreshOff = []string{"SERVITLY_BATCH_REFRESH=false"}
+
 func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase, error) {
-	var emu *emulatorServer
-	if typ == TypePartner {
-		var err error
-		if emu, err = b.startEmulator(ctx); err != nil {
-			return nil, err
-		}
-		defer emu.stop()
-	}
-	w, err := b.newWorkspace(fmt.Sprintf("%s-%d", typ, size), configFor(typ, size), emu)
+	w, stop, err := b.newWorkspace(fmt.Sprintf("%s-%d", typ, size), typ, size)
 	if err != nil {
 		return nil, err
 	}
+	defer stop()
 	// No terraform init: dev_overrides make it unnecessary (and it would ask
 	// the registry), and terraform_data is built into Terraform.
-	par := fmt.Sprintf("-parallelism=%d", b.cfg.Parallelism)
-	type step struct {
-		name    string
-		okCodes []int
-		env     []string
-		args    []string
-	}
 	steps := []step{
-		{PhaseCreate, []int{0}, nil, []string{"apply", "-auto-approve", "-input=false", par, "-var=generation=0"}},
-		// -detailed-exitcode: 0 means no changes, 2 would be a diff.
-		{PhasePlan, []int{0}, nil, []string{"plan", "-input=false", "-detailed-exitcode", par, "-var=generation=0"}},
+		{PhaseCreate, "apply", 0, nil},
+		{PhasePlan, "plan", 0, nil},
+		{PhasePlanUnbatched, "plan", 0, batchRefreshOff},
+		{PhaseUpdate, "apply", 1, nil},
+		{PhaseDestroy, "destroy", 1, nil},
 	}
-	if typ == TypePartner && b.cfg.Unbatched {
-		steps = append(steps, step{PhasePlanUnbatched, []int{0}, []string{"SERVITLY_BATCH_REFRESH=false"},
-			[]string{"plan", "-input=false", "-detailed-exitcode", par, "-var=generation=0"}})
-	}
-	steps = append(steps,
-		step{PhaseUpdate, []int{0}, nil, []string{"apply", "-auto-approve", "-input=false", par, "-var=generation=1"}},
-		step{PhaseDestroy, []int{0}, nil, []string{"destroy", "-auto-approve", "-input=false", par, "-var=generation=1"}},
-	)
 	var phases []Phase
-	baseEnv := w.env
 	for _, s := range steps {
+		if s.name == PhasePlanUnbatched && typ != TypePartner {
+			continue
+		}
 		b.logf("%-16s N=%-5d %-26s ", typ, size, s.name)
-		w.env = append(append([]string{}, s.env...), baseEnv...)
-		phase, err := w.measure(ctx, Phase{Size: size, Type: typ, Name: s.name}, s.okCodes, s.args...)
-		w.env = baseEnv
+		phase, err := w.run(ctx, Phase{Size: size, Type: typ, Name: s.name}, s)
 		phases = append(phases, phase)
 		b.logf("%7.2fs  requests %-5d provider CPU %6.2fs  peak RSS %4.0f MB\n",
 			phase.Seconds, phase.APIRequests(), phase.Provider.CPUSec, float64(phase.Provider.MaxRSSKB)/1024)
@@ -427,8 +366,8 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 			return phases, err
 		}
 	}
-	if emu != nil {
-		if left := len(emu.Partners()); left != 0 {
+	if w.emu != nil {
+		if left := len(w.emu.Partners()); left != 0 {
 			return phases, fmt.Errorf("%d partners left on the emulator after destroy", left)
 		}
 	}
@@ -436,101 +375,66 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 }
 
 // smallState creates cfg.SmallN partners in a tenant already holding
-// cfg.SmallTenant others, then plans with batching on and off.
-func (b *bencher) smallState(ctx context.Context) ([]SmallState, error) {
-	emu, err := b.startEmulator(ctx)
+// cfg.SmallTenant others, then plans with batching on and off. The plans are
+// named after their mode.
+func (b *bencher) smallState(ctx context.Context) ([]Phase, error) {
+	w, stop, err := b.newWorkspace("small-state", TypePartner, b.cfg.SmallN)
 	if err != nil {
 		return nil, err
 	}
-	defer emu.stop()
+	defer stop()
 	for i := range b.cfg.SmallTenant {
-		emu.AddPartner(emulator.Partner{Name: fmt.Sprintf("Other partner %d", i), Code: fmt.Sprintf("O%06d", i)})
+		w.emu.AddPartner(emulator.Partner{Name: fmt.Sprintf("Other partner %d", i), Code: fmt.Sprintf("O%06d", i)})
 	}
-	w, err := b.newWorkspace("small-state", configFor(TypePartner, b.cfg.SmallN), emu)
-	if err != nil {
+	if _, err := w.run(ctx, Phase{}, step{command: "apply"}); err != nil {
 		return nil, err
 	}
-	par := fmt.Sprintf("-parallelism=%d", b.cfg.Parallelism)
-	if _, _, err := w.mustTerraform(ctx, []int{0}, "apply", "-auto-approve", "-input=false", par, "-var=generation=0"); err != nil {
-		return nil, err
+	modes := []step{
+		{"batched (default)", "plan", 0, nil},
+		{"per-partner GETs (batch_refresh = false)", "plan", 0, batchRefreshOff},
 	}
-	modes := []struct{ name, env string }{{"batched (default)", ""}, {"per-partner GETs (batch_refresh = false)", "SERVITLY_BATCH_REFRESH=false"}}
-	out := make([]SmallState, len(modes))
-	times := make([][]float64, len(modes))
-	baseEnv := w.env
 	// The plans take a fraction of a second, so each mode runs several
 	// times, alternating, and reports its median.
+	var runs []Phase
 	for range max(1, b.cfg.SmallRepeat) {
-		for i, mode := range modes {
-			if mode.env != "" {
-				w.env = append([]string{mode.env}, baseEnv...)
-			}
-			phase, err := w.measure(ctx, Phase{Size: b.cfg.SmallN, Type: TypePartner, Name: PhasePlan}, []int{0},
-				"plan", "-input=false", "-detailed-exitcode", par, "-var=generation=0")
-			w.env = baseEnv
-			times[i] = append(times[i], phase.Seconds)
-			out[i] = SmallState{Partners: b.cfg.SmallN, Tenant: b.cfg.SmallTenant, Mode: mode.name, Runs: len(times[i]),
-				Seconds: median(times[i]), Requests: phase.Requests}
+		for _, mode := range modes {
+			phase, err := w.run(ctx, Phase{Size: b.cfg.SmallN, Type: TypePartner, Name: mode.name}, mode)
+			runs = append(runs, phase)
 			if err != nil {
-				return out, err
+				return medianPhases(runs), err
 			}
 		}
 	}
-	for _, s := range out {
-		b.logf("small state: %d of %d, %-40s median %6.2fs of %d, requests %d\n", s.Partners, s.Tenant,
-			s.Mode, s.Seconds, s.Runs, s.Requests.Requests-loginRequests(s.Requests))
+	plans := medianPhases(runs)
+	for _, p := range plans {
+		b.logf("small state: %d of %d, %-40s median %6.2fs of %d, requests %d\n", p.Size, b.cfg.SmallTenant,
+			p.Name, p.Seconds, p.Runs, p.APIRequests())
 	}
-	if _, _, err := w.mustTerraform(ctx, []int{0}, "destroy", "-auto-approve", "-input=false", par, "-var=generation=0"); err != nil {
-		return out, err
-	}
-	return out, nil
+	_, err = w.run(ctx, Phase{}, step{command: "destroy"})
+	return plans, err
 }
 
-// configFor is the configuration of N resources of one type. Both types hold
-// the same values, and generation changes every resource in place.
+// configFor is the configuration of N resources of one type. servitly_partner
+// and the terraform_data object hold the same fields (indented for the
+// object; HCL does not mind), and generation changes every resource in place.
 func configFor(typ string, size int) string {
-	const variable = `variable "generation" {
-  type = number
-}
-`
-	if typ == TypeDataString {
-		return variable + fmt.Sprintf(`
-resource "terraform_data" "p" {
-  count = %d
-  input = "Bench partner ${count.index} gen ${var.generation}"
-}
-`, size)
-	}
-	if typ == TypeData {
-		return variable + fmt.Sprintf(`
-resource "terraform_data" "p" {
-  count = %d
-  input = {
-    name       = "Bench partner ${count.index} gen ${var.generation}"
-    code       = format("B%%06d", count.index)
+	const partnerFields = `    name       = "Bench partner ${count.index} gen ${var.generation}"
+    code       = format("B%06d", count.index)
     country    = "Italy"
     timezone   = "Europe/Rome"
     properties = { generation = tostring(var.generation) }
-  }
-}
-`, size)
+`
+	resource := func(resourceType string) string {
+		return fmt.Sprintf("variable \"generation\" {\n  type = number\n}\n\nresource %q \"p\" {\n  count = %d\n", resourceType, size)
 	}
-	return `terraform {
-  required_providers {
-    servitly = { source = "servitly/servitly" }
-  }
-}
-
-` + variable + fmt.Sprintf(`
-resource "servitly_partner" "p" {
-  count      = %d
-  name       = "Bench partner ${count.index} gen ${var.generation}"
-  code       = format("B%%06d", count.index)
-  country    = "Italy"
-  timezone   = "Europe/Rome"
-  properties = { generation = tostring(var.generation) }
-}
-`, size)
+	switch typ {
+	case TypeData:
+		return resource("terraform_data") + "  input = {\n" + partnerFields + "  }\n}\n"
+	case TypeDataString:
+		return resource("terraform_data") + "  input = \"Bench partner ${count.index} gen ${var.generation}\"\n}\n"
+	}
+	return "terraform {\n  required_providers {\n    servitly = { source = \"servitly/servitly\" }\n  }\n}\n\n" +
+		resource("servitly_partner") + partnerFields + "}\n"
 }
 
 // readUsage sums the records servitly-rusagewrap wrote for this phase.
@@ -560,24 +464,6 @@ func readUsage(dir string) (Usage, error) {
 	return u, nil
 }
 
-func clearDir(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func loginRequests(s emulator.Stats) int {
-	return s.ByRoute["POST /identity/users/patLogin"] + s.ByRoute["POST /identity/users/login"] +
-		s.ByRoute["POST /identity/users/me/renewToken"]
-}
-
 func environment(ctx context.Context, cfg Config) Environment {
 	env := Environment{GoVersion: runtime.Version(), CPUs: runtime.NumCPU(), LoadBefore: loadAverage()}
 	if out, err := exec.CommandContext(ctx, "git", "-C", cfg.ModuleDir, "rev-parse", "--short", "HEAD").Output(); err == nil {
@@ -592,11 +478,10 @@ func environment(ctx context.Context, cfg Config) Environment {
 	return env
 }
 
+// loadAverage is the first three fields of /proc/loadavg, or "" on systems
+// without it.
 func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
+	data, _ := os.ReadFile("/proc/loadavg")
 	fields := strings.Fields(string(data))
 	if len(fields) < 3 {
 		return ""
@@ -604,33 +489,26 @@ func loadAverage() string {
 	return strings.Join(fields[:3], " ")
 }
 
-// medianPhases merges repeated runs of the same phase: median time and CPU,
-// largest peak RSS, the requests of the first run (they do not vary).
+// medianPhases merges repeated runs of the same phase, in the order they
+// first ran: median time and CPU, largest peak RSS, the requests of the
+// first run (they do not vary).
 func medianPhases(runs []Phase) []Phase {
-	type key struct {
-		size      int
-		typ, name string
-	}
-	var order []key
-	groups := map[key][]Phase{}
-	for _, p := range runs {
-		k := key{p.Size, p.Type, p.Name}
-		if _, seen := groups[k]; !seen {
-			order = append(order, k)
+	var out []Phase
+	for _, first := range runs {
+		same := func(p Phase) bool { return p.Size == first.Size && p.Type == first.Type && p.Name == first.Name }
+		if slices.ContainsFunc(out, same) {
+			continue
 		}
-		groups[k] = append(groups[k], p)
-	}
-	out := make([]Phase, 0, len(order))
-	for _, k := range order {
-		g := groups[k]
-		merged := g[0]
-		merged.Runs = len(g)
+		merged := first
 		var secs, cpu, tfCPU []float64
-		for _, p := range g {
-			secs = append(secs, p.Seconds)
-			cpu = append(cpu, p.Provider.CPUSec)
-			tfCPU = append(tfCPU, p.TerraformCPU)
-			merged.Provider.MaxRSSKB = max(merged.Provider.MaxRSSKB, p.Provider.MaxRSSKB)
+		for _, p := range runs {
+			if same(p) {
+				merged.Runs++
+				secs = append(secs, p.Seconds)
+				cpu = append(cpu, p.Provider.CPUSec)
+				tfCPU = append(tfCPU, p.TerraformCPU)
+				merged.Provider.MaxRSSKB = max(merged.Provider.MaxRSSKB, p.Provider.MaxRSSKB)
+			}
 		}
 		merged.Seconds, merged.Provider.CPUSec, merged.TerraformCPU = median(secs), median(cpu), median(tfCPU)
 		out = append(out, merged)
@@ -638,68 +516,36 @@ func medianPhases(runs []Phase) []Phase {
 	return out
 }
 
+// median of a non-empty list: the middle value, or the mean of the two
+// middle values (the same index twice when the length is odd).
 func median(values []float64) float64 {
-	sorted := append([]float64(nil), values...)
-	sort.Float64s(sorted)
+	sorted := slices.Sorted(slices.Values(values))
 	n := len(sorted)
-	if n == 0 {
-		return 0
-	}
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
+	return (sorted[(n-1)/2] + sorted[n/2]) / 2
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+// shortRoutes name routes compactly for the tables.
+var shortRoutes = map[string]string{
+	"POST /network/partners":        "POST",
+	"GET /network/partners/{id}":    "GET",
+	"PUT /network/partners/{id}":    "PUT",
+	"DELETE /network/partners/{id}": "DELETE",
+	"GET /v2/network/partners":      "list",
+	"POST /identity/users/patLogin": "login",
+	"POST /identity/users/login":    "login",
 }
 
-// sortedRoutes lists a stats breakdown, biggest first, logins included.
-func sortedRoutes(s emulator.Stats) []string {
-	type kv struct {
-		route string
-		n     int
-	}
-	var all []kv
-	for route, n := range s.ByRoute {
-		if n > 0 {
-			all = append(all, kv{route, n})
-		}
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].n != all[j].n {
-			return all[i].n > all[j].n
-		}
-		return all[i].route < all[j].route
+// routeSummary lists a stats breakdown, biggest first, logins included.
+func routeSummary(s emulator.Stats) string {
+	routes := slices.Collect(maps.Keys(s.ByRoute))
+	slices.SortFunc(routes, func(a, b string) int {
+		return cmp.Or(cmp.Compare(s.ByRoute[b], s.ByRoute[a]), cmp.Compare(a, b))
 	})
-	out := make([]string, len(all))
-	for i, e := range all {
-		out[i] = fmt.Sprintf("%s %d", shortRoute(e.route), e.n)
+	var parts []string
+	for _, route := range routes {
+		if n := s.ByRoute[route]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", cmp.Or(shortRoutes[route], route), n))
+		}
 	}
-	return out
-}
-
-// shortRoute names a route compactly for the table.
-func shortRoute(route string) string {
-	switch route {
-	case "POST /network/partners":
-		return "POST"
-	case "GET /network/partners/{id}":
-		return "GET"
-	case "PUT /network/partners/{id}":
-		return "PUT"
-	case "DELETE /network/partners/{id}":
-		return "DELETE"
-	case "GET /v2/network/partners":
-		return "list"
-	case "POST /identity/users/patLogin", "POST /identity/users/login":
-		return "login"
-	}
-	return route
+	return strings.Join(parts, ", ")
 }

@@ -21,7 +21,6 @@ func TestAccBenchSmoke(t *testing.T) {
 		Sizes:       []int{n},
 		Latency:     time.Millisecond,
 		Parallelism: 10,
-		Unbatched:   true,
 		SmallN:      2,
 		SmallTenant: 250,
 		ModuleDir:   "../..",
