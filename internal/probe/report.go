@@ -58,7 +58,7 @@ func catalogue() []Check {
 			Behaviour: "GET /network/partners/{id} answers every field as it was sent",
 			Advice:    "fields the server changes show up as a diff after every apply; set them in the configuration as the server stores them"},
 		{ID: CheckListFull, Relied: true,
-			Behaviour: "GET /v2/network/partners (page 0, size 200) lists full partners, properties and organization included",
+			Behaviour: "GET /v2/network/partners (pages of 200) lists each partner as its GET answers it, properties and organization included",
 			Advice:    "batch_refresh notices summaries and falls back to one GET per partner; set batch_refresh = false (README, Performance) to skip the list"},
 		{ID: CheckFilterCode, Relied: true, Behaviour: "list filter code=eq;<code> returns exactly the matching partners", Advice: listAdvice},
 		{ID: CheckFilterName, Relied: true, Behaviour: "list filter name=eq;<name> returns exactly the matching partners", Advice: listAdvice},
