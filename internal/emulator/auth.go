@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,11 +77,11 @@ func (s *Server) expiredLocked(t *issuedToken) bool {
 
 // allowed reports whether issued tokens carry all the given permissions.
 func (s *Server) allowed(needed []string) bool {
-	if s.permissions == nil {
+	if s.opts.Permissions == nil {
 		return true
 	}
 	for _, p := range needed {
-		if !s.permissions[p] {
+		if !slices.Contains(s.opts.Permissions, p) {
 			return false
 		}
 	}

@@ -98,9 +98,10 @@ const (
 	commitThenDrop              // close the connection, as if the network failed
 )
 
-// takeCommitFaultLocked consumes one pending commit fault, errors first.
-// s.mu must be held.
-func (s *Server) takeCommitFaultLocked() commitFault {
+// takeCommitFault consumes one pending commit fault, errors first.
+func (s *Server) takeCommitFault() commitFault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch f := &s.faults; {
 	case f.CreateCommitThenError > 0:
 		f.CreateCommitThenError--

@@ -51,37 +51,39 @@ func listQuery(r *http.Request) (url.Values, error) {
 	return values, nil
 }
 
-// filterRules are the Options switches that change how a list filters.
-type filterRules struct {
+// listRules are the Options that change how a list pages and filters.
+type listRules struct {
+	maxSize int  // largest page size served
 	literal bool // field filter values are compared as sent, "eq;" included
 	ignore  bool // field filters and searchText are ignored
 }
 
-// listPage applies the request's filters, sort and paging to items.
-func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rules filterRules) (page[T], error) {
+// writePage answers with the page of items that the request's filters, sort
+// and paging select, each item converted to its wire form.
+func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], rules listRules, convert func(T) U) error {
 	query, err := listQuery(r)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 	number, err := intParam(query, "page", 0, 0)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 	size, err := intParam(query, "size", defaultPageSize, 1)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
-	size = min(size, maxSize)
+	size = min(size, rules.maxSize)
 	keep := func(T) bool { return true }
 	if !rules.ignore {
 		keep, err = l.filter(query, rules.literal)
 	}
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 	compare, sortText, err := l.sorter(query)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 
 	matched := slices.DeleteFunc(slices.Clone(items), func(item T) bool { return !keep(item) })
@@ -92,9 +94,13 @@ func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rule
 	if number < totalPages { // also keeps number*size from overflowing
 		start = number * size
 	}
-	content := matched[start:min(start+size, len(matched))]
-	return page[T]{
-		Content:          append(make([]T, 0, len(content)), content...), // [] rather than null when empty
+	selected := matched[start:min(start+size, len(matched))]
+	content := make([]U, len(selected)) // [] rather than null when empty
+	for i, item := range selected {
+		content[i] = convert(item)
+	}
+	writeJSON(w, http.StatusOK, page[U]{
+		Content:          content,
 		First:            number == 0,
 		Last:             number >= totalPages-1,
 		TotalPages:       totalPages,
@@ -103,7 +109,8 @@ func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rule
 		NumberOfElements: len(content),
 		Size:             size,
 		Number:           number,
-	}, nil
+	})
+	return nil
 }
 
 func intParam(query url.Values, name string, fallback, least int) (int, error) {
@@ -116,18 +123,6 @@ func intParam(query url.Values, name string, fallback, least int) (int, error) {
 		return 0, invalidData("%s must be a whole number of at least %d", name, least)
 	}
 	return n, nil
-}
-
-// mapPage converts the content of p, keeping its paging fields.
-func mapPage[T, U any](p page[T], convert func(T) U) page[U] {
-	content := make([]U, len(p.Content))
-	for i, item := range p.Content {
-		content[i] = convert(item)
-	}
-	return page[U]{
-		Content: content, First: p.First, Last: p.Last, TotalPages: p.TotalPages, TotalElements: p.TotalElements,
-		Sort: p.Sort, NumberOfElements: p.NumberOfElements, Size: p.Size, Number: p.Number,
-	}
 }
 
 // filter combines searchText and the field filters with AND. A field filter

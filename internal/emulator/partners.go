@@ -29,10 +29,6 @@ func (p Partner) clone() Partner {
 func (s *Server) Partners() []Partner {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.partnersLocked()
-}
-
-func (s *Server) partnersLocked() []Partner {
 	all := make([]Partner, 0, len(s.partners))
 	for _, p := range s.partners {
 		all = append(all, p.clone())
