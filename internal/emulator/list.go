@@ -74,19 +74,16 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 		return err
 	}
 	size = min(size, rules.maxSize)
-	keep := func(T) bool { return true }
+	matched := slices.Clone(items)
 	if !rules.ignore {
-		keep, err = l.filter(query, rules.literal)
-	}
-	if err != nil {
-		return err
+		if matched, err = l.filter(matched, query, rules.literal); err != nil {
+			return err
+		}
 	}
 	compare, sortText, err := l.sorter(query)
 	if err != nil {
 		return err
 	}
-
-	matched := slices.DeleteFunc(slices.Clone(items), func(item T) bool { return !keep(item) })
 	slices.SortStableFunc(matched, compare)
 
 	totalPages := (len(matched) + size - 1) / size
@@ -125,10 +122,9 @@ func intParam(query url.Values, name string, fallback, least int) (int, error) {
 	return n, nil
 }
 
-// filter combines searchText and the field filters with AND. A field filter
-// value loses one leading "eq;" unless literal is set.
-func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error) {
-	var tests []func(T) bool
+// filter drops the items that fail searchText or any field filter. A field
+// filter value loses one leading "eq;" unless literal is set.
+func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, error) {
 	if text := query.Get("searchText"); text != "" {
 		name := query.Get("searchField")
 		field, ok := l.fields[name]
@@ -139,7 +135,7 @@ func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error)
 			return nil, invalidData("cannot search by %q", name)
 		}
 		pattern := strings.ToLower(text)
-		tests = append(tests, func(item T) bool { return wildcardMatch(pattern, strings.ToLower(field(item))) })
+		items = slices.DeleteFunc(items, func(item T) bool { return !wildcardMatch(pattern, strings.ToLower(field(item))) })
 	}
 	for name, field := range l.fields {
 		for _, value := range query[name] {
@@ -147,17 +143,10 @@ func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error)
 			if !literal {
 				want = strings.TrimPrefix(value, "eq;")
 			}
-			tests = append(tests, func(item T) bool { return field(item) == want })
+			items = slices.DeleteFunc(items, func(item T) bool { return field(item) != want })
 		}
 	}
-	return func(item T) bool {
-		for _, test := range tests {
-			if !test(item) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return items, nil
 }
 
 // sorter reads the sort parameters ("field,ASC|DESC", possibly repeated) and

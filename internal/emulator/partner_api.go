@@ -11,20 +11,29 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
-// partnerJSON is a partner in a request body (and, for tests, in an answer).
-// The id, customerCount and creationTimestamp of a request are accepted and
-// ignored because the server manages them.
-type partnerJSON struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	Code              string            `json:"code,omitempty"`
-	Country           string            `json:"country,omitempty"`
-	Timezone          string            `json:"timezone,omitempty"`
-	Properties        map[string]string `json:"properties"`
-	Organization      *reference        `json:"organization,omitempty"`
-	CustomerCount     int64             `json:"customerCount"`
-	CreationTimestamp int64             `json:"creationTimestamp"`
+// partnerWire is a partner on the wire. The id, customerCount and
+// creationTimestamp of a request are accepted and ignored because the
+// server manages them.
+type partnerWire[P any] struct {
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	Code              string     `json:"code,omitempty"`
+	Country           string     `json:"country,omitempty"`
+	Timezone          string     `json:"timezone,omitempty"`
+	Properties        P          `json:"properties,omitempty"`
+	Organization      *reference `json:"organization,omitempty"`
+	CustomerCount     int64      `json:"customerCount"`
+	CreationTimestamp int64      `json:"creationTimestamp"`
 }
+
+type (
+	// partnerJSON is a partner as requests carry it: property values are strings.
+	partnerJSON = partnerWire[map[string]string]
+	// partnerAnswer is a partner in an answer. Properties holds a
+	// map[string]string, a map of JSON literals (Options.TypedPropertyValues),
+	// or nil in the list summaries of Options.ListSummaries, where it is omitted.
+	partnerAnswer = partnerWire[any]
+)
 
 // reference is how Servitly points at another object: {"id": "..."}.
 type reference struct {
@@ -121,21 +130,6 @@ func (b partnerBody) applyTo(p Partner, merging bool) Partner {
 	return p.clone()
 }
 
-// partnerAnswer is a partner in an answer. Properties holds a
-// map[string]string, a map of JSON literals (Options.TypedPropertyValues), or
-// nil in the list summaries of Options.ListSummaries, where it is omitted.
-type partnerAnswer struct {
-	ID                string     `json:"id"`
-	Name              string     `json:"name"`
-	Code              string     `json:"code,omitempty"`
-	Country           string     `json:"country,omitempty"`
-	Timezone          string     `json:"timezone,omitempty"`
-	Properties        any        `json:"properties,omitempty"`
-	Organization      *reference `json:"organization,omitempty"`
-	CustomerCount     int64      `json:"customerCount"`
-	CreationTimestamp int64      `json:"creationTimestamp"`
-}
-
 // answer is p as this server writes it; summary drops what a list summary lacks.
 func (s *Server) answer(p Partner, summary bool) partnerAnswer {
 	a := partnerAnswer{
@@ -195,12 +189,12 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if delay > 0 && !sleep(r.Context(), delay) {
 		return nil // the client went away; the partner stays stored
 	}
-	switch s.takeCommitFault() {
-	case commitThenError:
-		return errInternal
-	case commitThenDrop:
+	switch answer, drop := s.takeCommitFault(); {
+	case drop:
 		dropConnection(w)
 		return nil
+	case answer != nil:
+		return answer
 	}
 	writeJSON(w, http.StatusCreated, s.answer(p, false))
 	return nil

@@ -65,7 +65,7 @@ func (s *Server) addPartnerLocked(p Partner) Partner {
 		p.ID = newID()
 	}
 	if p.CreationTimestamp == 0 {
-		p.CreationTimestamp = s.now().UnixMilli()
+		p.CreationTimestamp = s.opts.Now().UnixMilli()
 	}
 	s.partners[p.ID] = p
 	return p.clone()

@@ -65,7 +65,7 @@ func setDefault[T comparable](field *T, value T) {
 type Server struct {
 	opts     Options
 	routes   []route
-	signer   signer
+	jwtKey   []byte // signs this server's tokens
 	userID   string
 	tenantID string
 
@@ -87,7 +87,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{
 		opts:     opts,
-		signer:   newSigner(),
+		jwtKey:   randomBytes(32),
 		userID:   newID(),
 		tenantID: newID(),
 		tokens:   make(map[string]*issuedToken),
@@ -103,8 +103,6 @@ func New(opts Options) *Server {
 	}).ID
 	return s
 }
-
-func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
