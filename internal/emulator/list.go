@@ -27,7 +27,7 @@ type listing[T any] struct {
 	fields      map[string]func(T) string   // usable as field filters and as searchField
 	orders      map[string]func(a, b T) int // usable in sort
 	defaultSort string                      // used when the query has no sort
-	id          func(T) string              // breaks ties, so pages never overlap
+	id          func(T) string              // breaks ties
 }
 
 const defaultPageSize = 20
@@ -80,11 +80,10 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 			return err
 		}
 	}
-	compare, sortText, err := l.sorter(query)
+	sortText, err := l.sort(matched, query)
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(matched, compare)
 
 	totalPages := (len(matched) + size - 1) / size
 	start := len(matched)
@@ -149,9 +148,9 @@ func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, erro
 	return items, nil
 }
 
-// sorter reads the sort parameters ("field,ASC|DESC", possibly repeated) and
-// returns the comparison plus its normalised text for the answer.
-func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
+// sort orders items by the sort parameters ("field,ASC|DESC", possibly
+// repeated), then by id, and returns their normalised text for the answer.
+func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	specs := query["sort"]
 	if len(specs) == 0 {
 		specs = []string{l.defaultSort}
@@ -162,7 +161,7 @@ func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
 		name, direction, _ := strings.Cut(spec, ",")
 		compare, ok := l.orders[name]
 		if !ok {
-			return nil, "", invalidData("cannot sort by %q", name)
+			return "", invalidData("cannot sort by %q", name)
 		}
 		switch strings.ToUpper(direction) {
 		case "", "ASC":
@@ -172,20 +171,20 @@ func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
 			ascending := compare
 			compare = func(a, b T) int { return ascending(b, a) }
 		default:
-			return nil, "", invalidData("sort direction must be ASC or DESC, not %q", direction)
+			return "", invalidData("sort direction must be ASC or DESC, not %q", direction)
 		}
 		compares = append(compares, compare)
 		texts = append(texts, name+","+direction)
 	}
-	compares = append(compares, func(a, b T) int { return cmp.Compare(l.id(a), l.id(b)) })
-	return func(a, b T) int {
+	slices.SortFunc(items, func(a, b T) int {
 		for _, compare := range compares {
 			if c := compare(a, b); c != 0 {
 				return c
 			}
 		}
-		return 0
-	}, strings.Join(texts, ";"), nil
+		return cmp.Compare(l.id(a), l.id(b)) // ids are unique, so pages never overlap
+	})
+	return strings.Join(texts, ";"), nil
 }
 
 // wildcardMatch reports whether s matches pattern, where each '*' stands for

@@ -59,22 +59,13 @@ func (s *Server) organizationKnownLocked(id string) bool {
 	return id == "" || s.organizationIndexLocked(id) >= 0
 }
 
-func (s *Server) organization(id string) (Organization, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := s.organizationIndexLocked(id)
-	if i < 0 {
-		return Organization{}, false
-	}
-	return s.organizations[i], true
-}
-
 func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	o, ok := s.organization(r.PathValue("id"))
-	if !ok {
+	orgs := s.Organizations()
+	i := slices.IndexFunc(orgs, func(o Organization) bool { return o.ID == r.PathValue("id") })
+	if i < 0 {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, toOrganizationJSON(o))
+	writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
 	return nil
 }
 

@@ -148,15 +148,13 @@ func (s *Server) answer(p Partner, summary bool) partnerAnswer {
 
 // typedValues writes each value that reads as a JSON number, true, false or
 // null as that literal, and every other value as a string.
-func typedValues(props map[string]string) map[string]json.RawMessage {
-	out := make(map[string]json.RawMessage, len(props))
+func typedValues(props map[string]string) map[string]any {
+	out := make(map[string]any, len(props))
 	for key, value := range props {
+		out[key] = value
 		if readsAsJSONLiteral(value) {
 			out[key] = json.RawMessage(value)
-			continue
 		}
-		quoted, _ := json.Marshal(value) // a string always marshals
-		out[key] = quoted
 	}
 	return out
 }

@@ -33,9 +33,6 @@ type route struct {
 	handle      handlerFunc
 }
 
-// key names the route in Stats.ByRoute.
-func (rt *route) key() string { return rt.method + " " + rt.pattern }
-
 func (s *Server) routeTable() []route {
 	return []route{
 		{"POST", "/identity/users/login", anonymous, nil, s.login},

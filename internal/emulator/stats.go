@@ -38,7 +38,7 @@ func (s *Server) countRequest(rt *route) {
 	defer s.mu.Unlock()
 	s.stats.Requests++
 	if rt != nil {
-		s.stats.ByRoute[rt.key()]++
+		s.stats.ByRoute[rt.method+" "+rt.pattern]++
 	}
 }
 
