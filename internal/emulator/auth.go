@@ -30,15 +30,15 @@ func (s *Server) IssueToken(ttl time.Duration) string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	token, _ := s.issueLocked(ttl, nil)
-	return token
+	return s.issueLocked(ttl, nil).Token
 }
 
-// issueLocked signs and records a new token. s.mu must be held.
-func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, expiresAtMs int64) {
+// issueLocked signs and records a new token for sess, which may be nil, and
+// returns it as login answers do. s.mu must be held.
+func (s *Server) issueLocked(ttl time.Duration, sess *session) loginResponse {
 	now := s.opts.Now()
-	expiresAtMs = now.UnixMilli() + ttl.Milliseconds()
-	token = signJWT(s.jwtKey, claims{
+	expiresAtMs := now.UnixMilli() + ttl.Milliseconds()
+	token := signJWT(s.jwtKey, claims{
 		Subject:  s.userID,
 		Tenant:   s.opts.Tenant,
 		TenantID: s.tenantID,
@@ -47,7 +47,11 @@ func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, ex
 		ID:       randomHex(8),
 	})
 	s.tokens[token] = &issuedToken{expiresAtMs: expiresAtMs, session: sess}
-	return token, expiresAtMs
+	answer := loginResponse{Token: token, TokenExpirationTimestamp: expiresAtMs, UserID: s.userID, TenantID: s.tenantID}
+	if sess != nil {
+		answer.RefreshToken = sess.refreshToken
+	}
+	return answer
 }
 
 // authenticate finds the record of the request's bearer token. Every

@@ -71,7 +71,7 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 	}
 	s.mu.Lock()
 	s.stats.Logins++
-	answer := s.respondWithTokenLocked(&session{refreshToken: newRefreshToken()})
+	answer := s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()})
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, answer)
 	return nil
@@ -97,7 +97,7 @@ func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issu
 	}
 	sess.refreshToken = newRefreshToken()
 	s.stats.Renewals++
-	writeJSON(w, http.StatusOK, s.respondWithTokenLocked(sess))
+	writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
 	return nil
 }
 
@@ -114,18 +114,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, 1)
 	return nil
-}
-
-// respondWithTokenLocked issues a token for sess. s.mu must be held.
-func (s *Server) respondWithTokenLocked(sess *session) loginResponse {
-	token, expiresAtMs := s.issueLocked(s.opts.TokenTTL, sess)
-	return loginResponse{
-		Token:                    token,
-		TokenExpirationTimestamp: expiresAtMs,
-		RefreshToken:             sess.refreshToken,
-		UserID:                   s.userID,
-		TenantID:                 s.tenantID,
-	}
 }
 
 // same compares secrets in constant time; the emulator has nothing to hide,

@@ -42,7 +42,8 @@ func (s *Server) countRequest(rt *route) {
 	}
 }
 
-// statusRecorder remembers the status written, for the request log.
+// statusRecorder remembers the status written, for the request log. Every
+// answer here sets its status explicitly, so Write needs no wrapper.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -53,13 +54,6 @@ func (r *statusRecorder) WriteHeader(status int) {
 		r.status = status
 	}
 	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the connection, to drop it.
