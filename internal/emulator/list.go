@@ -28,6 +28,7 @@ type listing[T any] struct {
 	orders      map[string]func(a, b T) int // usable in sort
 	defaultSort string                      // used when the query has no sort
 	id          func(T) string              // breaks ties
+	ignorable   bool                        // Options.IgnoreListFilters applies
 }
 
 const defaultPageSize = 20
@@ -51,16 +52,10 @@ func listQuery(r *http.Request) (url.Values, error) {
 	return values, nil
 }
 
-// listRules are the Options that change how a list pages and filters.
-type listRules struct {
-	maxSize int  // largest page size served
-	literal bool // field filter values are compared as sent, "eq;" included
-	ignore  bool // field filters and searchText are ignored
-}
-
 // writePage answers with the page of items that the request's filters, sort
-// and paging select, each item converted to its wire form.
-func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], rules listRules, convert func(T) U) error {
+// and paging select, each item converted to its wire form. Options say the
+// largest page and how filters read.
+func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], opts Options, convert func(T) U) error {
 	query, err := listQuery(r)
 	if err != nil {
 		return err
@@ -73,10 +68,10 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 	if err != nil {
 		return err
 	}
-	size = min(size, rules.maxSize)
+	size = min(size, opts.MaxPageSize)
 	matched := slices.Clone(items)
-	if !rules.ignore {
-		if matched, err = l.filter(matched, query, rules.literal); err != nil {
+	if !l.ignorable || !opts.IgnoreListFilters {
+		if matched, err = l.filter(matched, query, opts.LiteralFilterValues); err != nil {
 			return err
 		}
 	}

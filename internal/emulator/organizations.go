@@ -82,6 +82,5 @@ var organizationListing = listing[Organization]{
 }
 
 func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	rules := listRules{maxSize: s.opts.MaxPageSize, literal: s.opts.LiteralFilterValues}
-	return writePage(w, r, s.Organizations(), organizationListing, rules, toOrganizationJSON)
+	return writePage(w, r, s.Organizations(), organizationListing, s.opts, toOrganizationJSON)
 }

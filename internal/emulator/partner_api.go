@@ -293,9 +293,9 @@ var partnerListing = listing[Partner]{
 	},
 	defaultSort: "creationTimestamp,ASC",
 	id:          func(p Partner) string { return p.ID },
+	ignorable:   true,
 }
 
 func (s *Server) listPartners(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	rules := listRules{maxSize: s.opts.MaxPageSize, literal: s.opts.LiteralFilterValues, ignore: s.opts.IgnoreListFilters}
-	return writePage(w, r, s.Partners(), partnerListing, rules, func(p Partner) partnerAnswer { return s.answer(p, s.opts.ListSummaries) })
+	return writePage(w, r, s.Partners(), partnerListing, s.opts, func(p Partner) partnerAnswer { return s.answer(p, s.opts.ListSummaries) })
 }
