@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -29,15 +30,15 @@ func (s *Server) IssueToken(ttl time.Duration) string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	token, _ := s.issueLocked(ttl, nil)
-	return token
+	return s.issueLocked(ttl, nil).Token
 }
 
-// issueLocked signs and records a new token. s.mu must be held.
-func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, expiresAtMs int64) {
-	now := s.now()
-	expiresAtMs = now.UnixMilli() + ttl.Milliseconds()
-	token = s.signer.sign(claims{
+// issueLocked signs and records a new token for sess, which may be nil, and
+// returns it as login answers do. s.mu must be held.
+func (s *Server) issueLocked(ttl time.Duration, sess *session) loginResponse {
+	now := s.opts.Now()
+	expiresAtMs := now.UnixMilli() + ttl.Milliseconds()
+	token := signJWT(s.jwtKey, claims{
 		Subject:  s.userID,
 		Tenant:   s.opts.Tenant,
 		TenantID: s.tenantID,
@@ -46,7 +47,11 @@ func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, ex
 		ID:       randomHex(8),
 	})
 	s.tokens[token] = &issuedToken{expiresAtMs: expiresAtMs, session: sess}
-	return token, expiresAtMs
+	answer := loginResponse{Token: token, TokenExpirationTimestamp: expiresAtMs, UserID: s.userID, TenantID: s.tenantID}
+	if sess != nil {
+		answer.RefreshToken = sess.refreshToken
+	}
+	return answer
 }
 
 // authenticate finds the record of the request's bearer token. Every
@@ -54,10 +59,6 @@ func (s *Server) issueLocked(ttl time.Duration, sess *session) (token string, ex
 func (s *Server) authenticate(r *http.Request, allowExpired bool) (*issuedToken, error) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Bearer") {
-		return nil, errUnauthenticated
-	}
-	c, ok := s.signer.verify(token)
-	if !ok || c.Tenant != s.opts.Tenant {
 		return nil, errUnauthenticated
 	}
 	s.mu.Lock()
@@ -71,16 +72,16 @@ func (s *Server) authenticate(r *http.Request, allowExpired bool) (*issuedToken,
 
 // expiredLocked reports whether the token's lifetime is over. s.mu must be held.
 func (s *Server) expiredLocked(t *issuedToken) bool {
-	return s.now().UnixMilli() >= t.expiresAtMs
+	return s.opts.Now().UnixMilli() >= t.expiresAtMs
 }
 
 // allowed reports whether issued tokens carry all the given permissions.
 func (s *Server) allowed(needed []string) bool {
-	if s.permissions == nil {
+	if s.opts.Permissions == nil {
 		return true
 	}
 	for _, p := range needed {
-		if !s.permissions[p] {
+		if !slices.Contains(s.opts.Permissions, p) {
 			return false
 		}
 	}

@@ -119,7 +119,7 @@ func TestTokenIsASignedJWT(t *testing.T) {
 		t.Errorf("unexpected claims %+v", c)
 	}
 
-	// Forging a longer lifetime breaks the signature.
+	// A forged longer lifetime, or a token from another server, is unknown here.
 	c.Expires += 3600
 	forged, _ := json.Marshal(c)
 	parts[1] = base64.RawURLEncoding.EncodeToString(forged)

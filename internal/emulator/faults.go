@@ -89,28 +89,22 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// commitFault is what happens after a created partner has been stored.
-type commitFault int
-
-const (
-	noCommitFault   commitFault = iota
-	commitThenError             // answer 500, as if the response were lost in the backend
-	commitThenDrop              // close the connection, as if the network failed
-)
-
-// takeCommitFaultLocked consumes one pending commit fault, errors first.
-// s.mu must be held.
-func (s *Server) takeCommitFaultLocked() commitFault {
+// takeCommitFault consumes one pending fault for a stored partner, errors
+// first: a 500 to answer, as if the response were lost in the backend, or
+// drop to close the connection, as if the network failed.
+func (s *Server) takeCommitFault() (answer error, drop bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch f := &s.faults; {
 	case f.CreateCommitThenError > 0:
 		f.CreateCommitThenError--
 		s.stats.Injected500++
-		return commitThenError
+		return errInternal, false
 	case f.CreateCommitThenDrop > 0:
 		f.CreateCommitThenDrop--
-		return commitThenDrop
+		return nil, true
 	}
-	return noCommitFault
+	return nil, false
 }
 
 // dropConnection closes the client's connection without an answer.

@@ -27,7 +27,8 @@ type listing[T any] struct {
 	fields      map[string]func(T) string   // usable as field filters and as searchField
 	orders      map[string]func(a, b T) int // usable in sort
 	defaultSort string                      // used when the query has no sort
-	id          func(T) string              // breaks ties, so pages never overlap
+	id          func(T) string              // breaks ties
+	ignorable   bool                        // Options.IgnoreListFilters applies
 }
 
 const defaultPageSize = 20
@@ -51,50 +52,46 @@ func listQuery(r *http.Request) (url.Values, error) {
 	return values, nil
 }
 
-// filterRules are the Options switches that change how a list filters.
-type filterRules struct {
-	literal bool // field filter values are compared as sent, "eq;" included
-	ignore  bool // field filters and searchText are ignored
-}
-
-// listPage applies the request's filters, sort and paging to items.
-func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rules filterRules) (page[T], error) {
+// writePage answers with the page of items that the request's filters, sort
+// and paging select, each item converted to its wire form. Options say the
+// largest page and how filters read.
+func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], opts Options, convert func(T) U) error {
 	query, err := listQuery(r)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 	number, err := intParam(query, "page", 0, 0)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
 	size, err := intParam(query, "size", defaultPageSize, 1)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
-	size = min(size, maxSize)
-	keep := func(T) bool { return true }
-	if !rules.ignore {
-		keep, err = l.filter(query, rules.literal)
+	size = min(size, opts.MaxPageSize)
+	matched := slices.Clone(items)
+	if !l.ignorable || !opts.IgnoreListFilters {
+		if matched, err = l.filter(matched, query, opts.LiteralFilterValues); err != nil {
+			return err
+		}
 	}
+	sortText, err := l.sort(matched, query)
 	if err != nil {
-		return page[T]{}, err
+		return err
 	}
-	compare, sortText, err := l.sorter(query)
-	if err != nil {
-		return page[T]{}, err
-	}
-
-	matched := slices.DeleteFunc(slices.Clone(items), func(item T) bool { return !keep(item) })
-	slices.SortStableFunc(matched, compare)
 
 	totalPages := (len(matched) + size - 1) / size
 	start := len(matched)
 	if number < totalPages { // also keeps number*size from overflowing
 		start = number * size
 	}
-	content := matched[start:min(start+size, len(matched))]
-	return page[T]{
-		Content:          append(make([]T, 0, len(content)), content...), // [] rather than null when empty
+	selected := matched[start:min(start+size, len(matched))]
+	content := make([]U, len(selected)) // [] rather than null when empty
+	for i, item := range selected {
+		content[i] = convert(item)
+	}
+	writeJSON(w, http.StatusOK, page[U]{
+		Content:          content,
 		First:            number == 0,
 		Last:             number >= totalPages-1,
 		TotalPages:       totalPages,
@@ -103,7 +100,8 @@ func listPage[T any](items []T, r *http.Request, l listing[T], maxSize int, rule
 		NumberOfElements: len(content),
 		Size:             size,
 		Number:           number,
-	}, nil
+	})
+	return nil
 }
 
 func intParam(query url.Values, name string, fallback, least int) (int, error) {
@@ -118,22 +116,9 @@ func intParam(query url.Values, name string, fallback, least int) (int, error) {
 	return n, nil
 }
 
-// mapPage converts the content of p, keeping its paging fields.
-func mapPage[T, U any](p page[T], convert func(T) U) page[U] {
-	content := make([]U, len(p.Content))
-	for i, item := range p.Content {
-		content[i] = convert(item)
-	}
-	return page[U]{
-		Content: content, First: p.First, Last: p.Last, TotalPages: p.TotalPages, TotalElements: p.TotalElements,
-		Sort: p.Sort, NumberOfElements: p.NumberOfElements, Size: p.Size, Number: p.Number,
-	}
-}
-
-// filter combines searchText and the field filters with AND. A field filter
-// value loses one leading "eq;" unless literal is set.
-func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error) {
-	var tests []func(T) bool
+// filter drops the items that fail searchText or any field filter. A field
+// filter value loses one leading "eq;" unless literal is set.
+func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, error) {
 	if text := query.Get("searchText"); text != "" {
 		name := query.Get("searchField")
 		field, ok := l.fields[name]
@@ -144,7 +129,7 @@ func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error)
 			return nil, invalidData("cannot search by %q", name)
 		}
 		pattern := strings.ToLower(text)
-		tests = append(tests, func(item T) bool { return wildcardMatch(pattern, strings.ToLower(field(item))) })
+		items = slices.DeleteFunc(items, func(item T) bool { return !wildcardMatch(pattern, strings.ToLower(field(item))) })
 	}
 	for name, field := range l.fields {
 		for _, value := range query[name] {
@@ -152,22 +137,15 @@ func (l listing[T]) filter(query url.Values, literal bool) (func(T) bool, error)
 			if !literal {
 				want = strings.TrimPrefix(value, "eq;")
 			}
-			tests = append(tests, func(item T) bool { return field(item) == want })
+			items = slices.DeleteFunc(items, func(item T) bool { return field(item) != want })
 		}
 	}
-	return func(item T) bool {
-		for _, test := range tests {
-			if !test(item) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return items, nil
 }
 
-// sorter reads the sort parameters ("field,ASC|DESC", possibly repeated) and
-// returns the comparison plus its normalised text for the answer.
-func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
+// sort orders items by the sort parameters ("field,ASC|DESC", possibly
+// repeated), then by id, and returns their normalised text for the answer.
+func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	specs := query["sort"]
 	if len(specs) == 0 {
 		specs = []string{l.defaultSort}
@@ -178,7 +156,7 @@ func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
 		name, direction, _ := strings.Cut(spec, ",")
 		compare, ok := l.orders[name]
 		if !ok {
-			return nil, "", invalidData("cannot sort by %q", name)
+			return "", invalidData("cannot sort by %q", name)
 		}
 		switch strings.ToUpper(direction) {
 		case "", "ASC":
@@ -188,20 +166,20 @@ func (l listing[T]) sorter(query url.Values) (func(a, b T) int, string, error) {
 			ascending := compare
 			compare = func(a, b T) int { return ascending(b, a) }
 		default:
-			return nil, "", invalidData("sort direction must be ASC or DESC, not %q", direction)
+			return "", invalidData("sort direction must be ASC or DESC, not %q", direction)
 		}
 		compares = append(compares, compare)
 		texts = append(texts, name+","+direction)
 	}
-	compares = append(compares, func(a, b T) int { return cmp.Compare(l.id(a), l.id(b)) })
-	return func(a, b T) int {
+	slices.SortFunc(items, func(a, b T) int {
 		for _, compare := range compares {
 			if c := compare(a, b); c != 0 {
 				return c
 			}
 		}
-		return 0
-	}, strings.Join(texts, ";"), nil
+		return cmp.Compare(l.id(a), l.id(b)) // ids are unique, so pages never overlap
+	})
+	return strings.Join(texts, ";"), nil
 }
 
 // wildcardMatch reports whether s matches pattern, where each '*' stands for

@@ -51,13 +51,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) e
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
-	if !same(r.URL.Query().Get("apiKey"), s.opts.APIKey) ||
-		!strings.EqualFold(body.Email, s.opts.Email) ||
-		!same(body.Password, s.opts.Password) {
-		return errInvalidCredentials
-	}
-	writeJSON(w, http.StatusOK, s.startSession())
-	return nil
+	return s.startSession(w, same(r.URL.Query().Get("apiKey"), s.opts.APIKey) &&
+		strings.EqualFold(body.Email, s.opts.Email) && same(body.Password, s.opts.Password))
 }
 
 // patLogin: here the API key travels in the body, next to the PAT.
@@ -66,18 +61,20 @@ func (s *Server) patLogin(w http.ResponseWriter, r *http.Request, _ *issuedToken
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
-	if !same(body.APIKey, s.opts.APIKey) || !same(body.PAT, s.opts.PAT) {
-		return errInvalidCredentials
-	}
-	writeJSON(w, http.StatusOK, s.startSession())
-	return nil
+	return s.startSession(w, same(body.APIKey, s.opts.APIKey) && same(body.PAT, s.opts.PAT))
 }
 
-func (s *Server) startSession() loginResponse {
+// startSession answers a login whose credentials are valid, or refuses it.
+func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
+	if !valid {
+		return errInvalidCredentials
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.stats.Logins++
-	return s.respondWithTokenLocked(&session{refreshToken: newRefreshToken()})
+	answer := s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()})
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, answer)
+	return nil
 }
 
 // renewToken trades an expired token plus the session's refresh token for a
@@ -100,7 +97,7 @@ func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issu
 	}
 	sess.refreshToken = newRefreshToken()
 	s.stats.Renewals++
-	writeJSON(w, http.StatusOK, s.respondWithTokenLocked(sess))
+	writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
 	return nil
 }
 
@@ -117,18 +114,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, 1)
 	return nil
-}
-
-// respondWithTokenLocked issues a token for sess. s.mu must be held.
-func (s *Server) respondWithTokenLocked(sess *session) loginResponse {
-	token, expiresAtMs := s.issueLocked(s.opts.TokenTTL, sess)
-	return loginResponse{
-		Token:                    token,
-		TokenExpirationTimestamp: expiresAtMs,
-		RefreshToken:             sess.refreshToken,
-		UserID:                   s.userID,
-		TenantID:                 s.tenantID,
-	}
 }
 
 // same compares secrets in constant time; the emulator has nothing to hide,

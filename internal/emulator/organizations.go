@@ -59,47 +59,28 @@ func (s *Server) organizationKnownLocked(id string) bool {
 	return id == "" || s.organizationIndexLocked(id) >= 0
 }
 
-func (s *Server) organization(id string) (Organization, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i := s.organizationIndexLocked(id)
-	if i < 0 {
-		return Organization{}, false
-	}
-	return s.organizations[i], true
-}
-
 func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	o, ok := s.organization(r.PathValue("id"))
-	if !ok {
+	orgs := s.Organizations()
+	i := slices.IndexFunc(orgs, func(o Organization) bool { return o.ID == r.PathValue("id") })
+	if i < 0 {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, toOrganizationJSON(o))
+	writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
 	return nil
 }
 
 // organizationListing is what GET /v2/network/organizations filters and sorts by.
-var organizationListing = listing[organizationJSON]{
-	fields: map[string]func(organizationJSON) string{
-		"name": func(o organizationJSON) string { return o.Name },
+var organizationListing = listing[Organization]{
+	fields: map[string]func(Organization) string{
+		"name": func(o Organization) string { return o.Name },
 	},
-	orders: map[string]func(a, b organizationJSON) int{
-		"name": func(a, b organizationJSON) int { return strings.Compare(a.Name, b.Name) },
+	orders: map[string]func(a, b Organization) int{
+		"name": func(a, b Organization) int { return strings.Compare(a.Name, b.Name) },
 	},
 	defaultSort: "name,ASC",
-	id:          func(o organizationJSON) string { return o.ID },
+	id:          func(o Organization) string { return o.ID },
 }
 
 func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	orgs := s.Organizations()
-	all := make([]organizationJSON, len(orgs))
-	for i, o := range orgs {
-		all[i] = toOrganizationJSON(o)
-	}
-	result, err := listPage(all, r, organizationListing, s.opts.MaxPageSize, filterRules{literal: s.opts.LiteralFilterValues})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, result)
-	return nil
+	return writePage(w, r, s.Organizations(), organizationListing, s.opts, toOrganizationJSON)
 }

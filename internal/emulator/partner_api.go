@@ -11,20 +11,29 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
-// partnerJSON is a partner on the wire, in requests and answers alike.
-// In requests, id, customerCount and creationTimestamp are accepted and
-// ignored because the server manages them.
-type partnerJSON struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	Code              string            `json:"code,omitempty"`
-	Country           string            `json:"country,omitempty"`
-	Timezone          string            `json:"timezone,omitempty"`
-	Properties        map[string]string `json:"properties"`
-	Organization      *reference        `json:"organization,omitempty"`
-	CustomerCount     int64             `json:"customerCount"`
-	CreationTimestamp int64             `json:"creationTimestamp"`
+// partnerWire is a partner on the wire. The id, customerCount and
+// creationTimestamp of a request are accepted and ignored because the
+// server manages them.
+type partnerWire[P any] struct {
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	Code              string     `json:"code,omitempty"`
+	Country           string     `json:"country,omitempty"`
+	Timezone          string     `json:"timezone,omitempty"`
+	Properties        P          `json:"properties,omitempty"`
+	Organization      *reference `json:"organization,omitempty"`
+	CustomerCount     int64      `json:"customerCount"`
+	CreationTimestamp int64      `json:"creationTimestamp"`
 }
+
+type (
+	// partnerJSON is a partner as requests carry it: property values are strings.
+	partnerJSON = partnerWire[map[string]string]
+	// partnerAnswer is a partner in an answer. Properties holds a
+	// map[string]string, a map of JSON literals (Options.TypedPropertyValues),
+	// or nil in the list summaries of Options.ListSummaries, where it is omitted.
+	partnerAnswer = partnerWire[any]
+)
 
 // reference is how Servitly points at another object: {"id": "..."}.
 type reference struct {
@@ -45,33 +54,18 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-func toPartnerJSON(p Partner) partnerJSON {
-	p = p.clone()
-	return partnerJSON{
-		ID:                p.ID,
-		Name:              p.Name,
-		Code:              p.Code,
-		Country:           p.Country,
-		Timezone:          p.Timezone,
-		Properties:        p.Properties,
-		Organization:      refTo(p.OrganizationID),
-		CustomerCount:     p.CustomerCount,
-		CreationTimestamp: p.CreationTimestamp,
-	}
-}
-
-// validate checks what a real tenant plausibly rejects; see the package doc.
-func (b partnerJSON) validate() error {
-	if strings.TrimSpace(b.Name) == "" {
+// validatePartner checks what a real tenant plausibly rejects; see the package doc.
+func validatePartner(p Partner) error {
+	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
-	if b.Timezone != "" {
+	if p.Timezone != "" {
 		// LoadLocation accepts "Local", which names the host's zone, not an IANA zone.
-		if _, err := time.LoadLocation(b.Timezone); err != nil || b.Timezone == "Local" {
-			return invalidData("unknown timezone %q", b.Timezone)
+		if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+			return invalidData("unknown timezone %q", p.Timezone)
 		}
 	}
-	for key := range b.Properties {
+	for key := range p.Properties {
 		if key == "" {
 			return invalidData("property keys must not be empty")
 		}
@@ -110,58 +104,37 @@ func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error
 	return body, nil
 }
 
-// applyTo replaces every client-managed field of p with the body's.
-func (b partnerJSON) applyTo(p Partner) Partner {
-	p.Name, p.Code, p.Country, p.Timezone = b.Name, b.Code, b.Country, b.Timezone
-	p.Properties = b.Properties
-	p.OrganizationID = b.Organization.id()
-	return p.clone()
-}
-
-// mergeInto replaces only the fields of p that the body sets (present and
-// not null), as Options.MergingUpdate asks.
-func (b partnerBody) mergeInto(p Partner) Partner {
-	if b.set["name"] {
+// applyTo returns p with the body's client-managed fields. A full
+// replacement takes them all; merging (Options.MergingUpdate) takes only
+// those the body sets, present and not null.
+func (b partnerBody) applyTo(p Partner, merging bool) Partner {
+	takes := func(field string) bool { return !merging || b.set[field] }
+	if takes("name") {
 		p.Name = b.Name
 	}
-	if b.set["code"] {
+	if takes("code") {
 		p.Code = b.Code
 	}
-	if b.set["country"] {
+	if takes("country") {
 		p.Country = b.Country
 	}
-	if b.set["timezone"] {
+	if takes("timezone") {
 		p.Timezone = b.Timezone
 	}
-	if b.set["properties"] {
+	if takes("properties") {
 		p.Properties = b.Properties
 	}
-	if b.set["organization"] {
+	if takes("organization") {
 		p.OrganizationID = b.Organization.id()
 	}
 	return p.clone()
 }
 
-// partnerAnswer is a partner in an answer. Properties holds a
-// map[string]string, a map of JSON literals (Options.TypedPropertyValues), or
-// nil in the list summaries of Options.ListSummaries, where it is omitted.
-type partnerAnswer struct {
-	ID                string     `json:"id"`
-	Name              string     `json:"name"`
-	Code              string     `json:"code,omitempty"`
-	Country           string     `json:"country,omitempty"`
-	Timezone          string     `json:"timezone,omitempty"`
-	Properties        any        `json:"properties,omitempty"`
-	Organization      *reference `json:"organization,omitempty"`
-	CustomerCount     int64      `json:"customerCount"`
-	CreationTimestamp int64      `json:"creationTimestamp"`
-}
-
 // answer is p as this server writes it; summary drops what a list summary lacks.
-func (s *Server) answer(p partnerJSON, summary bool) partnerAnswer {
+func (s *Server) answer(p Partner, summary bool) partnerAnswer {
 	a := partnerAnswer{
 		ID: p.ID, Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone,
-		Properties: p.Properties, Organization: p.Organization,
+		Properties: p.Properties, Organization: refTo(p.OrganizationID),
 		CustomerCount: p.CustomerCount, CreationTimestamp: p.CreationTimestamp,
 	}
 	if s.opts.TypedPropertyValues {
@@ -173,19 +146,15 @@ func (s *Server) answer(p partnerJSON, summary bool) partnerAnswer {
 	return a
 }
 
-func (s *Server) partnerAnswer(p Partner) partnerAnswer { return s.answer(toPartnerJSON(p), false) }
-
 // typedValues writes each value that reads as a JSON number, true, false or
 // null as that literal, and every other value as a string.
-func typedValues(props map[string]string) map[string]json.RawMessage {
-	out := make(map[string]json.RawMessage, len(props))
+func typedValues(props map[string]string) map[string]any {
+	out := make(map[string]any, len(props))
 	for key, value := range props {
+		out[key] = value
 		if readsAsJSONLiteral(value) {
 			out[key] = json.RawMessage(value)
-			continue
 		}
-		quoted, _ := json.Marshal(value) // a string always marshals
-		out[key] = quoted
 	}
 	return out
 }
@@ -207,47 +176,36 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	if err := body.validate(); err != nil {
+	p := body.applyTo(Partner{}, false)
+	if err := validatePartner(p); err != nil {
 		return err
 	}
-	p, err := s.commitNewPartner(body.partnerJSON)
+	p, delay, err := s.commitNewPartner(p)
 	if err != nil {
 		return err
 	}
-	if delay := s.createAnswerDelay(); delay > 0 && !sleep(r.Context(), delay) {
+	if delay > 0 && !sleep(r.Context(), delay) {
 		return nil // the client went away; the partner stays stored
 	}
-	switch s.takeCommitFault() {
-	case commitThenError:
-		return errInternal
-	case commitThenDrop:
+	switch answer, drop := s.takeCommitFault(); {
+	case drop:
 		dropConnection(w)
 		return nil
+	case answer != nil:
+		return answer
 	}
-	writeJSON(w, http.StatusCreated, s.partnerAnswer(p))
+	writeJSON(w, http.StatusCreated, s.answer(p, false))
 	return nil
 }
 
-// commitNewPartner stores the partner.
-func (s *Server) commitNewPartner(body partnerJSON) (Partner, error) {
+// commitNewPartner stores p and says how long to wait before answering.
+func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.organizationKnownLocked(body.Organization.id()) {
-		return Partner{}, errNotFound
+	if !s.organizationKnownLocked(p.OrganizationID) {
+		return Partner{}, 0, errNotFound
 	}
-	return s.addPartnerLocked(body.applyTo(Partner{ID: newID()})), nil
-}
-
-func (s *Server) createAnswerDelay() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faults.CreateAnswerDelay
-}
-
-func (s *Server) takeCommitFault() commitFault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.takeCommitFaultLocked()
+	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
 }
 
 func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -255,7 +213,7 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	if !ok {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, s.partnerAnswer(p))
+	writeJSON(w, http.StatusOK, s.answer(p, false))
 	return nil
 }
 
@@ -267,8 +225,10 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
+	// A replacing body is checked before the id, so it is a 400 even for an
+	// unknown partner; a merged one can only be checked against the stored.
 	if !s.opts.MergingUpdate {
-		if err := body.validate(); err != nil {
+		if err := validatePartner(body.applyTo(Partner{}, false)); err != nil {
 			return err
 		}
 	}
@@ -276,7 +236,7 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.partnerAnswer(p))
+	writeJSON(w, http.StatusOK, s.answer(p, false))
 	return nil
 }
 
@@ -287,12 +247,9 @@ func (s *Server) replacePartner(id string, body partnerBody) (Partner, error) {
 	if !ok {
 		return Partner{}, errNotFound
 	}
-	p := body.applyTo(old)
-	if s.opts.MergingUpdate {
-		p = body.mergeInto(old)
-		if err := toPartnerJSON(p).validate(); err != nil {
-			return Partner{}, err
-		}
+	p := body.applyTo(old, s.opts.MergingUpdate)
+	if err := validatePartner(p); err != nil {
+		return Partner{}, err
 	}
 	if !s.organizationKnownLocked(p.OrganizationID) {
 		return Partner{}, errNotFound
@@ -310,7 +267,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	writeJSON(w, s.opts.DeleteStatus, s.partnerAnswer(p))
+	writeJSON(w, s.opts.DeleteStatus, s.answer(p, false))
 	return nil
 }
 
@@ -323,32 +280,22 @@ func (s *Server) removePartner(id string) (Partner, bool) {
 }
 
 // partnerListing is what GET /v2/network/partners filters and sorts by.
-var partnerListing = listing[partnerJSON]{
-	fields: map[string]func(partnerJSON) string{
-		"name":    func(p partnerJSON) string { return p.Name },
-		"code":    func(p partnerJSON) string { return p.Code },
-		"country": func(p partnerJSON) string { return p.Country },
+var partnerListing = listing[Partner]{
+	fields: map[string]func(Partner) string{
+		"name":    func(p Partner) string { return p.Name },
+		"code":    func(p Partner) string { return p.Code },
+		"country": func(p Partner) string { return p.Country },
 	},
-	orders: map[string]func(a, b partnerJSON) int{
-		"name":              func(a, b partnerJSON) int { return strings.Compare(a.Name, b.Name) },
-		"code":              func(a, b partnerJSON) int { return strings.Compare(a.Code, b.Code) },
-		"creationTimestamp": func(a, b partnerJSON) int { return cmp.Compare(a.CreationTimestamp, b.CreationTimestamp) },
+	orders: map[string]func(a, b Partner) int{
+		"name":              func(a, b Partner) int { return strings.Compare(a.Name, b.Name) },
+		"code":              func(a, b Partner) int { return strings.Compare(a.Code, b.Code) },
+		"creationTimestamp": func(a, b Partner) int { return cmp.Compare(a.CreationTimestamp, b.CreationTimestamp) },
 	},
 	defaultSort: "creationTimestamp,ASC",
-	id:          func(p partnerJSON) string { return p.ID },
+	id:          func(p Partner) string { return p.ID },
+	ignorable:   true,
 }
 
 func (s *Server) listPartners(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	partners := s.Partners()
-	all := make([]partnerJSON, len(partners))
-	for i, p := range partners {
-		all[i] = toPartnerJSON(p)
-	}
-	rules := filterRules{literal: s.opts.LiteralFilterValues, ignore: s.opts.IgnoreListFilters}
-	result, err := listPage(all, r, partnerListing, s.opts.MaxPageSize, rules)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, mapPage(result, func(p partnerJSON) partnerAnswer { return s.answer(p, s.opts.ListSummaries) }))
-	return nil
+	return writePage(w, r, s.Partners(), partnerListing, s.opts, func(p Partner) partnerAnswer { return s.answer(p, s.opts.ListSummaries) })
 }

@@ -29,10 +29,6 @@ func (p Partner) clone() Partner {
 func (s *Server) Partners() []Partner {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.partnersLocked()
-}
-
-func (s *Server) partnersLocked() []Partner {
 	all := make([]Partner, 0, len(s.partners))
 	for _, p := range s.partners {
 		all = append(all, p.clone())
@@ -69,7 +65,7 @@ func (s *Server) addPartnerLocked(p Partner) Partner {
 		p.ID = newID()
 	}
 	if p.CreationTimestamp == 0 {
-		p.CreationTimestamp = s.now().UnixMilli()
+		p.CreationTimestamp = s.opts.Now().UnixMilli()
 	}
 	s.partners[p.ID] = p
 	return p.clone()

@@ -33,9 +33,6 @@ type route struct {
 	handle      handlerFunc
 }
 
-// key names the route in Stats.ByRoute.
-func (rt *route) key() string { return rt.method + " " + rt.pattern }
-
 func (s *Server) routeTable() []route {
 	return []route{
 		{"POST", "/identity/users/login", anonymous, nil, s.login},
@@ -58,45 +55,35 @@ func (s *Server) routeTable() []route {
 // matches, allowed lists the methods the path does accept, if any.
 func (s *Server) match(r *http.Request) (rt *route, allowed []string) {
 	for i := range s.routes {
-		values, ok := matchPath(s.routes[i].pattern, r.URL.Path)
-		if !ok {
-			continue
+		rt := &s.routes[i]
+		switch {
+		case !matchPath(rt.pattern, r):
+		case rt.method != r.Method:
+			allowed = append(allowed, rt.method)
+		default:
+			return rt, nil
 		}
-		if s.routes[i].method != r.Method {
-			allowed = append(allowed, s.routes[i].method)
-			continue
-		}
-		for name, value := range values {
-			r.SetPathValue(name, value)
-		}
-		return &s.routes[i], nil
 	}
 	return nil, allowed
 }
 
-// matchPath matches segment by segment, so a trailing slash is a different path.
-func matchPath(pattern, path string) (map[string]string, bool) {
+// matchPath matches segment by segment, so a trailing slash is a different
+// path. It sets path values as it goes; those of a route that is not taken
+// in the end are never read.
+func matchPath(pattern string, r *http.Request) bool {
 	want := strings.Split(pattern, "/")
-	got := strings.Split(path, "/")
+	got := strings.Split(r.URL.Path, "/")
 	if len(want) != len(got) {
-		return nil, false
+		return false
 	}
-	var values map[string]string
 	for i, segment := range want {
 		name, isWildcard := strings.CutPrefix(segment, "{")
-		if !isWildcard {
-			if segment != got[i] {
-				return nil, false
-			}
-			continue
+		if isWildcard && got[i] == "" || !isWildcard && segment != got[i] {
+			return false
 		}
-		if got[i] == "" {
-			return nil, false
+		if isWildcard {
+			r.SetPathValue(strings.TrimSuffix(name, "}"), got[i])
 		}
-		if values == nil {
-			values = make(map[string]string)
-		}
-		values[strings.TrimSuffix(name, "}")] = got[i]
 	}
-	return values, true
+	return true
 }

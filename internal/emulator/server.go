@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,7 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Permissions = slices.Clone(o.Permissions) // nil stays nil: every permission
 	return o
 }
 
@@ -61,12 +63,11 @@ func setDefault[T comparable](field *T, value T) {
 // Server is the emulated API. It implements http.Handler and all its methods
 // are safe for concurrent use.
 type Server struct {
-	opts        Options
-	routes      []route
-	signer      signer
-	userID      string
-	tenantID    string
-	permissions map[string]bool // nil: every permission
+	opts     Options
+	routes   []route
+	jwtKey   []byte // signs this server's tokens
+	userID   string
+	tenantID string
 
 	mu            sync.Mutex
 	tokens        map[string]*issuedToken // by the full JWT
@@ -86,19 +87,13 @@ func New(opts Options) *Server {
 	}
 	s := &Server{
 		opts:     opts,
-		signer:   newSigner(),
+		jwtKey:   randomBytes(32),
 		userID:   newID(),
 		tenantID: newID(),
 		tokens:   make(map[string]*issuedToken),
 		partners: make(map[string]Partner),
 		faults:   newFaultState(Faults{}),
 		stats:    Stats{ByRoute: make(map[string]int)},
-	}
-	if opts.Permissions != nil {
-		s.permissions = make(map[string]bool, len(opts.Permissions))
-		for _, p := range opts.Permissions {
-			s.permissions[p] = true
-		}
 	}
 	s.routes = s.routeTable()
 	s.rootOrgID = s.AddOrganization(Organization{
@@ -108,8 +103,6 @@ func New(opts Options) *Server {
 	}).ID
 	return s
 }
-
-func (s *Server) now() time.Time { return s.opts.Now() }
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

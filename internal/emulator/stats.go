@@ -38,11 +38,12 @@ func (s *Server) countRequest(rt *route) {
 	defer s.mu.Unlock()
 	s.stats.Requests++
 	if rt != nil {
-		s.stats.ByRoute[rt.key()]++
+		s.stats.ByRoute[rt.method+" "+rt.pattern]++
 	}
 }
 
-// statusRecorder remembers the status written, for the request log.
+// statusRecorder remembers the status written, for the request log. Every
+// answer here sets its status explicitly, so Write needs no wrapper.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -53,13 +54,6 @@ func (r *statusRecorder) WriteHeader(status int) {
 		r.status = status
 	}
 	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the connection, to drop it.
