@@ -28,7 +28,6 @@ import (
 const (
 	// CodePrefix starts the code of every partner the probe creates.
 	CodePrefix = "tfprobe-"
-	userAgent  = "servitly-probe"
 	// maxListPages bounds how far the probe walks a list looking for its partner.
 	maxListPages = 25
 	// cleanupTimeout bounds the cleanup, which runs even after the run's context ends.
@@ -40,7 +39,6 @@ type run struct {
 	client *client.Client
 	limits *rateLimits
 	report *Report
-	logf   func(format string, args ...any)
 
 	input   client.PartnerInput
 	id      string         // of the created partner, once known
@@ -59,16 +57,13 @@ func Run(ctx context.Context, cfg client.Config, logf func(format string, args .
 		Code: CodePrefix + hex.EncodeToString(suffix), Checks: catalogue()}
 	limits := &rateLimits{}
 	cfg.Logger = limits
-	cfg.UserAgent = cmp.Or(cfg.UserAgent, userAgent)
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, "servitly-probe")
 	c, err := client.New(cfg)
 	if err != nil {
 		report.Err = err
 		return report
 	}
-	r := &run{client: c, limits: limits, report: report, logf: logf}
-	if r.logf == nil {
-		r.logf = func(string, ...any) {}
-	}
+	r := &run{client: c, limits: limits, report: report}
 	defer func() {
 		// Clean up even when ctx was cancelled (Ctrl-C) or a step failed.
 		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
@@ -76,12 +71,7 @@ func Run(ctx context.Context, cfg client.Config, logf func(format string, args .
 		r.cleanup(cleanupCtx)
 		r.checkRateLimits()
 	}()
-	report.Err = r.steps(ctx)
-	return report
-}
-
-// steps runs the probe in order; an error stops it.
-func (r *run) steps(ctx context.Context) error {
+	// The steps run in order; an error stops the run.
 	for _, step := range []struct {
 		name string
 		do   func(context.Context) error
@@ -96,12 +86,15 @@ func (r *run) steps(ctx context.Context) error {
 		{"read a missing partner", r.missing},
 		{"delete it", r.delete},
 	} {
-		r.logf("probe: %s", step.name)
+		if logf != nil {
+			logf("probe: %s", step.name)
+		}
 		if err := step.do(ctx); err != nil {
-			return fmt.Errorf("%s: %w", step.name, err)
+			report.Err = fmt.Errorf("%s: %w", step.name, err)
+			break
 		}
 	}
-	return nil
+	return report
 }
 
 func (r *run) findOrganization(ctx context.Context) error {
@@ -154,11 +147,8 @@ func (r *run) get(ctx context.Context) error {
 	r.got = *p
 	sent := client.Partner{Name: r.input.Name, Code: r.input.Code, Country: r.input.Country, Timezone: r.input.Timezone,
 		Properties: r.input.Properties, Organization: r.input.Organization}
-	if diffs := differences(*p, sent); diffs != "" {
-		r.report.set(CheckGet, Differs, "%s", diffs)
-		return nil
-	}
-	r.report.set(CheckGet, OK, "HTTP 200, every field as sent")
+	diffs := differences(*p, sent)
+	r.report.set(CheckGet, verdict(diffs == ""), "%s", cmp.Or(diffs, "every field as sent"))
 	return nil
 }
 
@@ -296,11 +286,7 @@ func (r *run) update(ctx context.Context) error {
 	}
 	var country string
 	_ = json.Unmarshal(got["country"], &country)
-	if country == "" {
-		r.report.set(CheckPutReplaces, OK, "country, left out of the body, was cleared")
-	} else {
-		r.report.set(CheckPutReplaces, Differs, "merge: country, left out of the body, kept %q", country)
-	}
+	r.report.set(CheckPutReplaces, verdict(country == ""), "country, left out of the body, came back as %q", country)
 	if _, err := r.client.UpdatePartner(ctx, r.id, r.input); err != nil {
 		r.report.note("restoring the partner after the update check failed: %v", err)
 	}
@@ -328,11 +314,7 @@ func (r *run) typedValues(ctx context.Context) error {
 			typed = append(typed, fmt.Sprintf("%s: %s", key, v))
 		}
 	}
-	if len(typed) > 0 {
-		r.report.set(CheckPropertyStrings, Differs, "values come back unquoted (%s)", strings.Join(typed, ", "))
-		return nil
-	}
-	r.report.set(CheckPropertyStrings, OK, `"42" and "true" come back as strings`)
+	r.report.set(CheckPropertyStrings, verdict(typed == nil), "unquoted values: %s", cmp.Or(strings.Join(typed, ", "), "none"))
 	return nil
 }
 
@@ -409,27 +391,22 @@ func (r *run) cleanup(ctx context.Context) {
 	if !r.created {
 		return
 	}
-	ids := []string{r.id}
+	partners := []client.Partner{{ID: r.id}}
 	if r.id == "" {
 		all, err := r.client.ListPartners(ctx, client.PartnerFilter{})
 		if err != nil {
 			r.report.CleanupErr = fmt.Errorf("looking up partners with code %s: %w", r.report.Code, err)
 			return
 		}
-		ids = nil
-		for _, p := range all {
-			if p.Code == r.report.Code {
-				ids = append(ids, p.ID)
-			}
-		}
+		partners = slices.DeleteFunc(all, func(p client.Partner) bool { return p.Code != r.report.Code })
 	}
 	var errs []error
-	for _, id := range ids {
-		if err := r.client.DeletePartner(ctx, id); err != nil {
-			errs = append(errs, fmt.Errorf("deleting partner %s: %w", id, err))
+	for _, p := range partners {
+		if err := r.client.DeletePartner(ctx, p.ID); err != nil {
+			errs = append(errs, fmt.Errorf("deleting partner %s: %w", p.ID, err))
 			continue
 		}
-		r.report.note("cleanup: deleted partner %s", id)
+		r.report.note("cleanup: deleted partner %s", p.ID)
 	}
 	r.report.CleanupErr = errors.Join(errs...)
 }
