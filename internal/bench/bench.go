@@ -319,11 +319,8 @@ func (w *workspace) run(ctx context.Context, phase Phase, s step) (Phase, error)
 	if w.emu != nil {
 		phase.Requests = w.emu.Stats()
 	}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		err = fmt.Errorf("terraform %s exited with %d; see %s", strings.Join(args, " "), exitErr.ExitCode(), logPath)
-	} else if err != nil {
-		err = fmt.Errorf("terraform %s: %w", args[0], err)
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %w; see %s", strings.Join(args, " "), err, logPath)
 	}
 	usage, readErr := readUsage(w.b.usageDir)
 	phase.Provider = usage
