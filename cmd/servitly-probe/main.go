@@ -36,11 +36,11 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	opts := probe.Options{}
+	var logf func(format string, args ...any)
 	if !*quiet {
-		opts.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+		logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 	}
-	report := probe.Run(ctx, cfg, opts)
+	report := probe.Run(ctx, cfg, logf)
 	cancel()
 	stop()
 	if err := report.WriteTable(os.Stdout); err != nil {

@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -55,29 +54,21 @@ func main() {
 			_ = cmd.Process.Signal(s)
 		}
 	}()
-	err := cmd.Wait()
-	exitCode := 0
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		exitCode = exitErr.ExitCode()
-	} else if err != nil {
+	// With the stdio passed as files, Wait fails only when the child exits
+	// non-zero, which the wrapper passes on, or when it could not be waited for.
+	if err := cmd.Wait(); cmd.ProcessState == nil {
 		fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
-		exitCode = 2
+		os.Exit(2)
 	}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rec := Record{
-				PID:      cmd.ProcessState.Pid(),
-				UserSec:  cmd.ProcessState.UserTime().Seconds(),
-				SysSec:   cmd.ProcessState.SystemTime().Seconds(),
-				MaxRSSKB: maxRSSKB(ru.Maxrss),
-			}
-			if err := write(dir, rec); err != nil {
-				fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
-			}
+	state := cmd.ProcessState
+	if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
+		rec := Record{PID: state.Pid(), UserSec: state.UserTime().Seconds(), SysSec: state.SystemTime().Seconds(),
+			MaxRSSKB: maxRSSKB(ru.Maxrss)}
+		if err := write(dir, rec); err != nil {
+			fmt.Fprintln(os.Stderr, "servitly-rusagewrap:", err)
 		}
 	}
-	os.Exit(exitCode)
+	os.Exit(state.ExitCode())
 }
 
 // maxRSSKB converts ru_maxrss, which Linux reports in KiB and macOS in bytes.

@@ -149,17 +149,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.defaults(ctx); err != nil {
 		return nil, err
 	}
-	work := cfg.WorkDir
-	if work == "" {
+	if cfg.WorkDir == "" {
 		dir, err := os.MkdirTemp("", "servitly-bench")
 		if err != nil {
 			return nil, err
 		}
 		defer func() { _ = os.RemoveAll(dir) }()
-		work = dir
+		cfg.WorkDir = dir
 	}
 	r := &Report{Config: cfg, Started: time.Now(), Env: environment(ctx, cfg)}
-	b := &bencher{cfg: cfg, work: work}
+	b := &bencher{cfg: cfg}
 	if err := b.build(ctx); err != nil {
 		return nil, err
 	}
@@ -192,7 +191,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 type bencher struct {
 	cfg      Config
-	work     string
 	usageDir string   // where servitly-rusagewrap writes its records
 	env      []string // the environment of every Terraform command
 }
@@ -205,9 +203,9 @@ func (b *bencher) logf(format string, args ...any) {
 // build compiles the provider and the wrapper, installs the wrapper as the
 // provider in a dev_overrides folder, and sets up Terraform's environment.
 func (b *bencher) build(ctx context.Context) error {
-	plugins := filepath.Join(b.work, "plugins")
-	provider := filepath.Join(b.work, "real", "terraform-provider-servitly")
-	b.usageDir = filepath.Join(b.work, "rusage")
+	plugins := filepath.Join(b.cfg.WorkDir, "plugins")
+	provider := filepath.Join(b.cfg.WorkDir, "real", "terraform-provider-servitly")
+	b.usageDir = filepath.Join(b.cfg.WorkDir, "rusage")
 	b.logf("building the provider and the rusage wrapper\n")
 	builds := [][]string{
 		// As .goreleaser.yml builds the released binaries.
@@ -222,7 +220,7 @@ func (b *bencher) build(ctx context.Context) error {
 			return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	rcFile := filepath.Join(b.work, "terraformrc")
+	rcFile := filepath.Join(b.cfg.WorkDir, "terraformrc")
 	// OpenTofu resolves servitly/servitly to registry.opentofu.org.
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/servitly/servitly\" = %[1]q\n"+
 		"    \"registry.opentofu.org/servitly/servitly\" = %[1]q\n  }\n  direct {}\n}\n", plugins)
@@ -251,24 +249,20 @@ type workspace struct {
 	b   *bencher
 	dir string
 	env []string
-	emu *emulator.Server // nil for terraform_data
+	emu *emulator.Server // terraform_data never calls it
 }
 
 // newWorkspace writes the configuration of size resources of typ into a
-// folder of its own. A servitly_partner workspace gets an emulator on a
-// loopback port, served until stop is called.
+// folder of its own, with an emulator on a loopback port, served until stop
+// is called.
 func (b *bencher) newWorkspace(name, typ string, size int) (*workspace, func(), error) {
-	w := &workspace{b: b, dir: filepath.Join(b.work, name), env: b.env}
+	w := &workspace{b: b, dir: filepath.Join(b.cfg.WorkDir, name), emu: emulator.New(emulator.Options{Latency: b.cfg.Latency})}
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		return nil, nil, err
 	}
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(configFor(typ, size)), 0o600); err != nil {
 		return nil, nil, err
 	}
-	if typ != TypePartner {
-		return w, func() {}, nil
-	}
-	w.emu = emulator.New(emulator.Options{Latency: b.cfg.Latency})
 	srv := httptest.NewServer(w.emu)
 	w.env = append(slices.Clone(b.env),
 		"SERVITLY_BASE_URL="+srv.URL,
@@ -310,20 +304,13 @@ func (w *workspace) run(ctx context.Context, phase Phase, s step) (Phase, error)
 	cmd := exec.CommandContext(ctx, w.b.cfg.Terraform, args...)
 	cmd.Dir, cmd.Env = w.dir, slices.Concat(s.env, w.env)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if w.emu != nil {
-		w.emu.ResetStats()
-	}
+	w.emu.ResetStats()
 	start := time.Now()
 	err = cmd.Run()
 	phase.Seconds = time.Since(start).Seconds()
-	if w.emu != nil {
-		phase.Requests = w.emu.Stats()
-	}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		err = fmt.Errorf("terraform %s exited with %d; see %s", strings.Join(args, " "), exitErr.ExitCode(), logPath)
-	} else if err != nil {
-		err = fmt.Errorf("terraform %s: %w", args[0], err)
+	phase.Requests = w.emu.Stats()
+	if err != nil {
+		err = fmt.Errorf("terraform %s: %w; see %s", strings.Join(args, " "), err, logPath)
 	}
 	usage, readErr := readUsage(w.b.usageDir)
 	phase.Provider = usage
@@ -366,10 +353,8 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 			return phases, err
 		}
 	}
-	if w.emu != nil {
-		if left := len(w.emu.Partners()); left != 0 {
-			return phases, fmt.Errorf("%d partners left on the emulator after destroy", left)
-		}
+	if left := len(w.emu.Partners()); left != 0 {
+		return phases, fmt.Errorf("%d partners left on the emulator after destroy", left)
 	}
 	return phases, nil
 }

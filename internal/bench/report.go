@@ -28,20 +28,17 @@ func (r *Report) Phase(size int, typ, name string) (Phase, bool) {
 	return Phase{}, false
 }
 
-// Total is the wall time of the four main phases.
-func (r *Report) Total(size int, typ string) (float64, bool) {
-	return r.sum(size, typ, func(p Phase) float64 { return p.Seconds })
-}
-
-// sum adds up one number of the four main phases; false if one is missing.
-func (r *Report) sum(size int, typ string, value func(Phase) float64) (float64, bool) {
-	total := 0.0
+// total adds up the wall time and Terraform's CPU of the four main phases;
+// false if one is missing.
+func (r *Report) total(size int, typ string) (Phase, bool) {
+	var total Phase
 	for _, name := range mainPhases {
 		p, ok := r.Phase(size, typ, name)
 		if !ok {
-			return 0, false
+			return Phase{}, false
 		}
-		total += value(p)
+		total.Seconds += p.Seconds
+		total.TerraformCPU += p.TerraformCPU
 	}
 	return total, true
 }
@@ -65,16 +62,16 @@ func (r *Report) Goals() []Goal {
 		goals = append(goals, Goal{Size: size, What: what, Want: want, Got: got, Passed: passed})
 	}
 	for _, size := range r.Config.Sizes {
-		partnerTotal, okP := r.Total(size, TypePartner)
+		partner, okP := r.total(size, TypePartner)
 		for _, base := range []struct{ typ, what string }{
 			{TypeData, "total time vs terraform_data"},
 			{TypeDataString, "total time vs terraform_data with a string input"},
 		} {
-			baseTotal, okB := r.Total(size, base.typ)
-			if okP && okB && baseTotal > 0 {
-				ratio := partnerTotal / baseTotal
+			baseTotal, okB := r.total(size, base.typ)
+			if okP && okB && baseTotal.Seconds > 0 {
+				ratio := partner.Seconds / baseTotal.Seconds
 				add(size, base.what, fmt.Sprintf("<= %.2fx", goalTimeRatio),
-					fmt.Sprintf("%.2fx (%.1fs / %.1fs)", ratio, partnerTotal, baseTotal), ratio <= goalTimeRatio)
+					fmt.Sprintf("%.2fx (%.1fs / %.1fs)", ratio, partner.Seconds, baseTotal.Seconds), ratio <= goalTimeRatio)
 			}
 		}
 		if !okP {
@@ -171,10 +168,7 @@ func (r *Report) Markdown() string {
 			names = append(slices.Clone(mainPhases), PhasePlanUnbatched)
 		}
 		for _, name := range names {
-			row := timeCells(name, "%.2f", func(typ string) (float64, bool) {
-				p, ok := r.Phase(size, typ, name)
-				return p.Seconds, ok
-			})
+			row := timeCells(name, "%.2f", func(typ string) (Phase, bool) { return r.Phase(size, typ, name) })
 			if p, ok := r.Phase(size, TypePartner, name); ok {
 				row = append(row, fmt.Sprint(p.APIRequests()), routeSummary(p.Requests), fmt.Sprintf("%.2f", p.Provider.CPUSec),
 					fmt.Sprintf("%.2f", p.Provider.CPUSec/float64(size)*1000),
@@ -184,12 +178,12 @@ func (r *Report) Markdown() string {
 			}
 			b.WriteString("| " + strings.Join(row, " | ") + " |\n")
 		}
-		totals := timeCells("**total (4 phases)**", "**%.2f**", func(typ string) (float64, bool) { return r.Total(size, typ) })
+		totals := timeCells("**total (4 phases)**", "**%.2f**", func(typ string) (Phase, bool) { return r.total(size, typ) })
 		b.WriteString("| " + strings.Join(totals, " | ") + " | | | | | | |\n")
 		var cpuParts []string
 		for _, typ := range []string{TypeData, TypeDataString, TypePartner} {
-			if cpu, ok := r.sum(size, typ, func(p Phase) float64 { return p.TerraformCPU }); ok {
-				cpuParts = append(cpuParts, fmt.Sprintf("%.1fs with %s", cpu, typ))
+			if total, ok := r.total(size, typ); ok {
+				cpuParts = append(cpuParts, fmt.Sprintf("%.1fs with %s", total.TerraformCPU, typ))
 			}
 		}
 		if len(cpuParts) > 0 {
@@ -217,16 +211,16 @@ func (r *Report) Markdown() string {
 // timeCells are a row's first six cells: the label, the seconds of each type
 // and the ratios of servitly_partner to both terraform_data types, in
 // ratioFormat; a cell is empty when its numbers were not measured.
-func timeCells(label, ratioFormat string, seconds func(typ string) (float64, bool)) []string {
+func timeCells(label, ratioFormat string, phase func(typ string) (Phase, bool)) []string {
 	row := []string{label}
 	for _, typ := range []string{TypeData, TypeDataString, TypePartner} {
-		v, ok := seconds(typ)
-		row = append(row, cell(ok, "%.2f", v))
+		p, ok := phase(typ)
+		row = append(row, cell(ok, "%.2f", p.Seconds))
 	}
-	p, okP := seconds(TypePartner)
+	p, okP := phase(TypePartner)
 	for _, typ := range []string{TypeData, TypeDataString} {
-		v, ok := seconds(typ)
-		row = append(row, cell(okP && ok && v > 0, ratioFormat, p/v))
+		base, ok := phase(typ)
+		row = append(row, cell(okP && ok && base.Seconds > 0, ratioFormat, p.Seconds/base.Seconds))
 	}
 	return row
 }

@@ -28,63 +28,42 @@ import (
 const (
 	// CodePrefix starts the code of every partner the probe creates.
 	CodePrefix = "tfprobe-"
-	userAgent  = "servitly-probe"
-	// missingID is an id no partner has.
-	missingID = "000000000000000000000000"
 	// maxListPages bounds how far the probe walks a list looking for its partner.
 	maxListPages = 25
-	country      = "Italy"
-	timezone     = "Europe/Rome"
 	// cleanupTimeout bounds the cleanup, which runs even after the run's context ends.
 	cleanupTimeout = 2 * time.Minute
 )
-
-// Options tunes a run. The zero value is fine.
-type Options struct {
-	// Logf reports progress, one line per step; nil is silent.
-	Logf func(format string, args ...any)
-}
 
 // run is the state of one probe run.
 type run struct {
 	client *client.Client
 	limits *rateLimits
 	report *Report
-	logf   func(format string, args ...any)
 
 	input   client.PartnerInput
 	id      string         // of the created partner, once known
 	got     client.Partner // its GET answer
-	created bool           // a create was sent, so something may need cleaning up
-	deleted bool
+	created bool           // a create was sent and no delete held, so something may need cleaning up
 }
 
 // Run probes the tenant that cfg points at and returns the report. cfg is the
-// client configuration the provider would use; its HTTPClient (if any) is
-// kept, with the probe's count of answers 429 wrapped around its transport.
-func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
+// client configuration the provider would use; its Logger is replaced by the
+// probe's count of answers 429. logf reports progress, one line per step; nil
+// is silent.
+func Run(ctx context.Context, cfg client.Config, logf func(format string, args ...any)) *Report {
+	suffix := make([]byte, 6)
+	_, _ = rand.Read(suffix) // crypto/rand.Read never fails
 	report := &Report{BaseURL: cmp.Or(cfg.BaseURL, client.DefaultBaseURL), Tenant: cfg.Tenant,
-		Code: CodePrefix + randomHex(6), Checks: catalogue()}
-	httpClient := &http.Client{}
-	if cfg.HTTPClient != nil {
-		*httpClient = *cfg.HTTPClient
-	}
-	limits := &rateLimits{next: httpClient.Transport}
-	if limits.next == nil {
-		limits.next = http.DefaultTransport
-	}
-	httpClient.Transport = limits
-	cfg.HTTPClient = httpClient
-	cfg.UserAgent = cmp.Or(cfg.UserAgent, userAgent)
+		Code: CodePrefix + hex.EncodeToString(suffix), Checks: catalogue()}
+	limits := &rateLimits{}
+	cfg.Logger = limits
+	cfg.UserAgent = cmp.Or(cfg.UserAgent, "servitly-probe")
 	c, err := client.New(cfg)
 	if err != nil {
 		report.Err = err
 		return report
 	}
-	r := &run{client: c, limits: limits, report: report, logf: opts.Logf}
-	if r.logf == nil {
-		r.logf = func(string, ...any) {}
-	}
+	r := &run{client: c, limits: limits, report: report}
 	defer func() {
 		// Clean up even when ctx was cancelled (Ctrl-C) or a step failed.
 		cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
@@ -92,12 +71,7 @@ func Run(ctx context.Context, cfg client.Config, opts Options) *Report {
 		r.cleanup(cleanupCtx)
 		r.checkRateLimits()
 	}()
-	report.Err = r.steps(ctx)
-	return report
-}
-
-// steps runs the probe in order; an error stops it.
-func (r *run) steps(ctx context.Context) error {
+	// The steps run in order; an error stops the run.
 	for _, step := range []struct {
 		name string
 		do   func(context.Context) error
@@ -112,20 +86,23 @@ func (r *run) steps(ctx context.Context) error {
 		{"read a missing partner", r.missing},
 		{"delete it", r.delete},
 	} {
-		r.logf("probe: %s", step.name)
+		if logf != nil {
+			logf("probe: %s", step.name)
+		}
 		if err := step.do(ctx); err != nil {
-			return fmt.Errorf("%s: %w", step.name, err)
+			report.Err = fmt.Errorf("%s: %w", step.name, err)
+			break
 		}
 	}
-	return nil
+	return report
 }
 
 func (r *run) findOrganization(ctx context.Context) error {
 	r.input = client.PartnerInput{
 		Name:       "Terraform probe " + r.report.Code,
 		Code:       r.report.Code,
-		Country:    country,
-		Timezone:   timezone,
+		Country:    "Italy",
+		Timezone:   "Europe/Rome",
 		Properties: map[string]string{"tfprobe": "created by servitly-probe, safe to delete"},
 	}
 	orgs, err := r.client.ListOrganizations(ctx, "")
@@ -170,11 +147,8 @@ func (r *run) get(ctx context.Context) error {
 	r.got = *p
 	sent := client.Partner{Name: r.input.Name, Code: r.input.Code, Country: r.input.Country, Timezone: r.input.Timezone,
 		Properties: r.input.Properties, Organization: r.input.Organization}
-	if diffs := differences(*p, sent); diffs != "" {
-		r.report.set(CheckGet, Differs, "%s", diffs)
-		return nil
-	}
-	r.report.set(CheckGet, OK, "HTTP 200, every field as sent")
+	diffs := differences(*p, sent)
+	r.report.set(CheckGet, verdict(diffs == ""), "%s", cmp.Or(diffs, "every field as sent"))
 	return nil
 }
 
@@ -306,25 +280,13 @@ func selects(f client.PartnerFilter, p client.Partner) bool {
 func (r *run) update(ctx context.Context) error {
 	in := r.input
 	body := map[string]any{"name": in.Name, "code": in.Code, "timezone": in.Timezone, "properties": in.Properties, "organization": in.Organization}
-	status, answer, err := r.client.Raw(ctx, http.MethodPut, partnerPath(r.id), nil, body)
-	if err != nil {
-		return err
-	}
-	if status < 200 || status > 299 {
-		r.report.set(CheckPutReplaces, Differs, "PUT answered HTTP %d: %s", status, excerpt(answer))
-		return nil
-	}
-	got, err := r.read(ctx)
-	if err != nil {
+	got, err := r.putThenRead(ctx, body, CheckPutReplaces, Differs)
+	if got == nil {
 		return err
 	}
 	var country string
 	_ = json.Unmarshal(got["country"], &country)
-	if country == "" {
-		r.report.set(CheckPutReplaces, OK, "HTTP %d; country, left out, was cleared", status)
-	} else {
-		r.report.set(CheckPutReplaces, Differs, "merge: HTTP %d, and country, left out of the body, kept %q", status, country)
-	}
+	r.report.set(CheckPutReplaces, verdict(country == ""), "country, left out of the body, came back as %q", country)
 	if _, err := r.client.UpdatePartner(ctx, r.id, r.input); err != nil {
 		r.report.note("restoring the partner after the update check failed: %v", err)
 	}
@@ -337,16 +299,8 @@ func (r *run) typedValues(ctx context.Context) error {
 	in := r.input
 	in.Properties = maps.Clone(in.Properties)
 	in.Properties["tfprobe_number"], in.Properties["tfprobe_flag"] = "42", "true"
-	status, answer, err := r.client.Raw(ctx, http.MethodPut, partnerPath(r.id), nil, in)
-	if err != nil {
-		return err
-	}
-	if status < 200 || status > 299 {
-		r.report.set(CheckPropertyStrings, NotSeen, "PUT with the properties answered HTTP %d: %s", status, excerpt(answer))
-		return nil
-	}
-	got, err := r.read(ctx)
-	if err != nil {
+	got, err := r.putThenRead(ctx, in, CheckPropertyStrings, NotSeen)
+	if got == nil {
 		return err
 	}
 	var values map[string]json.RawMessage
@@ -360,23 +314,30 @@ func (r *run) typedValues(ctx context.Context) error {
 			typed = append(typed, fmt.Sprintf("%s: %s", key, v))
 		}
 	}
-	if len(typed) > 0 {
-		r.report.set(CheckPropertyStrings, Differs, "values come back unquoted (%s)", strings.Join(typed, ", "))
-		return nil
-	}
-	r.report.set(CheckPropertyStrings, OK, `"42" and "true" come back as strings`)
+	r.report.set(CheckPropertyStrings, verdict(typed == nil), "unquoted values: %s", cmp.Or(strings.Join(typed, ", "), "none"))
 	return nil
 }
 
-// read is a raw GET of the probe's partner.
-func (r *run) read(ctx context.Context) (map[string]json.RawMessage, error) {
-	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath(r.id), nil, nil)
+// putThenRead sends body as a raw PUT of the probe's partner and reads the
+// partner back raw. A PUT answered otherwise than 2xx sets check to refused
+// and answers no fields and no error, so that the probe goes on.
+func (r *run) putThenRead(ctx context.Context, body any, check string, refused Status) (map[string]json.RawMessage, error) {
+	path := partnerPath(r.id)
+	status, answer, err := r.client.Raw(ctx, http.MethodPut, path, nil, body)
+	switch {
+	case err != nil:
+		return nil, err
+	case status < 200 || status > 299:
+		r.report.set(check, refused, "PUT answered HTTP %d: %s", status, excerpt(answer))
+		return nil, nil
+	}
+	status, answer, err = r.client.Raw(ctx, http.MethodGet, path, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	var fields map[string]json.RawMessage
-	if status != http.StatusOK || json.Unmarshal(answer, &fields) != nil {
-		return nil, fmt.Errorf("GET %s answered HTTP %d: %s", partnerPath(r.id), status, excerpt(answer))
+	if status != http.StatusOK || json.Unmarshal(answer, &fields) != nil || fields == nil {
+		return nil, fmt.Errorf("GET %s answered HTTP %d: %s", path, status, excerpt(answer))
 	}
 	return fields, nil
 }
@@ -384,7 +345,7 @@ func (r *run) read(ctx context.Context) (map[string]json.RawMessage, error) {
 // missing reads a partner that does not exist, raw. The provider takes only
 // a 404 in the API's error shape for a deleted partner.
 func (r *run) missing(ctx context.Context) error {
-	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath(missingID), nil, nil)
+	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath("000000000000000000000000"), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -392,16 +353,8 @@ func (r *run) missing(ctx context.Context) error {
 		Message *string `json:"message"`
 	}
 	structured := json.Unmarshal(answer, &body) == nil && body.Message != nil
-	if status == http.StatusNotFound && structured {
-		r.report.set(CheckMissing404, OK, "HTTP 404")
-	} else {
-		r.report.set(CheckMissing404, Differs, "HTTP %d %s", status, excerpt(answer))
-	}
-	if structured {
-		r.report.set(CheckErrorBody, OK, "HTTP %d %s", status, excerpt(answer))
-	} else {
-		r.report.set(CheckErrorBody, Differs, "HTTP %d with body %s", status, excerpt(answer))
-	}
+	r.report.set(CheckMissing404, verdict(status == http.StatusNotFound && structured), "HTTP %d %s", status, excerpt(answer))
+	r.report.set(CheckErrorBody, verdict(structured), "HTTP %d %s", status, excerpt(answer))
 	return nil
 }
 
@@ -414,11 +367,8 @@ func (r *run) delete(ctx context.Context) error {
 	case status < 200 || status > 299:
 		r.report.set(CheckDelete, Differs, "DELETE answered HTTP %d: %s", status, excerpt(answer))
 		return nil
-	case status == http.StatusNoContent:
-		r.report.set(CheckDeleteStatus, OK, "HTTP 204")
-	default:
-		r.report.set(CheckDeleteStatus, Differs, "HTTP %d %s", status, excerpt(answer))
 	}
+	r.report.set(CheckDeleteStatus, verdict(status == http.StatusNoContent), "HTTP %d %s", status, excerpt(answer))
 	_, err = r.client.GetPartner(ctx, r.id)
 	switch {
 	case err == nil:
@@ -428,7 +378,7 @@ func (r *run) delete(ctx context.Context) error {
 		r.report.set(CheckDelete, Differs, "HTTP %d, but GET afterwards answered %v", status, err)
 		return nil
 	}
-	r.deleted = true
+	r.created = false
 	r.report.note("deleted partner %s", r.id)
 	r.report.set(CheckDelete, OK, "HTTP %d, then GET answered 404", status)
 	return nil
@@ -438,30 +388,25 @@ func (r *run) delete(ctx context.Context) error {
 // otherwise every partner holding the probe's unique code, found by walking
 // the whole list (filters may be ignored or misread).
 func (r *run) cleanup(ctx context.Context) {
-	if !r.created || r.deleted {
+	if !r.created {
 		return
 	}
-	ids := []string{r.id}
+	partners := []client.Partner{{ID: r.id}}
 	if r.id == "" {
 		all, err := r.client.ListPartners(ctx, client.PartnerFilter{})
 		if err != nil {
 			r.report.CleanupErr = fmt.Errorf("looking up partners with code %s: %w", r.report.Code, err)
 			return
 		}
-		ids = nil
-		for _, p := range all {
-			if p.Code == r.report.Code {
-				ids = append(ids, p.ID)
-			}
-		}
+		partners = slices.DeleteFunc(all, func(p client.Partner) bool { return p.Code != r.report.Code })
 	}
 	var errs []error
-	for _, id := range ids {
-		if err := r.client.DeletePartner(ctx, id); err != nil {
-			errs = append(errs, fmt.Errorf("deleting partner %s: %w", id, err))
+	for _, p := range partners {
+		if err := r.client.DeletePartner(ctx, p.ID); err != nil {
+			errs = append(errs, fmt.Errorf("deleting partner %s: %w", p.ID, err))
 			continue
 		}
-		r.report.note("cleanup: deleted partner %s", id)
+		r.report.note("cleanup: deleted partner %s", p.ID)
 	}
 	r.report.CleanupErr = errors.Join(errs...)
 }
@@ -479,23 +424,20 @@ func (r *run) checkRateLimits() {
 	}
 }
 
-// rateLimits is the transport under the client: it counts the answers 429,
-// retries included, with and without Retry-After.
-type rateLimits struct {
-	next          http.RoundTripper
-	with, without atomic.Int64
-}
+// rateLimits is the client's Logger: the client warns of every answer 429,
+// retries included, with its Retry-After.
+type rateLimits struct{ with, without atomic.Int64 }
 
-func (l *rateLimits) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := l.next.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		if resp.Header.Get("Retry-After") != "" {
-			l.with.Add(1)
-		} else {
-			l.without.Add(1)
-		}
+func (l *rateLimits) Debug(context.Context, string, map[string]any) {}
+
+func (l *rateLimits) Warn(_ context.Context, _ string, fields map[string]any) {
+	switch {
+	case fields["status"] != http.StatusTooManyRequests:
+	case fields["retry_after"] != "":
+		l.with.Add(1)
+	default:
+		l.without.Add(1)
 	}
-	return resp, err
 }
 
 func partnerPath(id string) string { return "/network/partners/" + url.PathEscape(id) }
@@ -511,8 +453,10 @@ func excerpt(body []byte) string {
 	return s
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return hex.EncodeToString(b)
+// verdict is OK when the behaviour held, Differs otherwise.
+func verdict(held bool) Status {
+	if held {
+		return OK
+	}
+	return Differs
 }

@@ -29,7 +29,7 @@ func probeEmulator(t *testing.T, srv *emulator.Server, transport func(http.Round
 	if transport != nil {
 		cfg.HTTPClient = &http.Client{Transport: transport(http.DefaultTransport)}
 	}
-	report := Run(t.Context(), cfg, Options{Logf: t.Logf})
+	report := Run(t.Context(), cfg, t.Logf)
 	var table strings.Builder
 	if err := report.WriteTable(&table); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -105,23 +106,20 @@ type Report struct {
 
 // Check returns the check with the given ID.
 func (r *Report) Check(id string) (Check, bool) {
-	for _, c := range r.Checks {
-		if c.ID == id {
-			return c, true
-		}
+	if i := r.index(id); i >= 0 {
+		return r.Checks[i], true
 	}
 	return Check{}, false
 }
 
+// set records what the probe saw of a check; an unknown id panics.
 func (r *Report) set(id string, status Status, format string, args ...any) {
-	for i := range r.Checks {
-		if r.Checks[i].ID == id {
-			r.Checks[i].Status = status
-			r.Checks[i].Seen = fmt.Sprintf(format, args...)
-			return
-		}
-	}
-	panic("probe: unknown check " + id)
+	c := &r.Checks[r.index(id)]
+	c.Status, c.Seen = status, fmt.Sprintf(format, args...)
+}
+
+func (r *Report) index(id string) int {
+	return slices.IndexFunc(r.Checks, func(c Check) bool { return c.ID == id })
 }
 
 func (r *Report) note(format string, args ...any) {

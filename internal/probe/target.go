@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -13,16 +14,13 @@ import (
 // SERVITLY_EMAIL and SERVITLY_PASSWORD).
 func ConfigFromEnv(getenv func(string) string) (client.Config, error) {
 	cfg := client.Config{
-		BaseURL:  getenv("SERVITLY_BASE_URL"),
+		BaseURL:  cmp.Or(getenv("SERVITLY_BASE_URL"), client.DefaultBaseURL),
 		Tenant:   getenv("SERVITLY_TENANT"),
 		Token:    getenv("SERVITLY_TOKEN"),
 		APIKey:   getenv("SERVITLY_API_KEY"),
 		PAT:      getenv("SERVITLY_PAT"),
 		Email:    getenv("SERVITLY_EMAIL"),
 		Password: getenv("SERVITLY_PASSWORD"),
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = client.DefaultBaseURL
 	}
 	if cfg.Tenant == "" {
 		return cfg, errors.New("set SERVITLY_TENANT to your tenant (application) name")
