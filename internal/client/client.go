@@ -5,6 +5,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -79,10 +80,7 @@ type Client struct {
 // New checks cfg and returns a client. It does not contact the server: the
 // first call logs in.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
 	}
@@ -101,10 +99,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	httpClient.Timeout = cfg.RequestTimeout
-	if httpClient.Timeout <= 0 {
-		httpClient.Timeout = DefaultRequestTimeout
-	}
+	httpClient.Timeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	transport := httpClient.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
@@ -120,8 +115,12 @@ func New(cfg Config) (*Client, error) {
 		tenant:     cfg.Tenant,
 		userAgent:  cfg.UserAgent,
 		httpClient: httpClient,
-		retry:      newRetryPolicy(cfg),
-		logger:     logger,
+		retry: retryPolicy{
+			budget:     positiveOr(cfg.RetryMaxWait, DefaultRetryMaxWait),
+			minBackoff: positiveOr(cfg.MinBackoff, defaultMinBackoff),
+			maxBackoff: positiveOr(cfg.MaxBackoff, defaultMaxBackoff),
+		},
+		logger: logger,
 	}
 	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
 	return c, nil

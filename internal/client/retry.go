@@ -37,18 +37,12 @@ type retryPolicy struct {
 	maxBackoff time.Duration
 }
 
-func newRetryPolicy(cfg Config) retryPolicy {
-	p := retryPolicy{budget: cfg.RetryMaxWait, minBackoff: cfg.MinBackoff, maxBackoff: cfg.MaxBackoff}
-	if p.budget <= 0 {
-		p.budget = DefaultRetryMaxWait
+// positiveOr returns d, or def when d is zero or negative (not set).
+func positiveOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
 	}
-	if p.minBackoff <= 0 {
-		p.minBackoff = defaultMinBackoff
-	}
-	if p.maxBackoff <= 0 {
-		p.maxBackoff = defaultMaxBackoff
-	}
-	return p
+	return def
 }
 
 // roundTrips sends httpReq (with body) until an answer is final, returning
