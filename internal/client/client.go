@@ -187,13 +187,13 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
 			Message: message, Structured: structured, Attempts: attempts}
 		if req.unsafeToRepeat() && resp.StatusCode >= 500 {
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: apiErr}
+			return &OutcomeUnknownError{Err: apiErr}
 		}
 		return apiErr
 	}
 	if readErr != nil {
 		if req.unsafeToRepeat() {
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: readErr}
+			return &OutcomeUnknownError{Err: readErr}
 		}
 		return fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr)
 	}
@@ -214,7 +214,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
 		if req.unsafeToRepeat() {
 			// The server said yes but we cannot read what it made.
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: decodeErr}
+			return &OutcomeUnknownError{Err: decodeErr}
 		}
 		return decodeErr
 	}
@@ -319,10 +319,7 @@ func errorMessage(status int, body []byte) (message string, structured bool) {
 	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
 		return parsed.Message, true
 	}
-	text := http.StatusText(status)
-	if text == "" {
-		text = "unexpected status"
-	}
+	text := cmp.Or(http.StatusText(status), "unexpected status")
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
 		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed)), false
 	}

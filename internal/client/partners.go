@@ -91,7 +91,7 @@ func (in PartnerInput) body() PartnerInput {
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
 	if err := c.do(ctx, request{method: http.MethodGet, path: partnerPath(id)}, &p); err != nil {
-		return nil, c.partnerGone(ctx, id, err)
+		return nil, c.partnerGone(ctx, err)
 	}
 	if err := checkPartner(p, http.MethodGet, partnerPath(id)); err != nil {
 		return nil, err
@@ -117,20 +117,20 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	err := c.do(ctx, request{method: http.MethodDelete, path: partnerPath(id)}, nil)
-	if err = c.partnerGone(ctx, id, err); IsNotFound(err) {
+	if err = c.partnerGone(ctx, err); IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
-// partnerGone turns the 404 of a GET or DELETE of partner id into a
+// partnerGone turns the 404 of a GET or DELETE of a partner into a
 // *NotFoundError only when it can mean nothing else: the answer is the
 // API's {"message": ...} (a proxy's or a router's 404 page is not), and the
 // server has shown that base_url, tenant and credentials are right. When no
 // answer has shown that yet, one list page is fetched to find out. Any other
 // 404 is an *UnprovenNotFoundError, so that a wrong tenant or base_url
 // never reads as "every partner was deleted".
-func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
+func (c *Client) partnerGone(ctx context.Context, err error) error {
 	var apiErr *APIError
 	var loginErr *LoginError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || errors.As(err, &loginErr) {
@@ -144,7 +144,7 @@ func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
 			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
 		}
 	}
-	return &NotFoundError{ID: id, Err: apiErr}
+	return &NotFoundError{Err: apiErr}
 }
 
 // proveServer asks for one item of the partner list. A 2xx, or a 403 in
@@ -208,7 +208,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
 				return &p, false, nil
 			}
-			err = &OutcomeUnknownError{Method: http.MethodPost, Path: partnersPath, Err: err}
+			err = &OutcomeUnknownError{Err: err}
 		}
 		if !errors.As(err, &unknown) {
 			return nil, false, err

@@ -68,13 +68,13 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 			// POST that may have arrived, that is an unknown outcome too.
 			cause = fmt.Errorf("%s: %w", where, ctx.Err())
 			if unsafe && !neverSent(err) {
-				return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: cause}
+				return nil, attempt, &OutcomeUnknownError{Err: cause}
 			}
 			return nil, attempt, cause
 		case err != nil && c.permanent(err):
 			return nil, attempt, fmt.Errorf("%s: %w", where, err)
 		case err != nil && unsafe && !neverSent(err):
-			return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: fmt.Errorf("%s: %w", where, err)}
+			return nil, attempt, &OutcomeUnknownError{Err: fmt.Errorf("%s: %w", where, err)}
 		case err != nil:
 			cause = err
 		case resp.StatusCode == http.StatusTooManyRequests:
@@ -123,9 +123,6 @@ func (p retryPolicy) backoff(attempt int, resp *http.Response) time.Duration {
 
 // retryAfter parses Retry-After as delay-seconds or an HTTP date.
 func retryAfter(value string, now time.Time) (time.Duration, bool) {
-	if value == "" {
-		return 0, false
-	}
 	if secs, err := strconv.ParseInt(value, 10, 32); err == nil {
 		if secs < 0 {
 			return 0, false
@@ -133,10 +130,7 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(value); err == nil {
-		if wait := at.Sub(now); wait > 0 {
-			return wait, true
-		}
-		return 0, true
+		return max(at.Sub(now), 0), true
 	}
 	return 0, false
 }
