@@ -91,10 +91,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = nopLogger{}
-	}
+	logger := cmp.Or[Logger](cfg.Logger, nopLogger{})
 	httpClient := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient

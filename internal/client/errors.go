@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // APIError is a non-2xx answer from the Servitly API.
@@ -151,13 +150,9 @@ func excerpt(body []byte) string {
 	const maxLen = 200
 	s := strings.ToValidUTF8(string(body), "?")
 	if len(s) > maxLen {
-		// Cut on a rune boundary: diagnostics travel as protobuf strings,
-		// which must be valid UTF-8.
-		cut := maxLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
+		// Drop a rune the cut split: diagnostics travel as protobuf
+		// strings, which must be valid UTF-8.
+		s = strings.ToValidUTF8(s[:maxLen], "") + "..."
 	}
 	return s
 }
