@@ -153,8 +153,7 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 func (c *Client) proveServer(ctx context.Context) error {
 	var p page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
+	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
 		c.proven.Store(true)
 		return nil
 	}
@@ -203,14 +202,13 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	for attempt := 1; ; attempt++ {
 		var p Partner
 		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}, &p)
-		var unknown *OutcomeUnknownError
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
 				return &p, false, nil
 			}
 			err = &OutcomeUnknownError{Err: err}
 		}
-		if !errors.As(err, &unknown) {
+		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
 		}
 		if in.Code == "" {

@@ -138,12 +138,10 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 // neverSent reports errors that happen before a connection exists, so a POST
 // that failed with one certainly did not reach the server.
 func neverSent(err error) bool {
-	var notSent notSentError
-	if errors.As(err, &notSent) {
+	if _, ok := errors.AsType[notSentError](err); ok {
 		return true
 	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
+	if opErr, ok := errors.AsType[*net.OpError](err); ok && opErr.Op == "dial" {
 		return true
 	}
 	var dnsErr *net.DNSError
@@ -174,8 +172,7 @@ func (c *Client) permanent(err error) bool {
 // login carries the API key in the query string, and errors reach logs and
 // diagnostics.
 func withoutURL(err error) error {
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s: %w", urlErr.Op, urlErr.Err)
 	}
 	return err
