@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -179,8 +182,7 @@ func (a *authenticator) login(ctx context.Context) (*session, error) {
 	s, err := a.exchange(ctx, req)
 	if err != nil {
 		loginErr := &LoginError{Flow: a.flow, Err: err}
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
+		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
 			a.failed.Store(loginErr)
 		}
 		return nil, loginErr
@@ -209,8 +211,7 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	if err := a.client.do(ctx, req, &s); err != nil {
 		// An answer we could not decode may still hold a session token, and
 		// the error ends up in a diagnostic: do not quote the body.
-		var decErr *DecodeError
-		if errors.As(err, &decErr) {
+		if decErr, ok := errors.AsType[*DecodeError](err); ok {
 			decErr.Excerpt = "(not shown: login answers carry tokens)"
 		}
 		return nil, err
@@ -220,4 +221,28 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	}
 	s.obtainedAt = time.Now()
 	return &s, nil
+}
+
+// jwtExpiry reads the "exp" claim of a JWT without verifying it: only to
+// explain a 401 for a static token, never to trust the token.
+func jwtExpiry(token string) (time.Time, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Exp == "" {
+		return time.Time{}, false
+	}
+	secs, err := claims.Exp.Float64()
+	if err != nil || secs <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(secs), 0), true
 }
