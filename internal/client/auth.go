@@ -2,11 +2,14 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -79,11 +82,10 @@ type authenticator struct {
 	cfg    Config
 	client *Client
 
-	mu      sync.Mutex
-	current *session
+	current atomic.Pointer[session]
 	// failed remembers a login the server refused outright (bad credentials,
 	// unknown tenant), so later calls fail at once instead of retrying it.
-	failed error
+	failed atomic.Pointer[LoginError]
 	group  singleflight.Group
 }
 
@@ -92,12 +94,10 @@ func (a *authenticator) token(ctx context.Context) (string, error) {
 	if a.flow == loginFlowToken {
 		return a.cfg.Token, nil
 	}
-	a.mu.Lock()
-	cur, failed := a.current, a.failed
-	a.mu.Unlock()
-	if failed != nil {
+	if failed := a.failed.Load(); failed != nil {
 		return "", failed
 	}
+	cur := a.current.Load()
 	if cur != nil && !cur.stale(time.Now()) {
 		return cur.Token, nil
 	}
@@ -113,9 +113,7 @@ func (a *authenticator) recover(ctx context.Context, token string) (bool, error)
 		}
 		return false, nil
 	}
-	a.mu.Lock()
-	cur := a.current
-	a.mu.Unlock()
+	cur := a.current.Load()
 	if cur != nil && cur.Token != token {
 		return true, nil // another goroutine already replaced it
 	}
@@ -134,13 +132,10 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 		// A caller that saw old before an earlier flight replaced it starts
 		// a new flight with the same key: use what that flight got instead
 		// of logging in (or renewing the same refresh token) a second time.
-		a.mu.Lock()
-		cur, failed := a.current, a.failed
-		a.mu.Unlock()
-		if failed != nil {
+		if failed := a.failed.Load(); failed != nil {
 			return nil, failed
 		}
-		if cur != nil && cur != old {
+		if cur := a.current.Load(); cur != nil && cur != old {
 			return cur.Token, nil
 		}
 		// Detach from the caller's cancellation so one cancelled caller does
@@ -149,23 +144,18 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 		ctx, cancel := context.WithTimeout(ctx, a.client.retry.budget+time.Minute)
 		defer cancel()
 		var next *session
+		var err error
 		if old != nil && old.RefreshToken != "" && !time.Now().Before(old.expiresAt()) {
-			renewed, err := a.renew(ctx, old)
-			if err == nil {
-				next = renewed
-			} else {
+			if next, err = a.renew(ctx, old); err != nil {
 				a.client.logger.Debug(ctx, "token renewal failed; logging in again", map[string]any{"error": err.Error()})
 			}
 		}
 		if next == nil {
-			var err error
 			if next, err = a.login(ctx); err != nil {
 				return nil, err
 			}
 		}
-		a.mu.Lock()
-		a.current = next
-		a.mu.Unlock()
+		a.current.Store(next)
 		return next.Token, nil
 	})
 	// Waiting for the flight must not outlive the caller: Terraform cancels
@@ -182,24 +172,18 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 }
 
 func (a *authenticator) login(ctx context.Context) (*session, error) {
-	var req request
-	switch a.flow {
-	case loginFlowPAT:
+	req := request{method: http.MethodPost, path: "/identity/users/login", noAuth: true,
+		query: url.Values{"apiKey": {a.cfg.APIKey}},
+		body:  map[string]string{"email": a.cfg.Email, "password": a.cfg.Password}}
+	if a.flow == loginFlowPAT {
 		req = request{method: http.MethodPost, path: "/identity/users/patLogin", noAuth: true,
 			body: map[string]string{"apiKey": a.cfg.APIKey, "pat": a.cfg.PAT}}
-	default:
-		req = request{method: http.MethodPost, path: "/identity/users/login", noAuth: true,
-			query: url.Values{"apiKey": {a.cfg.APIKey}},
-			body:  map[string]string{"email": a.cfg.Email, "password": a.cfg.Password}}
 	}
 	s, err := a.exchange(ctx, req)
 	if err != nil {
 		loginErr := &LoginError{Flow: a.flow, Err: err}
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
-			a.mu.Lock()
-			a.failed = loginErr
-			a.mu.Unlock()
+		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
+			a.failed.Store(loginErr)
 		}
 		return nil, loginErr
 	}
@@ -227,8 +211,7 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	if err := a.client.do(ctx, req, &s); err != nil {
 		// An answer we could not decode may still hold a session token, and
 		// the error ends up in a diagnostic: do not quote the body.
-		var decErr *DecodeError
-		if errors.As(err, &decErr) {
+		if decErr, ok := errors.AsType[*DecodeError](err); ok {
 			decErr.Excerpt = "(not shown: login answers carry tokens)"
 		}
 		return nil, err
@@ -238,4 +221,28 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	}
 	s.obtainedAt = time.Now()
 	return &s, nil
+}
+
+// jwtExpiry reads the "exp" claim of a JWT without verifying it: only to
+// explain a 401 for a static token, never to trust the token.
+func jwtExpiry(token string) (time.Time, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Exp == "" {
+		return time.Time{}, false
+	}
+	secs, err := claims.Exp.Float64()
+	if err != nil || secs <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(secs), 0), true
 }

@@ -5,6 +5,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -79,10 +80,7 @@ type Client struct {
 // New checks cfg and returns a client. It does not contact the server: the
 // first call logs in.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := ParseBaseURL(cfg.BaseURL)
+	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
 	}
@@ -93,18 +91,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = nopLogger{}
-	}
+	logger := cmp.Or[Logger](cfg.Logger, nopLogger{})
 	httpClient := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	httpClient.Timeout = cfg.RequestTimeout
-	if httpClient.Timeout <= 0 {
-		httpClient.Timeout = DefaultRequestTimeout
-	}
+	httpClient.Timeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
 	transport := httpClient.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
@@ -120,8 +112,12 @@ func New(cfg Config) (*Client, error) {
 		tenant:     cfg.Tenant,
 		userAgent:  cfg.UserAgent,
 		httpClient: httpClient,
-		retry:      newRetryPolicy(cfg),
-		logger:     logger,
+		retry: retryPolicy{
+			budget:     positiveOr(cfg.RetryMaxWait, DefaultRetryMaxWait),
+			minBackoff: positiveOr(cfg.MinBackoff, defaultMinBackoff),
+			maxBackoff: positiveOr(cfg.MaxBackoff, defaultMaxBackoff),
+		},
+		logger: logger,
 	}
 	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
 	return c, nil
@@ -188,13 +184,13 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
 			Message: message, Structured: structured, Attempts: attempts}
 		if req.unsafeToRepeat() && resp.StatusCode >= 500 {
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: apiErr}
+			return &OutcomeUnknownError{Err: apiErr}
 		}
 		return apiErr
 	}
 	if readErr != nil {
 		if req.unsafeToRepeat() {
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: readErr}
+			return &OutcomeUnknownError{Err: readErr}
 		}
 		return fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr)
 	}
@@ -215,7 +211,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
 		if req.unsafeToRepeat() {
 			// The server said yes but we cannot read what it made.
-			return &OutcomeUnknownError{Method: req.method, Path: req.path, Err: decodeErr}
+			return &OutcomeUnknownError{Err: decodeErr}
 		}
 		return decodeErr
 	}
@@ -320,10 +316,7 @@ func errorMessage(status int, body []byte) (message string, structured bool) {
 	if json.Unmarshal(body, &parsed) == nil && parsed.Message != "" {
 		return parsed.Message, true
 	}
-	text := http.StatusText(status)
-	if text == "" {
-		text = "unexpected status"
-	}
+	text := cmp.Or(http.StatusText(status), "unexpected status")
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
 		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed)), false
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // APIError is a non-2xx answer from the Servitly API.
@@ -52,13 +51,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // have been carried out: the connection broke or the server failed after the
 // body was sent. Sending it again blindly could create a duplicate.
 type OutcomeUnknownError struct {
-	Method string
-	Path   string
-	Err    error
+	Err error
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	// Err already names the method and path.
 	return fmt.Sprintf("outcome unknown, the request may or may not have been carried out: %v", e.Err)
 }
 
@@ -72,17 +68,14 @@ type LoginError struct {
 }
 
 func (e *LoginError) Error() string {
-	return fmt.Sprintf("login with %s failed: %v", e.flowName(), e.Err)
+	flow := "API key, email and password"
+	if e.Flow == loginFlowPAT {
+		flow = "API key and personal access token"
+	}
+	return fmt.Sprintf("login with %s failed: %v", flow, e.Err)
 }
 
 func (e *LoginError) Unwrap() error { return e.Err }
-
-func (e *LoginError) flowName() string {
-	if e.Flow == loginFlowPAT {
-		return "API key and personal access token"
-	}
-	return "API key, email and password"
-}
 
 // TokenExpiredError means the static token given in the configuration has
 // expired; the client cannot renew a token it did not obtain itself.
@@ -113,7 +106,6 @@ func (e *RetryBudgetError) Unwrap() error { return e.Last }
 // answered 404 in the API's error shape, from a server that has already
 // shown that base_url, tenant and credentials are right.
 type NotFoundError struct {
-	ID  string
 	Err *APIError
 }
 
@@ -158,13 +150,9 @@ func excerpt(body []byte) string {
 	const maxLen = 200
 	s := strings.ToValidUTF8(string(body), "?")
 	if len(s) > maxLen {
-		// Cut on a rune boundary: diagnostics travel as protobuf strings,
-		// which must be valid UTF-8.
-		cut := maxLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
+		// Drop a rune the cut split: diagnostics travel as protobuf
+		// strings, which must be valid UTF-8.
+		s = strings.ToValidUTF8(s[:maxLen], "") + "..."
 	}
 	return s
 }

@@ -18,8 +18,7 @@ type Organization struct {
 // GetOrganization reads one organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
 	var o Organization
-	err := c.do(ctx, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id)}, &o)
-	if err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id)}, &o); err != nil {
 		return nil, err
 	}
 	return &o, nil

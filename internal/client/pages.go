@@ -19,28 +19,21 @@ const PageSize = 200
 const maxPages = 10000
 
 // page is the /v2 list wrapper. Some list endpoints answer a plain array
-// instead; UnmarshalJSON accepts both.
+// instead, which holds everything: it decodes as the only, last page.
 type page[T any] struct {
 	Content    []T  `json:"content"`
 	Last       bool `json:"last"`
 	TotalPages int  `json:"totalPages"`
-	plainArray bool
 }
 
 func (p *page[T]) UnmarshalJSON(data []byte) error {
 	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
-		p.plainArray = true
+		p.Last = true
+		p.TotalPages = 1
 		return json.Unmarshal(trimmed, &p.Content)
 	}
 	type wrapper page[T]
 	return json.Unmarshal(data, (*wrapper)(p))
-}
-
-// isLast reports whether no page follows page number: the server said so,
-// the page was empty or past the announced total, or it was a plain array
-// (which holds everything).
-func (p *page[T]) isLast(number int) bool {
-	return p.plainArray || p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
 }
 
 // items yields the items of every page of a /v2 list, in order, fetching a
@@ -61,7 +54,7 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 					return
 				}
 			}
-			if p.isLast(number) {
+			if p.Last {
 				return
 			}
 		}
@@ -70,15 +63,18 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 }
 
 // fetchPage reads page number (from 0) of a /v2 list, PageSize items a page.
+// Last is also set when the page was empty or past the announced total.
 func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*page[T], error) {
-	q := maps.Clone(query)
-	if q == nil {
-		q = url.Values{}
-	}
+	q := url.Values{}
+	maps.Copy(q, query)
 	q.Set("page", strconv.Itoa(number))
 	q.Set("size", strconv.Itoa(PageSize))
 	var p page[T]
-	return &p, c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p)
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
+		return nil, err
+	}
+	p.Last = p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
+	return &p, nil
 }
 
 // collect gathers a whole sequence, or its error.

@@ -165,13 +165,13 @@ func TestPageUnmarshal(t *testing.T) {
 		in        string
 		wantIDs   int
 		wantLast  bool
-		wantPlain bool
+		wantTotal int
 	}{
-		{`{"content":[{"id":"a"}],"last":true,"totalPages":1}`, 1, true, false},
-		{`  [{"id":"a"},{"id":"b"}]`, 2, false, true},
-		{`[]`, 0, false, true},
-		{`{}`, 0, false, false},
-		{`null`, 0, false, false},
+		{`{"content":[{"id":"a"}],"last":true,"totalPages":1}`, 1, true, 1},
+		{`  [{"id":"a"},{"id":"b"}]`, 2, true, 1}, // a plain array is the only page
+		{`[]`, 0, true, 1},
+		{`{}`, 0, false, 0},
+		{`null`, 0, false, 0},
 	}
 	for _, tc := range cases {
 		var p page[Partner]
@@ -179,7 +179,7 @@ func TestPageUnmarshal(t *testing.T) {
 			t.Errorf("%s: %v", tc.in, err)
 			continue
 		}
-		if len(p.Content) != tc.wantIDs || p.Last != tc.wantLast || p.plainArray != tc.wantPlain {
+		if len(p.Content) != tc.wantIDs || p.Last != tc.wantLast || p.TotalPages != tc.wantTotal {
 			t.Errorf("%s: decoded %+v", tc.in, p)
 		}
 	}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -70,27 +72,18 @@ func (in PartnerInput) Matches(p Partner) bool {
 		orgID = in.Organization.ID
 	}
 	return p.Name == in.Name && p.Code == in.Code && p.Country == in.Country && p.Timezone == in.Timezone &&
-		p.OrganizationID() == orgID && maps.Equal(nonNil(p.Properties), nonNil(in.Properties))
+		p.OrganizationID() == orgID && maps.Equal(p.Properties, in.Properties) // nil and {} are equal
 }
 
-func nonNil(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
+// body sends properties as {} when there are none. As an update's body it
+// sends every field, an unset one as "", {} or null, so that an update
+// clears what the configuration removed whether the server replaces the
+// whole partner or merges the fields it is given.
+func (in PartnerInput) body() PartnerInput {
+	if in.Properties == nil {
+		in.Properties = map[string]string{}
 	}
-	return m
-}
-
-// updateBody sends every field, an unset one as "", {} or null, so that
-// an update clears what the configuration removed whether the server
-// replaces the whole partner or merges the fields it is given.
-func (in PartnerInput) updateBody() PartnerInput {
-	in.Properties = nonNil(in.Properties)
 	return in
-}
-
-func (in PartnerInput) createBody() createBody {
-	in.Properties = nonNil(in.Properties)
-	return createBody(in)
 }
 
 // GetPartner reads one partner. An error for which IsNotFound is true means
@@ -98,7 +91,7 @@ func (in PartnerInput) createBody() createBody {
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
 	if err := c.do(ctx, request{method: http.MethodGet, path: partnerPath(id)}, &p); err != nil {
-		return nil, c.partnerGone(ctx, id, err)
+		return nil, c.partnerGone(ctx, err)
 	}
 	if err := checkPartner(p, http.MethodGet, partnerPath(id)); err != nil {
 		return nil, err
@@ -109,7 +102,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.updateBody()}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
 	if p.ID == "" {
@@ -124,20 +117,20 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	err := c.do(ctx, request{method: http.MethodDelete, path: partnerPath(id)}, nil)
-	if err = c.partnerGone(ctx, id, err); IsNotFound(err) {
+	if err = c.partnerGone(ctx, err); IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
-// partnerGone turns the 404 of a GET or DELETE of partner id into a
+// partnerGone turns the 404 of a GET or DELETE of a partner into a
 // *NotFoundError only when it can mean nothing else: the answer is the
 // API's {"message": ...} (a proxy's or a router's 404 page is not), and the
 // server has shown that base_url, tenant and credentials are right. When no
 // answer has shown that yet, one list page is fetched to find out. Any other
 // 404 is an *UnprovenNotFoundError, so that a wrong tenant or base_url
 // never reads as "every partner was deleted".
-func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
+func (c *Client) partnerGone(ctx context.Context, err error) error {
 	var apiErr *APIError
 	var loginErr *LoginError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || errors.As(err, &loginErr) {
@@ -151,7 +144,7 @@ func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
 			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
 		}
 	}
-	return &NotFoundError{ID: id, Err: apiErr}
+	return &NotFoundError{Err: apiErr}
 }
 
 // proveServer asks for one item of the partner list. A 2xx, or a 403 in
@@ -160,8 +153,7 @@ func (c *Client) partnerGone(ctx context.Context, id string, err error) error {
 func (c *Client) proveServer(ctx context.Context) error {
 	var p page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
+	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
 		c.proven.Store(true)
 		return nil
 	}
@@ -209,15 +201,14 @@ const recoveryTimeout = 30 * time.Second
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: in.createBody()}, &p)
-		var unknown *OutcomeUnknownError
+		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}, &p)
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
 				return &p, false, nil
 			}
-			err = &OutcomeUnknownError{Method: http.MethodPost, Path: partnersPath, Err: err}
+			err = &OutcomeUnknownError{Err: err}
 		}
-		if !errors.As(err, &unknown) {
+		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
 		}
 		if in.Code == "" {
@@ -268,13 +259,7 @@ func (c *Client) FindPartnersByCode(ctx context.Context, code string) ([]Partner
 // withCode keeps the partners whose code is exactly code: a server that
 // ignores the filter must not make us adopt the wrong partner.
 func withCode(partners []Partner, code string) []Partner {
-	var exact []Partner
-	for _, p := range partners {
-		if p.Code == code {
-			exact = append(exact, p)
-		}
-	}
-	return exact
+	return slices.DeleteFunc(partners, func(p Partner) bool { return p.Code != code })
 }
 
 // PartnerFilter narrows ListPartners. Empty fields do not filter.
@@ -297,11 +282,7 @@ func (f PartnerFilter) query() url.Values {
 	}
 	if f.SearchText != "" {
 		q.Set("searchText", f.SearchText)
-		field := f.SearchField
-		if field == "" {
-			field = "name"
-		}
-		q.Set("searchField", field)
+		q.Set("searchField", cmp.Or(f.SearchField, "name"))
 	}
 	return q
 }
@@ -324,6 +305,29 @@ func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[
 // ListPartners returns every partner matching f, walking all pages.
 func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	return collect(c.StreamPartners(ctx, f))
+}
+
+// PartnerPage is one page of the list of every partner of the tenant.
+type PartnerPage struct {
+	Number   int
+	Partners []Partner
+	// Last is true when no page follows: the server said so, the page was
+	// empty, or it answered a plain array (which holds every partner).
+	Last bool
+	// TotalPages is the server's count of pages, 0 when it did not say.
+	TotalPages int
+}
+
+// ListPartnersPage reads page number (from 0) of the unfiltered partner
+// list, PageSize partners per page. Like StreamPartners, it drops entries
+// without an id: they cannot be matched to anything.
+func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage, error) {
+	p, err := fetchPage[Partner](ctx, c, partnersListPath, nil, number)
+	if err != nil {
+		return nil, err
+	}
+	partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
+	return &PartnerPage{Number: number, Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil
 }
 
 // checkPartner rejects an answer that decoded but is not a partner, so a

@@ -37,18 +37,12 @@ type retryPolicy struct {
 	maxBackoff time.Duration
 }
 
-func newRetryPolicy(cfg Config) retryPolicy {
-	p := retryPolicy{budget: cfg.RetryMaxWait, minBackoff: cfg.MinBackoff, maxBackoff: cfg.MaxBackoff}
-	if p.budget <= 0 {
-		p.budget = DefaultRetryMaxWait
+// positiveOr returns d, or def when d is zero or negative (not set).
+func positiveOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
 	}
-	if p.minBackoff <= 0 {
-		p.minBackoff = defaultMinBackoff
-	}
-	if p.maxBackoff <= 0 {
-		p.maxBackoff = defaultMaxBackoff
-	}
-	return p
+	return def
 }
 
 // roundTrips sends httpReq (with body) until an answer is final, returning
@@ -74,13 +68,13 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 			// POST that may have arrived, that is an unknown outcome too.
 			cause = fmt.Errorf("%s: %w", where, ctx.Err())
 			if unsafe && !neverSent(err) {
-				return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: cause}
+				return nil, attempt, &OutcomeUnknownError{Err: cause}
 			}
 			return nil, attempt, cause
 		case err != nil && c.permanent(err):
 			return nil, attempt, fmt.Errorf("%s: %w", where, err)
 		case err != nil && unsafe && !neverSent(err):
-			return nil, attempt, &OutcomeUnknownError{Method: httpReq.Method, Path: httpReq.URL.Path, Err: fmt.Errorf("%s: %w", where, err)}
+			return nil, attempt, &OutcomeUnknownError{Err: fmt.Errorf("%s: %w", where, err)}
 		case err != nil:
 			cause = err
 		case resp.StatusCode == http.StatusTooManyRequests:
@@ -129,9 +123,6 @@ func (p retryPolicy) backoff(attempt int, resp *http.Response) time.Duration {
 
 // retryAfter parses Retry-After as delay-seconds or an HTTP date.
 func retryAfter(value string, now time.Time) (time.Duration, bool) {
-	if value == "" {
-		return 0, false
-	}
 	if secs, err := strconv.ParseInt(value, 10, 32); err == nil {
 		if secs < 0 {
 			return 0, false
@@ -139,10 +130,7 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 		return time.Duration(secs) * time.Second, true
 	}
 	if at, err := http.ParseTime(value); err == nil {
-		if wait := at.Sub(now); wait > 0 {
-			return wait, true
-		}
-		return 0, true
+		return max(at.Sub(now), 0), true
 	}
 	return 0, false
 }
@@ -150,12 +138,10 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 // neverSent reports errors that happen before a connection exists, so a POST
 // that failed with one certainly did not reach the server.
 func neverSent(err error) bool {
-	var notSent notSentError
-	if errors.As(err, &notSent) {
+	if _, ok := errors.AsType[notSentError](err); ok {
 		return true
 	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
+	if opErr, ok := errors.AsType[*net.OpError](err); ok && opErr.Op == "dial" {
 		return true
 	}
 	var dnsErr *net.DNSError
@@ -186,8 +172,7 @@ func (c *Client) permanent(err error) bool {
 // login carries the API key in the query string, and errors reach logs and
 // diagnostics.
 func withoutURL(err error) error {
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) {
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s: %w", urlErr.Op, urlErr.Err)
 	}
 	return err

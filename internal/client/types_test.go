@@ -55,7 +55,7 @@ func TestErrorTexts(t *testing.T) {
 		t.Errorf("DecodeError = %q", got)
 	}
 
-	unknown := &OutcomeUnknownError{Method: "POST", Path: "/network/partners", Err: apiErr}
+	unknown := &OutcomeUnknownError{Err: apiErr}
 	if !strings.Contains(unknown.Error(), "outcome unknown") || !errors.Is(unknown, apiErr) {
 		t.Errorf("OutcomeUnknownError = %q", unknown)
 	}
@@ -85,7 +85,7 @@ func TestErrorTexts(t *testing.T) {
 
 func TestIsNotFoundAndIsStatus(t *testing.T) {
 	status404 := &APIError{StatusCode: http.StatusNotFound}
-	gone := &NotFoundError{ID: "p1", Err: status404}
+	gone := &NotFoundError{Err: status404}
 	forbidden := &APIError{StatusCode: http.StatusForbidden}
 	cases := []struct {
 		err                 error
