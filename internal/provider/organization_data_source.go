@@ -24,9 +24,7 @@ var (
 // NewOrganizationDataSource returns the servitly_organization data source.
 func NewOrganizationDataSource() datasource.DataSource { return &organizationDataSource{} }
 
-type organizationDataSource struct {
-	client *client.Client
-}
+type organizationDataSource struct{ configuredDataSource }
 
 type organizationDataModel struct {
 	ID       types.String     `tfsdk:"id"`
@@ -88,14 +86,10 @@ func (d *organizationDataSource) ConfigValidators(context.Context) []datasource.
 	}
 }
 
-func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config organizationDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
 	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)

@@ -34,9 +34,7 @@ func NewPartnerListResource() list.ListResource { return &partnerListResource{} 
 
 // partnerListResource lists partners for terraform query, which turns each
 // result into a resource block and an identity import block.
-type partnerListResource struct {
-	client *client.Client
-}
+type partnerListResource struct{ configuredResource }
 
 func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
@@ -56,10 +54,6 @@ func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"Needs the `READ_ALL_PARTNERS` permission.",
 		Attributes: attrs,
 	}
-}
-
-func (r *partnerListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

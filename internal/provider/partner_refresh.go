@@ -331,13 +331,3 @@ func batchRefreshSetting(v types.Bool, lookup func(string) (string, bool)) (bool
 	batch, set := scalarSetting(&diags, "batch_refresh", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
 	return batch || !set, diags
 }
-
-// readPartner is Read's one way to fetch a partner: batched when the
-// provider was configured, a plain GET otherwise.
-func (r *partnerResource) readPartner(ctx context.Context, id string) (*client.Partner, diag.Diagnostics, error) {
-	if r.partners == nil {
-		p, err := r.client.GetPartner(ctx, id)
-		return p, nil, err
-	}
-	return r.partners.Read(ctx, id)
-}

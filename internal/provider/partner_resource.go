@@ -41,10 +41,7 @@ const (
 // NewPartnerResource returns the servitly_partner resource.
 func NewPartnerResource() resource.Resource { return &partnerResource{} }
 
-type partnerResource struct {
-	client   *client.Client
-	partners *partnerRefresh
-}
+type partnerResource struct{ configuredResource }
 
 func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
@@ -98,20 +95,6 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
-}
-
-func (r *partnerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = data.client
-	r.partners = data.partners
 }
 
 func (r *partnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -182,7 +165,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// also returns one: state written before identities existed has none,
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, diags, err := r.readPartner(ctx, id)
+	p, diags, err := r.partners.Read(ctx, id)
 	resp.Diagnostics.Append(diags...)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})

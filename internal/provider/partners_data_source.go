@@ -19,9 +19,7 @@ var _ datasource.DataSourceWithConfigure = &partnersDataSource{}
 // NewPartnersDataSource returns the servitly_partners data source.
 func NewPartnersDataSource() datasource.DataSource { return &partnersDataSource{} }
 
-type partnersDataSource struct {
-	client *client.Client
-}
+type partnersDataSource struct{ configuredDataSource }
 
 type partnersDataModel struct {
 	partnerFilterModel
@@ -58,14 +56,10 @@ func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *partnersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var state partnersDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics) {
 		return
 	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
