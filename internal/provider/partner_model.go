@@ -79,8 +79,10 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 		},
 		Timeouts: prior.Timeouts,
 	}
-	props, diags := types.MapValueFrom(ctx, types.StringType, nonNilMap(p.Properties))
-	m.Properties = props
+	props := map[string]string{} // {} when there are none, never null
+	maps.Copy(props, p.Properties)
+	var diags diag.Diagnostics
+	m.Properties, diags = types.MapValueFrom(ctx, types.StringType, props)
 	return m, diags
 }
 
@@ -89,13 +91,6 @@ func stringOrNull(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
 }
 
 // keptValue is an attribute that an update removed but the answer holds.
