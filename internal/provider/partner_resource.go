@@ -143,7 +143,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 func lostBecause(ctx context.Context) string {
 	var timeout *timeoutError
 	switch {
-	case errors.As(explainTimeout(ctx, ctx.Err()), &timeout):
+	case errors.As(context.Cause(ctx), &timeout):
 		return "timeouts.create = " + timeout.setting + " ran out"
 	case ctx.Err() != nil:
 		return "the run was interrupted"
