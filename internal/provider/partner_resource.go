@@ -213,13 +213,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	// State records what Servitly holds, also when it kept a removed value.
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, updated.ID)...)
-	for _, kept := range keptAfterRemoval(in, updated) {
-		resp.Diagnostics.AddAttributeError(kept.path, "Servitly kept a removed value",
-			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %s: "+
-				"this API keeps values that an update leaves empty. The state records the value Servitly holds, so the next plan "+
-				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.",
-				kept.path, kept.sent, kept.value))
-	}
+	resp.Diagnostics.Append(keptAfterRemoval(in, updated)...)
 }
 
 func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
