@@ -59,12 +59,7 @@ func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list
 func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config partnerFilterModel
 	diags := req.Config.Get(ctx, &config)
-	if !diags.HasError() && r.client == nil {
-		diags.AddError("Provider not configured",
-			"The Servitly provider's settings were not known when the partners were listed. "+
-				"Make sure the provider block does not depend on values known only after apply.")
-	}
-	if diags.HasError() {
+	if diags.HasError() || !r.ready(&diags, "the partners were listed") {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -48,12 +48,12 @@ func (d *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 	d.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ready reports whether a data source can call the API, and says why not
-// otherwise.
-func (d *configuredDataSource) ready(diags *diag.Diagnostics) bool {
+// ready reports whether the API can be called. If not, it says so, naming
+// when it was needed.
+func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
 	if d.client == nil {
 		diags.AddError("Provider not configured",
-			"The Servitly provider's settings were not known when this data source was read. "+
+			"The Servitly provider's settings were not known when "+when+". "+
 				"Make sure the provider block does not depend on values known only after apply.")
 		return false
 	}
