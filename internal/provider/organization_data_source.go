@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -128,12 +129,7 @@ func (d *organizationDataSource) findByName(ctx context.Context, name string, re
 	}
 	// Compare again: a server that ignores the filter must not make us pick
 	// the wrong organization.
-	var matches []client.Organization
-	for _, o := range all {
-		if o.Name == name {
-			matches = append(matches, o)
-		}
-	}
+	matches := slices.DeleteFunc(all, func(o client.Organization) bool { return o.Name != name })
 	switch len(matches) {
 	case 0:
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization not found",

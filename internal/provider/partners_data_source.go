@@ -23,9 +23,9 @@ type partnersDataSource struct{ configuredDataSource }
 
 type partnersDataModel struct {
 	partnerFilterModel
-	Partners []partnerDataModel `tfsdk:"partners"`
-	IDs      []string           `tfsdk:"ids"`
-	Timeouts dstimeouts.Value   `tfsdk:"timeouts"`
+	Partners []partnerAttributes `tfsdk:"partners"`
+	IDs      []string            `tfsdk:"ids"`
+	Timeouts dstimeouts.Value    `tfsdk:"timeouts"`
 }
 
 func (d *partnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -74,7 +74,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 
 	// Empty, not null, when nothing matches: length() and for_each work on it.
-	state.Partners = make([]partnerDataModel, 0, len(found))
+	state.Partners = make([]partnerAttributes, 0, len(found))
 	state.IDs = make([]string, 0, len(found))
 	for i := range found {
 		m, diags := partnerDataFromAPI(ctx, &found[i])
