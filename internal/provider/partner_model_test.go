@@ -257,10 +257,11 @@ func TestKeptAfterRemoval(t *testing.T) {
 	var got []string
 	for _, d := range keptAfterRemoval(client.PartnerInput{Name: "n", Properties: map[string]string{"a": "1"}}, &kept) {
 		value := regexp.MustCompile(`still holds (".*?"):`).FindStringSubmatch(d.Detail())
-		if d.Summary() != "Servitly kept a removed value" || len(value) != 2 {
+		at, ok := d.(diag.DiagnosticWithPath)
+		if d.Summary() != "Servitly kept a removed value" || len(value) != 2 || !ok {
 			t.Fatalf("diagnostic %q: %s", d.Summary(), d.Detail())
 		}
-		got = append(got, d.(diag.DiagnosticWithPath).Path().String()+"="+value[1])
+		got = append(got, at.Path().String()+"="+value[1])
 	}
 	want := `code="C" country="Italy" timezone="Europe/Rome" properties["b"]="2" organization_id="o1"`
 	if strings.Join(got, " ") != want {
