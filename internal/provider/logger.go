@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -15,13 +16,9 @@ type tfLogger struct {
 }
 
 func newTFLogger(cfg client.Config) tfLogger {
-	var secrets []string
-	for _, s := range []string{cfg.Token, cfg.APIKey, cfg.PAT, cfg.Password} {
-		if s != "" {
-			secrets = append(secrets, s)
-		}
-	}
-	return tfLogger{secrets: secrets}
+	// Unset secrets are left out: masking "" would garble every message.
+	unset := func(s string) bool { return s == "" }
+	return tfLogger{secrets: slices.DeleteFunc([]string{cfg.Token, cfg.APIKey, cfg.PAT, cfg.Password}, unset)}
 }
 
 func (l tfLogger) mask(ctx context.Context) context.Context {

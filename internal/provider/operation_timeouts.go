@@ -11,16 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// operationTimeout is the timeouts.<name> setting bounding one call, kept
-// in its context so that a deadline error can say which setting ran out.
-type operationTimeout struct {
-	name    string // create, read, update or delete
-	setting string // the configured value, or the default
-}
-
-type operationTimeoutKey struct{}
-
 // startOperation returns ctx bounded by timeouts.<name>, or def when unset.
+// When it runs out, its context.Cause is a *timeoutError naming the setting.
 func startOperation(ctx context.Context, t types.Object, name string, def time.Duration) (context.Context, context.CancelFunc) {
 	limit, setting := def, def.String()+" (the default)"
 	if v, ok := timeoutSetting(t, name); ok {
@@ -28,21 +20,21 @@ func startOperation(ctx context.Context, t types.Object, name string, def time.D
 			limit, setting = d, fmt.Sprintf("%q", v)
 		}
 	}
-	ctx = context.WithValue(ctx, operationTimeoutKey{}, operationTimeout{name: name, setting: setting})
-	return context.WithTimeout(ctx, limit)
+	return context.WithTimeoutCause(ctx, limit, &timeoutError{name: name, setting: setting, err: context.DeadlineExceeded})
 }
 
 // explainTimeout wraps err with the operation timeout that ended the call
 // of ctx, if one did.
 func explainTimeout(ctx context.Context, err error) error {
-	op, ok := ctx.Value(operationTimeoutKey{}).(operationTimeout)
-	if err == nil || !ok || !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	var timeout *timeoutError
+	if err == nil || !errors.As(context.Cause(ctx), &timeout) {
 		return err
 	}
-	return &timeoutError{name: op.name, setting: op.setting, err: err}
+	return &timeoutError{name: timeout.name, setting: timeout.setting, err: err}
 }
 
-// timeoutError is a call that ran past its operation timeout.
+// timeoutError is a call that ran past timeouts.<name>; setting is its
+// configured value, or the default.
 type timeoutError struct {
 	name, setting string
 	err           error

@@ -53,3 +53,20 @@ func TestExplainTimeoutNamesTheSetting(t *testing.T) {
 		t.Errorf("an error before the deadline became %v", got)
 	}
 }
+
+func TestLostBecause(t *testing.T) {
+	ctx, cancel := startOperation(context.Background(), timeoutsObject(map[string]string{"create": "1ms"}), "create", time.Hour)
+	defer cancel()
+	<-ctx.Done()
+	interrupted, interrupt := context.WithCancel(context.Background())
+	interrupt()
+	for want, ctx := range map[string]context.Context{
+		`timeouts.create = "1ms" ran out`:     ctx,
+		"the run was interrupted":             interrupted,
+		"the connection or the server failed": context.Background(),
+	} {
+		if got := lostBecause(ctx); got != want {
+			t.Errorf("lostBecause = %q, want %q", got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -24,9 +25,7 @@ var (
 // NewOrganizationDataSource returns the servitly_organization data source.
 func NewOrganizationDataSource() datasource.DataSource { return &organizationDataSource{} }
 
-type organizationDataSource struct {
-	client *client.Client
-}
+type organizationDataSource struct{ configuredDataSource }
 
 type organizationDataModel struct {
 	ID       types.String     `tfsdk:"id"`
@@ -88,14 +87,10 @@ func (d *organizationDataSource) ConfigValidators(context.Context) []datasource.
 	}
 }
 
-func (d *organizationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config organizationDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, "this data source was read") {
 		return
 	}
 	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)
@@ -134,12 +129,7 @@ func (d *organizationDataSource) findByName(ctx context.Context, name string, re
 	}
 	// Compare again: a server that ignores the filter must not make us pick
 	// the wrong organization.
-	var matches []client.Organization
-	for _, o := range all {
-		if o.Name == name {
-			matches = append(matches, o)
-		}
-	}
+	matches := slices.DeleteFunc(all, func(o client.Organization) bool { return o.Name != name })
 	switch len(matches) {
 	case 0:
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization not found",

@@ -10,14 +10,10 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// partnerDataModel is a partner as the data sources return it: the
-// resource's attributes, same names, without the timeouts block.
-type partnerDataModel = partnerAttributes
-
 // partnerDataFromAPI reuses the resource's conversion. With no prior value
 // to copy the form of, a partner without properties gets null properties,
 // as documented on the data sources.
-func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerDataModel, diag.Diagnostics) {
+func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerAttributes, diag.Diagnostics) {
 	m, diags := partnerModelFromAPI(ctx, p, partnerModel{})
 	if len(p.Properties) == 0 {
 		m.Properties = types.MapNull(types.StringType)

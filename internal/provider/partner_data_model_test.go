@@ -35,7 +35,7 @@ func TestPartnerDataFromAPI_everyAttribute(t *testing.T) {
 		t.Fatal(diags)
 	}
 	props, _ := types.MapValueFrom(context.Background(), types.StringType, map[string]string{"tier": "gold"})
-	want := partnerDataModel{
+	want := partnerAttributes{
 		ID: types.StringValue("a1"), Name: types.StringValue("Rossi"), Code: types.StringValue("P1"),
 		Country: types.StringValue("Italy"), Timezone: types.StringValue("Europe/Rome"), Properties: props,
 		OrganizationID: types.StringValue("o1"), CustomerCount: types.Int64Value(3), CreationTimestamp: types.Int64Value(1700000000000),

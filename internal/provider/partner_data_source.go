@@ -22,9 +22,7 @@ var (
 // NewPartnerDataSource returns the servitly_partner data source.
 func NewPartnerDataSource() datasource.DataSource { return &partnerDataSource{} }
 
-type partnerDataSource struct {
-	client *client.Client
-}
+type partnerDataSource struct{ configuredDataSource }
 
 // partnerDataSourceModel is one partner plus the data source's timeouts.
 type partnerDataSourceModel struct {
@@ -65,14 +63,10 @@ func (d *partnerDataSource) ConfigValidators(context.Context) []datasource.Confi
 	}
 }
 
-func (d *partnerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *partnerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config partnerDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, "this data source was read") {
 		return
 	}
 	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)

@@ -34,9 +34,7 @@ func NewPartnerListResource() list.ListResource { return &partnerListResource{} 
 
 // partnerListResource lists partners for terraform query, which turns each
 // result into a resource block and an identity import block.
-type partnerListResource struct {
-	client *client.Client
-}
+type partnerListResource struct{ configuredResource }
 
 func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
@@ -58,19 +56,10 @@ func (r *partnerListResource) ListResourceConfigSchema(_ context.Context, _ list
 	}
 }
 
-func (r *partnerListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config partnerFilterModel
 	diags := req.Config.Get(ctx, &config)
-	if !diags.HasError() && r.client == nil {
-		diags.AddError("Provider not configured",
-			"The Servitly provider's settings were not known when the partners were listed. "+
-				"Make sure the provider block does not depend on values known only after apply.")
-	}
-	if diags.HasError() {
+	if diags.HasError() || !r.ready(&diags, "the partners were listed") {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

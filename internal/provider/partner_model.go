@@ -79,8 +79,10 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 		},
 		Timeouts: prior.Timeouts,
 	}
-	props, diags := types.MapValueFrom(ctx, types.StringType, nonNilMap(p.Properties))
-	m.Properties = props
+	props := map[string]string{} // {} when there are none, never null
+	maps.Copy(props, p.Properties)
+	var diags diag.Diagnostics
+	m.Properties, diags = types.MapValueFrom(ctx, types.StringType, props)
 	return m, diags
 }
 
@@ -91,44 +93,34 @@ func stringOrNull(s string) types.String {
 	return types.StringValue(s)
 }
 
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
+// keptAfterRemoval reports what the plan removes but the API's answer to
+// the update still holds, as a server that merges updates would keep it.
+func keptAfterRemoval(in client.PartnerInput, p *client.Partner) diag.Diagnostics {
+	var diags diag.Diagnostics
+	kept := func(at path.Path, sent, value string) {
+		diags.AddAttributeError(at, "Servitly kept a removed value",
+			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %q: "+
+				"this API keeps values that an update leaves empty. The state records the value Servitly holds, so the next plan "+
+				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.", at, sent, value))
 	}
-	return m
-}
-
-// keptValue is an attribute that an update removed but the answer holds.
-type keptValue struct {
-	path  path.Path
-	sent  string // how the update sent it cleared
-	value string // what the answer still holds, quoted
-}
-
-// keptAfterRemoval lists what the plan removes but the API's answer to the
-// update still holds, as a server that merges updates would keep it.
-func keptAfterRemoval(in client.PartnerInput, p *client.Partner) []keptValue {
-	var kept []keptValue
-	for _, field := range []struct {
-		name, sent, got string
-	}{
+	for _, field := range []struct{ name, sent, got string }{
 		{"code", in.Code, p.Code},
 		{"country", in.Country, p.Country},
 		{"timezone", in.Timezone, p.Timezone},
 	} {
 		if field.sent == "" && field.got != "" {
-			kept = append(kept, keptValue{path.Root(field.name), `""`, fmt.Sprintf("%q", field.got)})
+			kept(path.Root(field.name), `""`, field.got)
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(p.Properties)) {
 		if _, ok := in.Properties[key]; !ok {
-			kept = append(kept, keptValue{path.Root("properties").AtMapKey(key), "left out of properties", fmt.Sprintf("%q", p.Properties[key])})
+			kept(path.Root("properties").AtMapKey(key), "left out of properties", p.Properties[key])
 		}
 	}
 	if in.Organization == nil && p.OrganizationID() != "" {
-		kept = append(kept, keptValue{path.Root("organization_id"), "organization null", fmt.Sprintf("%q", p.OrganizationID())})
+		kept(path.Root("organization_id"), "organization null", p.OrganizationID())
 	}
-	return kept
+	return diags
 }
 
 // validatePropertyValues refuses null property values at plan time, naming

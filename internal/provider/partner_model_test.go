@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -253,8 +255,13 @@ func TestKeptAfterRemoval(t *testing.T) {
 	kept := client.Partner{ID: "p1", Name: "n", Code: "C", Country: "Italy", Timezone: "Europe/Rome",
 		Properties: client.Properties{"a": "1", "b": "2"}, Organization: &client.Ref{ID: "o1"}}
 	var got []string
-	for _, k := range keptAfterRemoval(client.PartnerInput{Name: "n", Properties: map[string]string{"a": "1"}}, &kept) {
-		got = append(got, k.path.String()+"="+k.value)
+	for _, d := range keptAfterRemoval(client.PartnerInput{Name: "n", Properties: map[string]string{"a": "1"}}, &kept) {
+		value := regexp.MustCompile(`still holds (".*?"):`).FindStringSubmatch(d.Detail())
+		at, ok := d.(diag.DiagnosticWithPath)
+		if d.Summary() != "Servitly kept a removed value" || len(value) != 2 || !ok {
+			t.Fatalf("diagnostic %q: %s", d.Summary(), d.Detail())
+		}
+		got = append(got, at.Path().String()+"="+value[1])
 	}
 	want := `code="C" country="Italy" timezone="Europe/Rome" properties["b"]="2" organization_id="o1"`
 	if strings.Join(got, " ") != want {

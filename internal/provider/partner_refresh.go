@@ -61,64 +61,59 @@ type partnerRefresh struct {
 	listed             map[string]client.Partner // from the list pages loaded so far
 	nextPage           int                       // pages 0 .. nextPage-1 are loaded
 	totalPages         int                       // as the server said; 0 when it did not
-	complete           bool                      // every page is loaded
 	getsInsteadOfPages int                       // GETs paid instead of loading the remaining pages
-	sample             *client.Partner           // the first Read's GET answer, to compare with the list
+	sample             *client.Partner           // the latest checking GET's answer, to compare with the list
 	checked            bool                      // a list entry matched the partner's GET
-	off                bool                      // batching off: by setting, or the list failed or differed
-	busy               chan struct{}             // closed when the GET, list load or check in flight ends
+	// listDone: no page is loaded any more, because the list is complete,
+	// or batching is off (by setting, or the list failed or differed, which
+	// also empties listed).
+	listDone bool
+	busy     chan struct{} // closed when the checking GET or list load in flight ends
 }
 
 // listConcurrency bounds the list pages requested at the same time.
 const listConcurrency = 4
 
 func newPartnerRefresh(c *client.Client, batch bool) *partnerRefresh {
-	return &partnerRefresh{client: c, off: !batch, listed: make(map[string]client.Partner)}
+	return &partnerRefresh{client: c, listDone: !batch, listed: make(map[string]client.Partner)}
 }
 
 type readStep int
 
 const (
-	stepServe readStep = iota
-	stepSample
-	stepCheck
-	stepGet
-	stepWait
-	stepLoadFirst
-	stepLoadRest
+	stepServe readStep = iota // from the list
+	stepGet                   // GET, without holding up other Reads
+	stepCheck                 // GET, compared with the list while other Reads wait
+	stepLoad                  // load list pages while other Reads wait
+	stepWait                  // wait for the checking GET or list load in flight
 )
 
 // next decides, under r.mu, what a Read of id does now.
 func (r *partnerRefresh) next(id string) (readStep, client.Partner) {
-	if p, ok := r.listed[id]; ok && !r.off {
-		switch {
-		case r.checked:
-			return stepServe, p
-		case r.busy != nil:
-			return stepWait, client.Partner{}
-		}
-		return stepCheck, p
-	}
+	p, listed := r.listed[id]
 	switch {
-	case r.off || r.complete:
-		// r.complete: the partner is missing from the list; a GET decides.
-		return stepGet, client.Partner{}
+	case listed && r.checked:
+		return stepServe, p
+	case !listed && r.listDone:
+		// Missing from the complete list, or batching is off: a GET decides.
+		return stepGet, p
 	case r.busy != nil:
-		return stepWait, client.Partner{}
+		return stepWait, p
+	case listed || r.reads == 1:
+		// The first Read, whose GET is compared once page 0 is loaded, or
+		// the first one that the list could answer.
+		return stepCheck, p
 	case r.nextPage == 0:
-		if r.reads <= 1 {
-			return stepSample, client.Partner{}
-		}
-		return stepLoadFirst, client.Partner{}
+		return stepLoad, p
 	case r.totalPages == 0:
 		// The server did not say how many pages follow: do not walk a
 		// tenant of unknown size for a partner that may be the only one.
-		return stepGet, client.Partner{}
+		return stepGet, p
 	case r.getsInsteadOfPages < r.totalPages-r.nextPage:
 		r.getsInsteadOfPages++
-		return stepGet, client.Partner{}
+		return stepGet, p
 	}
-	return stepLoadRest, client.Partner{}
+	return stepLoad, p
 }
 
 // Read returns partner id as the server has it now, or an error for which
@@ -138,24 +133,6 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 			r.mu.Unlock()
 			p, err := r.client.GetPartner(ctx, id)
 			return p, diags, err
-		case stepSample, stepCheck:
-			// Others wait, so that no partner is served from the list
-			// before this GET has been compared with it.
-			busy := make(chan struct{})
-			r.busy = busy
-			r.mu.Unlock()
-			p, err := r.client.GetPartner(ctx, id)
-			r.mu.Lock()
-			close(busy)
-			if r.busy == busy {
-				r.busy = nil
-			}
-			if err == nil {
-				r.sample = p
-				r.checkSample(ctx, &diags)
-			}
-			r.mu.Unlock()
-			return p, diags, err
 		case stepWait:
 			busy := r.busy
 			r.mu.Unlock()
@@ -165,22 +142,29 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 				return nil, diags, fmt.Errorf("waiting for the partner list: %w", ctx.Err())
 			}
 			r.mu.Lock()
-		case stepLoadFirst, stepLoadRest:
+		case stepCheck:
 			r.busy = make(chan struct{})
-			from := r.nextPage
 			r.mu.Unlock()
-			var pages []*client.PartnerPage
-			var err error
-			if step == stepLoadFirst {
-				pages, err = r.loadPages(ctx, 0, 1)
-			} else {
-				pages, err = r.loadRest(ctx, from)
-			}
+			p, err := r.client.GetPartner(ctx, id)
 			r.mu.Lock()
-			r.merge(pages)
-			r.checkSample(ctx, &diags)
 			close(r.busy)
 			r.busy = nil
+			if err == nil {
+				r.sample = p
+				r.checkSample(ctx, &diags)
+			}
+			r.mu.Unlock()
+			return p, diags, err
+		case stepLoad:
+			r.busy = make(chan struct{})
+			from, total := r.nextPage, r.totalPages
+			r.mu.Unlock()
+			pages, err := r.load(ctx, from, total)
+			r.mu.Lock()
+			close(r.busy)
+			r.busy = nil
+			r.merge(pages)
+			r.checkSample(ctx, &diags)
 			if err != nil && ctx.Err() != nil {
 				// This Read was cancelled; a waiting one will load again.
 				r.mu.Unlock()
@@ -193,56 +177,48 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 	}
 }
 
-// checkSample compares the latest GET answer with its list entry, once,
-// under r.mu.
+// checkSample compares the latest checking GET's answer with its list
+// entry, once, under r.mu, and turns batching off when they differ.
 func (r *partnerRefresh) checkSample(ctx context.Context, diags *diag.Diagnostics) {
-	if r.checked || r.off || r.sample == nil {
+	if r.checked || r.sample == nil {
 		return
 	}
-	if listed, ok := r.listed[r.sample.ID]; ok {
-		r.compare(ctx, listed, *r.sample, diags)
+	listed, ok := r.listed[r.sample.ID]
+	if !ok {
+		return
 	}
-}
-
-// compare checks a list entry against the same partner's GET, under r.mu,
-// and turns batching off when they differ.
-func (r *partnerRefresh) compare(ctx context.Context, listed, got client.Partner, diags *diag.Diagnostics) {
-	differ := partnerDifferences(listed, got)
+	differ := partnerDifferences(listed, *r.sample)
 	if len(differ) == 0 {
 		r.checked = true
 		return
 	}
-	r.off = true
-	r.listed = map[string]client.Partner{}
-	tflog.Warn(ctx, "the partner list differs from GET; refreshing each partner with its own GET", map[string]any{"id": got.ID, "attributes": differ})
+	r.stopBatching()
+	id := r.sample.ID
+	tflog.Warn(ctx, "the partner list differs from GET; refreshing each partner with its own GET", map[string]any{"id": id, "attributes": differ})
 	diags.AddWarning("Partner refresh batching is off",
 		fmt.Sprintf("The partner list's entry for partner %s differs from what GET /network/partners/%s answers, in: %s. "+
 			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
 			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
-			"without this check and warning.", got.ID, got.ID, strings.Join(differ, ", ")))
+			"without this check and warning.", id, id, strings.Join(differ, ", ")))
 }
 
 // partnerDifferences names the attributes in which two answers for the
 // same partner differ.
 func partnerDifferences(a, b client.Partner) []string {
 	var differ []string
-	for _, f := range []struct {
-		name string
-		same bool
-	}{
-		{"name", a.Name == b.Name},
-		{"code", a.Code == b.Code},
-		{"country", a.Country == b.Country},
-		{"timezone", a.Timezone == b.Timezone},
-		{"properties", maps.Equal(a.Properties, b.Properties)},
-		{"organization_id", a.OrganizationID() == b.OrganizationID()},
-		{"customer_count", a.CustomerCount == b.CustomerCount},
-		{"creation_timestamp", a.CreationTimestamp == b.CreationTimestamp},
-	} {
-		if !f.same {
-			differ = append(differ, f.name)
+	check := func(name string, same bool) {
+		if !same {
+			differ = append(differ, name)
 		}
 	}
+	check("name", a.Name == b.Name)
+	check("code", a.Code == b.Code)
+	check("country", a.Country == b.Country)
+	check("timezone", a.Timezone == b.Timezone)
+	check("properties", maps.Equal(a.Properties, b.Properties))
+	check("organization_id", a.OrganizationID() == b.OrganizationID())
+	check("customer_count", a.CustomerCount == b.CustomerCount)
+	check("creation_timestamp", a.CreationTimestamp == b.CreationTimestamp)
 	return differ
 }
 
@@ -268,21 +244,22 @@ func (r *partnerRefresh) loadPages(ctx context.Context, from, to int) ([]*client
 	return pages, err
 }
 
-// loadRest reads every page from from on: the pages the first page
+// load reads page 0 alone when from is 0: it tells the tenant's size.
+// Later it reads every page from from on: the total pages the server
 // announced, all at once, then one by one while the tenant turns out to
 // have grown since.
-func (r *partnerRefresh) loadRest(ctx context.Context, from int) ([]*client.PartnerPage, error) {
-	r.mu.Lock()
-	total := r.totalPages
-	r.mu.Unlock()
+func (r *partnerRefresh) load(ctx context.Context, from, total int) ([]*client.PartnerPage, error) {
+	if from == 0 {
+		return r.loadPages(ctx, 0, 1)
+	}
 	pages, err := r.loadPages(ctx, from, max(total, from+1))
-	for err == nil && len(pages) > 0 && !pages[len(pages)-1].Last && from+len(pages) < maxListPages {
+	for err == nil && !pages[len(pages)-1].Last {
+		if from+len(pages) >= maxListPages {
+			return pages, fmt.Errorf("the partner list did not end after %d pages", maxListPages)
+		}
 		var more []*client.PartnerPage
 		more, err = r.loadPages(ctx, from+len(pages), from+len(pages)+1)
 		pages = append(pages, more...)
-	}
-	if err == nil && len(pages) > 0 && !pages[len(pages)-1].Last {
-		err = fmt.Errorf("the partner list did not end after %d pages", maxListPages)
 	}
 	return pages, err
 }
@@ -290,12 +267,9 @@ func (r *partnerRefresh) loadRest(ctx context.Context, from int) ([]*client.Part
 // maxListPages stops a server that never says "last".
 const maxListPages = 10000
 
-// merge adds loaded pages (a run starting at r.nextPage) under r.mu.
+// merge adds the pages loaded from r.nextPage on, under r.mu.
 func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 	for _, p := range pages {
-		if p.Number != r.nextPage {
-			break
-		}
 		for _, partner := range p.Partners {
 			r.listed[partner.ID] = partner
 		}
@@ -304,16 +278,22 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 			r.totalPages = p.TotalPages
 		}
 		if p.Last {
-			r.complete = true
-			break
+			r.listDone = true
+			return
 		}
 	}
+}
+
+// stopBatching makes every later Read use GET. Called under r.mu.
+func (r *partnerRefresh) stopBatching() {
+	r.listDone = true
+	clear(r.listed)
 }
 
 // listFailed turns batching off for this process after the list failed.
 // Called under r.mu.
 func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
-	r.off = true
+	r.stopBatching()
 	fields := map[string]any{"error": err.Error()}
 	// Only the list's own 403 or 404, in the API's shape, refuses the list.
 	// A failed login, an unknown tenant or a proxy's page fails every call,
@@ -350,14 +330,4 @@ func batchRefreshSetting(v types.Bool, lookup func(string) (string, bool)) (bool
 	var diags diag.Diagnostics
 	batch, set := scalarSetting(&diags, "batch_refresh", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
 	return batch || !set, diags
-}
-
-// readPartner is Read's one way to fetch a partner: batched when the
-// provider was configured, a plain GET otherwise.
-func (r *partnerResource) readPartner(ctx context.Context, id string) (*client.Partner, diag.Diagnostics, error) {
-	if r.partners == nil {
-		p, err := r.client.GetPartner(ctx, id)
-		return p, nil, err
-	}
-	return r.partners.Read(ctx, id)
 }

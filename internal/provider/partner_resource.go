@@ -41,10 +41,7 @@ const (
 // NewPartnerResource returns the servitly_partner resource.
 func NewPartnerResource() resource.Resource { return &partnerResource{} }
 
-type partnerResource struct {
-	client   *client.Client
-	partners *partnerRefresh
-}
+type partnerResource struct{ configuredResource }
 
 func (r *partnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_partner"
@@ -100,20 +97,6 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 	}
 }
 
-func (r *partnerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	r.client = data.client
-	r.partners = data.partners
-}
-
 func (r *partnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config partnerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -160,7 +143,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 func lostBecause(ctx context.Context) string {
 	var timeout *timeoutError
 	switch {
-	case errors.As(explainTimeout(ctx, ctx.Err()), &timeout):
+	case errors.As(context.Cause(ctx), &timeout):
 		return "timeouts.create = " + timeout.setting + " ran out"
 	case ctx.Err() != nil:
 		return "the run was interrupted"
@@ -182,7 +165,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// also returns one: state written before identities existed has none,
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, diags, err := r.readPartner(ctx, id)
+	p, diags, err := r.partners.Read(ctx, id)
 	resp.Diagnostics.Append(diags...)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
@@ -230,13 +213,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	// State records what Servitly holds, also when it kept a removed value.
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, updated.ID)...)
-	for _, kept := range keptAfterRemoval(in, updated) {
-		resp.Diagnostics.AddAttributeError(kept.path, "Servitly kept a removed value",
-			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %s: "+
-				"this API keeps values that an update leaves empty. The state records the value Servitly holds, so the next plan "+
-				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.",
-				kept.path, kept.sent, kept.value))
-	}
+	resp.Diagnostics.Append(keptAfterRemoval(in, updated)...)
 }
 
 func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

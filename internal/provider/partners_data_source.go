@@ -19,15 +19,13 @@ var _ datasource.DataSourceWithConfigure = &partnersDataSource{}
 // NewPartnersDataSource returns the servitly_partners data source.
 func NewPartnersDataSource() datasource.DataSource { return &partnersDataSource{} }
 
-type partnersDataSource struct {
-	client *client.Client
-}
+type partnersDataSource struct{ configuredDataSource }
 
 type partnersDataModel struct {
 	partnerFilterModel
-	Partners []partnerDataModel `tfsdk:"partners"`
-	IDs      []string           `tfsdk:"ids"`
-	Timeouts dstimeouts.Value   `tfsdk:"timeouts"`
+	Partners []partnerAttributes `tfsdk:"partners"`
+	IDs      []string            `tfsdk:"ids"`
+	Timeouts dstimeouts.Value    `tfsdk:"timeouts"`
 }
 
 func (d *partnersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -58,14 +56,10 @@ func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *partnersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var state partnersDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !clientReady(d.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.ready(&resp.Diagnostics, "this data source was read") {
 		return
 	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
@@ -80,7 +74,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 
 	// Empty, not null, when nothing matches: length() and for_each work on it.
-	state.Partners = make([]partnerDataModel, 0, len(found))
+	state.Partners = make([]partnerAttributes, 0, len(found))
 	state.IDs = make([]string, 0, len(found))
 	for i := range found {
 		m, diags := partnerDataFromAPI(ctx, &found[i])

@@ -75,13 +75,6 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 	}
 }
 
-// providerData is what Configure hands to resources and data sources.
-type providerData struct {
-	client *client.Client
-	// partners serves servitly_partner's Read, batched (partner_refresh.go).
-	partners *partnerRefresh
-}
-
 func userAgent(version, terraformVersion string) string {
 	ua := "terraform-provider-servitly/" + version + " (+https://registry.terraform.io/providers/servitly/servitly)"
 	if terraformVersion != "" {

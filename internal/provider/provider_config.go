@@ -107,32 +107,30 @@ func clientConfig(ctx context.Context, m providerModel, lookup func(string) (str
 		fromEnv(name, v, &s)
 		return s
 	}
-	cfg := client.Config{
-		BaseURL:  setting("base_url", m.BaseURL),
-		Tenant:   setting("tenant", m.Tenant),
-		Token:    fromBlock("token", m.Token),
-		APIKey:   fromBlock("api_key", m.APIKey),
-		PAT:      fromBlock("pat", m.PAT),
-		Email:    fromBlock("email", m.Email),
-		Password: fromBlock("password", m.Password),
+	cfg := client.Config{BaseURL: setting("base_url", m.BaseURL), Tenant: setting("tenant", m.Tenant)}
+	credentials := []struct {
+		name  string
+		value types.String
+		dst   *string
+	}{{"token", m.Token, &cfg.Token}, {"api_key", m.APIKey, &cfg.APIKey}, {"pat", m.PAT, &cfg.PAT},
+		{"email", m.Email, &cfg.Email}, {"password", m.Password, &cfg.Password}}
+	for _, c := range credentials {
+		*c.dst = fromBlock(c.name, c.value)
 	}
-	if _, err := client.LoginFlowOf(cfg); err == nil {
-		if ignored := envCredentials(lookup); len(ignored) > 0 {
-			tflog.Debug(ctx, "the provider block configures a complete login; ignoring credentials in the environment", map[string]any{"ignored": ignored})
+	_, loginErr := client.LoginFlowOf(cfg)
+	var ignored []string
+	for _, c := range credentials {
+		if loginErr != nil {
+			fromEnv(c.name, c.value, c.dst)
+		} else if s, _ := lookup(envVar(c.name)); s != "" {
+			ignored = append(ignored, envVar(c.name))
 		}
-	} else {
-		fromEnv("token", m.Token, &cfg.Token)
-		fromEnv("api_key", m.APIKey, &cfg.APIKey)
-		fromEnv("pat", m.PAT, &cfg.PAT)
-		fromEnv("email", m.Email, &cfg.Email)
-		fromEnv("password", m.Password, &cfg.Password)
 	}
-	if wait := setting("retry_max_wait", m.RetryMaxWait); wait != "" {
-		cfg.RetryMaxWait = durationSetting(&diags, "retry_max_wait", wait, "\"90s\" or \"5m\"")
+	if len(ignored) > 0 {
+		tflog.Debug(ctx, "the provider block configures a complete login; ignoring credentials in the environment", map[string]any{"ignored": ignored})
 	}
-	if timeout := setting("request_timeout", m.RequestTimeout); timeout != "" {
-		cfg.RequestTimeout = durationSetting(&diags, "request_timeout", timeout, "\"30s\" or \"2m\"")
-	}
+	cfg.RetryMaxWait = durationSetting(&diags, "retry_max_wait", setting("retry_max_wait", m.RetryMaxWait), "\"90s\" or \"5m\"")
+	cfg.RequestTimeout = durationSetting(&diags, "request_timeout", setting("request_timeout", m.RequestTimeout), "\"30s\" or \"2m\"")
 	cfg.MaxRequestsPerMinute = requestsPerMinuteSetting(&diags, m.MaxRequestsPerMinute, lookup)
 	if diags.HasError() {
 		return cfg, diags
@@ -152,22 +150,11 @@ func clientConfig(ctx context.Context, m providerModel, lookup func(string) (str
 	return cfg, diags
 }
 
-// credentialSettings are the settings that make up the login flows.
-var credentialSettings = []string{"token", "api_key", "pat", "email", "password"}
-
-// envCredentials names the credential variables set in the environment.
-func envCredentials(lookup func(string) (string, bool)) []string {
-	var set []string
-	for _, name := range credentialSettings {
-		if v, _ := lookup(envVar(name)); v != "" {
-			set = append(set, envVar(name))
-		}
-	}
-	return set
-}
-
-// durationSetting parses a positive Go duration setting.
+// durationSetting parses a positive Go duration setting; unset is 0.
 func durationSetting(diags *diag.Diagnostics, name, value, examples string) time.Duration {
+	if value == "" {
+		return 0
+	}
 	d, err := time.ParseDuration(value)
 	if err != nil || d <= 0 {
 		diags.AddAttributeError(path.Root(name), "Invalid "+name,
@@ -247,23 +234,16 @@ func checkLoginFlow(cfg client.Config, sources map[string]string) diag.Diagnosti
 		}
 	}
 	var from []string
-	for _, name := range credentialSettings {
+	for _, name := range []string{"token", "api_key", "pat", "email", "password"} {
 		if src, ok := sources[name]; ok {
 			from = append(from, fmt.Sprintf("%s (%s)", name, src))
 		}
 	}
-	detail := capitalize(err.Error()) + "."
+	detail := strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
 	if len(from) > 0 {
 		detail += " Set: " + strings.Join(from, ", ") + "."
 	}
 	diags.AddAttributeError(path.Root(attr), "Invalid Servitly credentials", detail+"\n\n"+loginFlowHelp+
 		"\n\nA login that is complete in the provider block ignores credentials in the environment.")
 	return diags
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 	_ "time/tzdata" // timezone validation must not depend on the OS's zoneinfo
 
@@ -37,7 +36,7 @@ func (ianaTimezone) ValidateString(_ context.Context, req validator.StringReques
 }
 
 func validateTimezone(name string) error {
-	if name == "" || name == "Local" || !tzNameShape(name) {
+	if name == "Local" || !tzNameShape.MatchString(name) {
 		return fmt.Errorf("%q is not an IANA time zone name. Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
 	}
 	if _, err := time.LoadLocation(name); err != nil {
@@ -46,17 +45,10 @@ func validateTimezone(name string) error {
 	return nil
 }
 
-// tzNameShape reports whether every part of name starts with an upper-case
+// tzNameShape matches names whose every part starts with an upper-case
 // letter, as in every tz database name. time.LoadLocation reads the OS's
 // zoneinfo first, which also holds files that are not zone names
 // ("localtime", "posixrules", the "posix/" and "right/" copies), and on a
 // case-insensitive file system (macOS, Windows) finds "europe/rome" too; this
 // keeps the answer the same on every machine that runs Terraform.
-func tzNameShape(name string) bool {
-	for _, part := range strings.Split(name, "/") {
-		if part == "" || part[0] < 'A' || part[0] > 'Z' {
-			return false
-		}
-	}
-	return true
-}
+var tzNameShape = regexp.MustCompile(`^[A-Z][^/]*(/[A-Z][^/]*)*$`)
