@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,21 +54,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 const maxBodyBytes = 1 << 20
 
-// decodeStrict reads one JSON value into v, rejecting unknown fields and
-// trailing data so that client typos surface in tests instead of vanishing.
-func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
-	return decodeStrictFrom(http.MaxBytesReader(w, r.Body, maxBodyBytes), v)
-}
-
-// decodeStrictFrom is decodeStrict for a body already read or limited.
-func decodeStrictFrom(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+// decodeStrict reads the body, at most maxBodyBytes, as one JSON value into
+// each target in turn, rejecting unknown fields and trailing data so that
+// client typos surface in tests instead of vanishing.
+func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
 		return errBadRequest
+	}
+	for _, v := range targets {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return decodeError(err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return errBadRequest
+		}
 	}
 	return nil
 }

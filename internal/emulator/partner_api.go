@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -83,16 +81,9 @@ type partnerBody struct {
 // readPartnerBody decodes a create or update body; the caller validates.
 func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error) {
 	var body partnerBody
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		return body, errBadRequest
-	}
-	if err := decodeStrictFrom(bytes.NewReader(raw), &body.partnerJSON); err != nil {
-		return body, err
-	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return body, errBadRequest
+	if err := decodeStrict(w, r, &body.partnerJSON, &fields); err != nil {
+		return body, err
 	}
 	body.set = make(map[string]bool, len(fields))
 	for key, value := range fields {

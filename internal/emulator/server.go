@@ -64,7 +64,6 @@ func setDefault[T comparable](field *T, value T) {
 // are safe for concurrent use.
 type Server struct {
 	opts     Options
-	routes   []route
 	jwtKey   []byte // signs this server's tokens
 	userID   string
 	tenantID string
@@ -95,7 +94,6 @@ func New(opts Options) *Server {
 		faults:   newFaultState(Faults{}),
 		stats:    Stats{ByRoute: make(map[string]int)},
 	}
-	s.routes = s.routeTable()
 	s.rootOrgID = s.AddOrganization(Organization{
 		Name:     opts.OrganizationName,
 		Country:  "Italy",
@@ -110,7 +108,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Logf != nil {
 		defer func() { s.opts.Logf("%s %s %s", r.Method, r.URL.Path, rec.outcome()) }()
 	}
-	rt, allowed := s.match(r)
+	rt, allowed := match(r)
 	s.countRequest(rt)
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // the client gave up; nobody is left to answer
@@ -146,7 +144,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowe
 			return errForbidden
 		}
 	}
-	return rt.handle(w, r, caller)
+	return rt.handle(s, w, r, caller)
 }
 
 // checkTenant accepts the current header name and its legacy alias.
