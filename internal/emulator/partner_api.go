@@ -63,10 +63,8 @@ func validatePartner(p Partner) error {
 			return invalidData("unknown timezone %q", p.Timezone)
 		}
 	}
-	for key := range p.Properties {
-		if key == "" {
-			return invalidData("property keys must not be empty")
-		}
+	if _, ok := p.Properties[""]; ok {
+		return invalidData("property keys must not be empty")
 	}
 	return nil
 }
@@ -150,16 +148,10 @@ func typedValues(props map[string]string) map[string]any {
 	return out
 }
 
+// readsAsJSONLiteral reports whether v is, with nothing around it, JSON text
+// that is not a string, object or array.
 func readsAsJSONLiteral(v string) bool {
-	switch {
-	case v == "true", v == "false", v == "null":
-		return true
-	case v == "" || v != strings.TrimSpace(v):
-		return false
-	case v[0] != '-' && (v[0] < '0' || v[0] > '9'):
-		return false // strings, objects and arrays start otherwise
-	}
-	return json.Valid([]byte(v))
+	return json.Valid([]byte(v)) && v == strings.TrimSpace(v) && !strings.ContainsAny(v[:1], `"{[`)
 }
 
 func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -216,37 +208,24 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	// A replacing body is checked before the id, so it is a 400 even for an
-	// unknown partner; a merged one can only be checked against the stored.
-	if !s.opts.MergingUpdate {
-		if err := validatePartner(body.applyTo(Partner{}, false)); err != nil {
-			return err
-		}
-	}
-	p, err := s.replacePartner(r.PathValue("id"), body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.answer(p, false))
-	return nil
-}
-
-func (s *Server) replacePartner(id string, body partnerBody) (Partner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.partners[id]
-	if !ok {
-		return Partner{}, errNotFound
+	old, found := s.partners[r.PathValue("id")]
+	// A replacing body is checked before the id, so it is a 400 even for an
+	// unknown partner; a merged one can only be checked against the stored.
+	if !found && s.opts.MergingUpdate {
+		return errNotFound
 	}
 	p := body.applyTo(old, s.opts.MergingUpdate)
 	if err := validatePartner(p); err != nil {
-		return Partner{}, err
+		return err
 	}
-	if !s.organizationKnownLocked(p.OrganizationID) {
-		return Partner{}, errNotFound
+	if !found || !s.organizationKnownLocked(p.OrganizationID) {
+		return errNotFound
 	}
-	s.partners[id] = p
-	return p, nil
+	s.partners[p.ID] = p
+	writeJSON(w, http.StatusOK, s.answer(p, false))
+	return nil
 }
 
 func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
