@@ -91,7 +91,6 @@ func New(opts Options) *Server {
 		tenantID: newID(),
 		tokens:   make(map[string]*issuedToken),
 		partners: make(map[string]Partner),
-		faults:   newFaultState(Faults{}),
 		stats:    Stats{ByRoute: make(map[string]int)},
 	}
 	s.rootOrgID = s.AddOrganization(Organization{
@@ -121,8 +120,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve applies the checks every request goes through, in the order a real
 // gateway would plausibly apply them, then runs the route's handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
-	if s.injectFault(w, r) {
+	switch answer, hang := s.rollFault(r, w.Header()); {
+	case hang:
+		<-r.Context().Done() // the client cancelled, timed out or closed the connection
 		return nil
+	case answer != nil:
+		return answer
 	}
 	if err := s.checkTenant(r); err != nil {
 		return err
