@@ -97,24 +97,18 @@ func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error
 // replacement takes them all; merging (Options.MergingUpdate) takes only
 // those the body sets, present and not null.
 func (b partnerBody) applyTo(p Partner, merging bool) Partner {
-	takes := func(field string) bool { return !merging || b.set[field] }
-	if takes("name") {
-		p.Name = b.Name
+	setters := map[string]func(){
+		"name":         func() { p.Name = b.Name },
+		"code":         func() { p.Code = b.Code },
+		"country":      func() { p.Country = b.Country },
+		"timezone":     func() { p.Timezone = b.Timezone },
+		"properties":   func() { p.Properties = b.Properties },
+		"organization": func() { p.OrganizationID = b.Organization.id() },
 	}
-	if takes("code") {
-		p.Code = b.Code
-	}
-	if takes("country") {
-		p.Country = b.Country
-	}
-	if takes("timezone") {
-		p.Timezone = b.Timezone
-	}
-	if takes("properties") {
-		p.Properties = b.Properties
-	}
-	if takes("organization") {
-		p.OrganizationID = b.Organization.id()
+	for field, set := range setters {
+		if !merging || b.set[field] {
+			set()
+		}
 	}
 	return p.clone()
 }

@@ -93,11 +93,7 @@ func New(opts Options) *Server {
 		partners: make(map[string]Partner),
 		stats:    Stats{ByRoute: make(map[string]int)},
 	}
-	s.rootOrgID = s.AddOrganization(Organization{
-		Name:     opts.OrganizationName,
-		Country:  "Italy",
-		Timezone: "Europe/Rome",
-	}).ID
+	s.rootOrgID = s.AddOrganization(Organization{Name: opts.OrganizationName, Country: "Italy", Timezone: "Europe/Rome"}).ID
 	return s
 }
 
