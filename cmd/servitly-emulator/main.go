@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
@@ -87,7 +88,7 @@ func requireLoopback(addr string) error {
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+	if client.IsLoopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("-addr %q: refusing to listen on a non-loopback host; use 127.0.0.1, [::1] or localhost", addr)

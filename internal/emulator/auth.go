@@ -77,11 +77,8 @@ func (s *Server) expiredLocked(t *issuedToken) bool {
 
 // allowed reports whether issued tokens carry all the given permissions.
 func (s *Server) allowed(needed []string) bool {
-	if s.opts.Permissions == nil {
-		return true
-	}
 	for _, p := range needed {
-		if !slices.Contains(s.opts.Permissions, p) {
+		if s.opts.Permissions != nil && !slices.Contains(s.opts.Permissions, p) {
 			return false
 		}
 	}
