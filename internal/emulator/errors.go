@@ -39,17 +39,20 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &apiErr) {
 		apiErr = errInternal
 	}
-	writeJSON(w, apiErr.status, map[string]string{"message": apiErr.message})
+	_ = writeJSON(w, apiErr.status, map[string]string{"message": apiErr.message}) // a map of strings always marshals
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers with v. If v cannot be marshalled, nothing is written
+// and the error goes back to the caller, which answers it as a 500.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"message":"Internal Server Error"}`)
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return nil
 }
 
 const maxBodyBytes = 1 << 20

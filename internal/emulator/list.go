@@ -91,7 +91,7 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 	for i, item := range selected {
 		content[i] = convert(item)
 	}
-	writeJSON(w, http.StatusOK, page[U]{
+	return writeJSON(w, http.StatusOK, page[U]{
 		Content:          content,
 		First:            number == 0,
 		Last:             number >= totalPages-1,
@@ -102,7 +102,6 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 		Size:             size,
 		Number:           number,
 	})
-	return nil
 }
 
 func intParam(query url.Values, name string, fallback, least int) (int, error) {

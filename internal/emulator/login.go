@@ -59,8 +59,7 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Logins++
-	writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()}))
-	return nil
+	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()}))
 }
 
 // renewToken trades an expired token plus the session's refresh token for a
@@ -87,8 +86,7 @@ func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issu
 	}
 	sess.refreshToken = newRefreshToken()
 	s.stats.Renewals++
-	writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
-	return nil
+	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
 }
 
 // logout ends the caller's session if the refresh token is its own.
@@ -104,8 +102,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 		sess.refreshToken = ""
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, 1)
-	return nil
+	return writeJSON(w, http.StatusOK, 1)
 }
 
 // same compares secrets in constant time; the emulator has nothing to hide,

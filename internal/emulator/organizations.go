@@ -65,8 +65,7 @@ func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issu
 	if i < 0 {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
-	return nil
+	return writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
 }
 
 // organizationListing is what GET /v2/network/organizations filters and sorts by.

@@ -171,8 +171,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	case answer != nil:
 		return answer
 	}
-	writeJSON(w, http.StatusCreated, s.answer(p, false))
-	return nil
+	return writeJSON(w, http.StatusCreated, s.answer(p, false))
 }
 
 // commitNewPartner stores p and says how long to wait before answering.
@@ -190,8 +189,7 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	if !ok {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, s.answer(p, false))
-	return nil
+	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
 // updatePartner is a full replacement by default: omitted fields are
@@ -218,8 +216,7 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		return errNotFound
 	}
 	s.partners[p.ID] = p
-	writeJSON(w, http.StatusOK, s.answer(p, false))
-	return nil
+	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
 func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -231,8 +228,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	writeJSON(w, s.opts.DeleteStatus, s.answer(p, false))
-	return nil
+	return writeJSON(w, s.opts.DeleteStatus, s.answer(p, false))
 }
 
 func (s *Server) removePartner(id string) (Partner, bool) {

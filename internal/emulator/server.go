@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -35,29 +36,22 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	setDefault(&o.Tenant, "demo")
-	setDefault(&o.APIKey, "demo-api-key")
-	setDefault(&o.PAT, "demo-pat")
-	setDefault(&o.Email, "demo@example.com")
-	setDefault(&o.Password, "demo-password")
-	setDefault(&o.TokenTTL, time.Hour)
-	setDefault(&o.DeleteStatus, http.StatusNoContent)
+	o.Tenant = cmp.Or(o.Tenant, "demo")
+	o.APIKey = cmp.Or(o.APIKey, "demo-api-key")
+	o.PAT = cmp.Or(o.PAT, "demo-pat")
+	o.Email = cmp.Or(o.Email, "demo@example.com")
+	o.Password = cmp.Or(o.Password, "demo-password")
+	o.TokenTTL = cmp.Or(o.TokenTTL, time.Hour)
+	o.DeleteStatus = cmp.Or(o.DeleteStatus, http.StatusNoContent)
 	if o.MaxPageSize <= 0 {
 		o.MaxPageSize = 200
 	}
-	setDefault(&o.OrganizationName, "Demo Manufacturing")
+	o.OrganizationName = cmp.Or(o.OrganizationName, "Demo Manufacturing")
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	o.Permissions = slices.Clone(o.Permissions) // nil stays nil: every permission
 	return o
-}
-
-func setDefault[T comparable](field *T, value T) {
-	var zero T
-	if *field == zero {
-		*field = value
-	}
 }
 
 // Server is the emulated API. It implements http.Handler and all its methods
