@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,9 +26,7 @@ type session struct {
 // Options.TokenTTL). It is what a user pastes into the provider's token
 // setting, so it has no refresh token and cannot be renewed.
 func (s *Server) IssueToken(ttl time.Duration) string {
-	if ttl == 0 {
-		ttl = s.opts.TokenTTL
-	}
+	ttl = cmp.Or(ttl, s.opts.TokenTTL)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.issueLocked(ttl, nil).Token

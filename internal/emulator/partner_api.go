@@ -57,11 +57,10 @@ func validatePartner(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
-	if p.Timezone != "" {
-		// LoadLocation accepts "Local", which names the host's zone, not an IANA zone.
-		if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
-			return invalidData("unknown timezone %q", p.Timezone)
-		}
+	// LoadLocation accepts "", no timezone, and "Local", which names the
+	// host's zone, not an IANA zone.
+	if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+		return invalidData("unknown timezone %q", p.Timezone)
 	}
 	if _, ok := p.Properties[""]; ok {
 		return invalidData("property keys must not be empty")

@@ -142,11 +142,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowe
 
 // checkTenant accepts the current header name and its legacy alias.
 func (s *Server) checkTenant(r *http.Request) error {
-	tenant := r.Header.Get("X-Servitly-Tenant")
-	if tenant == "" {
-		tenant = r.Header.Get("X-Semioty-Tenant")
-	}
-	switch tenant {
+	switch cmp.Or(r.Header.Get("X-Servitly-Tenant"), r.Header.Get("X-Semioty-Tenant")) {
 	case "":
 		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
 	case s.opts.Tenant:
