@@ -52,8 +52,9 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-// validatePartner checks what a real tenant plausibly rejects; see the package doc.
-func validatePartner(p Partner) error {
+// validateLocked checks what a real tenant plausibly rejects (see the package
+// doc): content with a 400, an unknown organization with a 404. s.mu must be held.
+func (s *Server) validateLocked(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
@@ -64,6 +65,9 @@ func validatePartner(p Partner) error {
 	}
 	if _, ok := p.Properties[""]; ok {
 		return invalidData("property keys must not be empty")
+	}
+	if p.OrganizationID != "" && s.organizationIndexLocked(p.OrganizationID) < 0 {
+		return errNotFound
 	}
 	return nil
 }
@@ -152,11 +156,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	p := body.applyTo(Partner{}, false)
-	if err := validatePartner(p); err != nil {
-		return err
-	}
-	p, delay, err := s.commitNewPartner(p)
+	p, delay, err := s.commitNewPartner(body.applyTo(Partner{}, false))
 	if err != nil {
 		return err
 	}
@@ -173,12 +173,12 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	return writeJSON(w, http.StatusCreated, s.answer(p, false))
 }
 
-// commitNewPartner stores p and says how long to wait before answering.
+// commitNewPartner validates and stores p, and says how long to wait before answering.
 func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.organizationKnownLocked(p.OrganizationID) {
-		return Partner{}, 0, errNotFound
+	if err := s.validateLocked(p); err != nil {
+		return Partner{}, 0, err
 	}
 	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
 }
@@ -208,10 +208,10 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		return errNotFound
 	}
 	p := body.applyTo(old, s.opts.MergingUpdate)
-	if err := validatePartner(p); err != nil {
+	if err := s.validateLocked(p); err != nil {
 		return err
 	}
-	if !found || !s.organizationKnownLocked(p.OrganizationID) {
+	if !found {
 		return errNotFound
 	}
 	s.partners[p.ID] = p
