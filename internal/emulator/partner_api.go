@@ -138,17 +138,12 @@ func typedValues(props map[string]string) map[string]any {
 	out := make(map[string]any, len(props))
 	for key, value := range props {
 		out[key] = value
-		if readsAsJSONLiteral(value) {
+		// JSON text, with nothing around it, that is not a string, object or array
+		if json.Valid([]byte(value)) && value == strings.TrimSpace(value) && !strings.ContainsAny(value[:1], `"{[`) {
 			out[key] = json.RawMessage(value)
 		}
 	}
 	return out
-}
-
-// readsAsJSONLiteral reports whether v is, with nothing around it, JSON text
-// that is not a string, object or array.
-func readsAsJSONLiteral(v string) bool {
-	return json.Valid([]byte(v)) && v == strings.TrimSpace(v) && !strings.ContainsAny(v[:1], `"{[`)
 }
 
 func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
