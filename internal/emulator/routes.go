@@ -14,20 +14,11 @@ const (
 	expiredTokenOK               // renewToken, which is called with the expired token
 )
 
-// Permission names, as in Servitly's permission catalogue.
-const (
-	readPartner          = "READ_PARTNER"
-	writePartner         = "WRITE_PARTNER"
-	readAllPartners      = "READ_ALL_PARTNERS"
-	readOrganization     = "READ_ORGANIZATION"
-	readAllOrganizations = "READ_ALL_ORGANIZATIONS"
-)
-
 type route struct {
 	method      string
 	pattern     string // segments in braces match any non-empty segment and become path values
 	access      access
-	permissions []string
+	permissions []string // as named in Servitly's permission catalogue
 	handle      func(s *Server, w http.ResponseWriter, r *http.Request, caller *issuedToken) error
 }
 
@@ -37,14 +28,14 @@ var routes = []route{
 	{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, (*Server).renewToken},
 	{"POST", "/identity/users/me/logout", activeToken, nil, (*Server).logout},
 
-	{"POST", "/network/partners", activeToken, []string{readPartner, writePartner}, (*Server).createPartner},
-	{"GET", "/network/partners/{id}", activeToken, []string{readPartner}, (*Server).getPartner},
-	{"PUT", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, (*Server).updatePartner},
-	{"DELETE", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, (*Server).deletePartner},
-	{"GET", "/v2/network/partners", activeToken, []string{readAllPartners}, (*Server).listPartners},
+	{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
+	{"GET", "/network/partners/{id}", activeToken, []string{"READ_PARTNER"}, (*Server).getPartner},
+	{"PUT", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).updatePartner},
+	{"DELETE", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).deletePartner},
+	{"GET", "/v2/network/partners", activeToken, []string{"READ_ALL_PARTNERS"}, (*Server).listPartners},
 
-	{"GET", "/network/organizations/{id}", activeToken, []string{readOrganization}, (*Server).getOrganization},
-	{"GET", "/v2/network/organizations", activeToken, []string{readAllOrganizations}, (*Server).listOrganizations},
+	{"GET", "/network/organizations/{id}", activeToken, []string{"READ_ORGANIZATION"}, (*Server).getOrganization},
+	{"GET", "/v2/network/organizations", activeToken, []string{"READ_ALL_ORGANIZATIONS"}, (*Server).listOrganizations},
 }
 
 // match finds the route for r and sets its path values. When no route
