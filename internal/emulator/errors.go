@@ -80,13 +80,12 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error 
 
 func decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &typeErr) && typeErr.Field != "":
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
 		return invalidData("wrong type in field %q: expected %s", typeErr.Field, typeErr.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for this; the name comes quoted.
-		return invalidData("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	default:
-		return errBadRequest
 	}
+	// encoding/json has no typed error for an unknown field; the name comes quoted.
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return invalidData("unknown field %s", field)
+	}
+	return errBadRequest
 }

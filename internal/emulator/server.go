@@ -117,8 +117,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowe
 	case answer != nil:
 		return answer
 	}
-	if err := s.checkTenant(r); err != nil {
-		return err
+	// The tenant header has a legacy name too.
+	switch cmp.Or(r.Header.Get("X-Servitly-Tenant"), r.Header.Get("X-Semioty-Tenant")) {
+	case "":
+		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
+	case s.opts.Tenant: // the tenant this server emulates
+	default:
+		return &apiError{http.StatusNotFound, "Tenant not found"}
 	}
 	if rt == nil {
 		if len(allowed) > 0 {
@@ -138,18 +143,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowe
 		}
 	}
 	return rt.handle(s, w, r, caller)
-}
-
-// checkTenant accepts the current header name and its legacy alias.
-func (s *Server) checkTenant(r *http.Request) error {
-	switch cmp.Or(r.Header.Get("X-Servitly-Tenant"), r.Header.Get("X-Semioty-Tenant")) {
-	case "":
-		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
-	case s.opts.Tenant:
-		return nil
-	default:
-		return &apiError{http.StatusNotFound, "Tenant not found"}
-	}
 }
 
 // sleep waits for d and reports whether ctx was still live afterwards.
