@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
@@ -67,22 +68,17 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	httpServer := &http.Server{Handler: server, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(listener) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+	shutdown := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		shutdown <- httpServer.Shutdown(shutdownCtx)
+	}()
+	if err := httpServer.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return <-shutdown
 }
 
 // requireLoopback refuses addresses reachable from other machines: the
@@ -92,7 +88,7 @@ func requireLoopback(addr string) error {
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+	if client.IsLoopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("-addr %q: refusing to listen on a non-loopback host; use 127.0.0.1, [::1] or localhost", addr)
@@ -104,12 +100,10 @@ func writeSecret(path, value string) error {
 	if err != nil {
 		return err
 	}
-	// An existing file keeps its mode on open, so narrow it explicitly.
-	if err := f.Chmod(0o600); err != nil {
-		return errors.Join(err, f.Close())
+	// An existing file keeps its mode on open, so narrow it before writing.
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.WriteString(value)
 	}
-	if _, err := f.WriteString(value); err != nil {
-		return errors.Join(err, f.Close())
-	}
-	return f.Close()
+	return errors.Join(err, f.Close())
 }

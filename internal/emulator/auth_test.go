@@ -162,7 +162,7 @@ func TestIssueTokenTTL(t *testing.T) {
 }
 
 func renewBody(l loginResponse) string {
-	b, _ := json.Marshal(renewRequest{RefreshToken: l.RefreshToken, UserID: l.UserID, TenantID: l.TenantID})
+	b, _ := json.Marshal(map[string]string{"refreshToken": l.RefreshToken, "userId": l.UserID, "tenantId": l.TenantID})
 	return string(b)
 }
 

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,49 +39,53 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &apiErr) {
 		apiErr = errInternal
 	}
-	writeJSON(w, apiErr.status, map[string]string{"message": apiErr.message})
+	_ = writeJSON(w, apiErr.status, map[string]string{"message": apiErr.message}) // a map of strings always marshals
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON answers with v. If v cannot be marshalled, nothing is written
+// and the error goes back to the caller, which answers it as a 500.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	body, err := json.Marshal(v)
 	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"message":"Internal Server Error"}`)
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return nil
 }
 
 const maxBodyBytes = 1 << 20
 
-// decodeStrict reads one JSON value into v, rejecting unknown fields and
-// trailing data so that client typos surface in tests instead of vanishing.
-func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
-	return decodeStrictFrom(http.MaxBytesReader(w, r.Body, maxBodyBytes), v)
-}
-
-// decodeStrictFrom is decodeStrict for a body already read or limited.
-func decodeStrictFrom(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+// decodeStrict reads the body, at most maxBodyBytes, as one JSON value into
+// each target in turn, rejecting unknown fields and trailing data so that
+// client typos surface in tests instead of vanishing.
+func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
 		return errBadRequest
+	}
+	for _, v := range targets {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return decodeError(err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return errBadRequest
+		}
 	}
 	return nil
 }
 
 func decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &typeErr) && typeErr.Field != "":
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
 		return invalidData("wrong type in field %q: expected %s", typeErr.Field, typeErr.Type)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// encoding/json has no typed error for this; the name comes quoted.
-		return invalidData("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	default:
-		return errBadRequest
 	}
+	// encoding/json has no typed error for an unknown field; the name comes quoted.
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return invalidData("unknown field %s", field)
+	}
+	return errBadRequest
 }

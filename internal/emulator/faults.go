@@ -25,15 +25,12 @@ type Faults struct {
 	CreateAnswerDelay time.Duration
 }
 
-// faultState is the Faults in force plus what they have consumed.
+// faultState is the Faults in force plus what they have consumed. Its zero
+// value, which New starts with, has no dice: no fault can roll them.
 type faultState struct {
 	Faults
 	dice        *rand.Rand
 	injected429 int // since SetFaults, to alternate Retry-After
-}
-
-func newFaultState(f Faults) faultState {
-	return faultState{Faults: f, dice: rand.New(rand.NewPCG(uint64(f.Seed), 0))}
 }
 
 // SetFaults replaces the faults in force and reseeds the dice, so the same
@@ -41,52 +38,40 @@ func newFaultState(f Faults) faultState {
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = newFaultState(f)
+	s.faults = faultState{Faults: f, dice: rand.New(rand.NewPCG(uint64(f.Seed), 0))}
 }
 
-// injectFault answers the request with a 429 or 500, or holds a GET
-// unanswered, when the dice say so. One roll decides all three, so each
-// percentage is exact on its own; the dice are rolled only for requests
-// that some fault in force can hit.
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
+// rollFault says whether r is answered with a 429 or 500, or held
+// unanswered, and sets the headers of that answer. One roll decides all
+// three, so each percentage is exact on its own; the dice are rolled only
+// for requests that some fault in force can hit.
+func (s *Server) rollFault(r *http.Request, header http.Header) (answer error, hang bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	f := &s.faults
 	hungPercent := 0
 	if r.Method == http.MethodGet {
 		hungPercent = f.HungGETPercent
 	}
 	if f.RateLimitPercent <= 0 && f.ServerErrorPercent <= 0 && hungPercent <= 0 {
-		s.mu.Unlock()
-		return false
+		return nil, false
 	}
-	roll := f.dice.IntN(100)
-	var answer *apiError
-	hang := false
-	switch {
+	switch roll := f.dice.IntN(100); {
 	case roll < f.RateLimitPercent:
-		answer = errRateLimited
 		s.stats.Injected429++
 		f.injected429++
 		if f.RetryAfter != "" && f.injected429%2 == 0 {
-			w.Header().Set("Retry-After", f.RetryAfter)
+			header.Set("Retry-After", f.RetryAfter)
 		}
+		return errRateLimited, false
 	case roll < f.RateLimitPercent+f.ServerErrorPercent:
-		answer = errInternal
 		s.stats.Injected500++
+		return errInternal, false
 	case roll < f.RateLimitPercent+f.ServerErrorPercent+hungPercent:
-		hang = true
 		s.stats.Hung++
+		return nil, true
 	}
-	s.mu.Unlock()
-	switch {
-	case hang:
-		<-r.Context().Done() // the client cancelled, timed out or closed the connection
-		return true
-	case answer != nil:
-		writeError(w, answer)
-		return true
-	}
-	return false
+	return nil, false
 }
 
 // takeCommitFault consumes one pending fault for a stored partner, errors

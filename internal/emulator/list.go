@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 	for i, item := range selected {
 		content[i] = convert(item)
 	}
-	writeJSON(w, http.StatusOK, page[U]{
+	return writeJSON(w, http.StatusOK, page[U]{
 		Content:          content,
 		First:            number == 0,
 		Last:             number >= totalPages-1,
@@ -101,7 +102,6 @@ func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l li
 		Size:             size,
 		Number:           number,
 	})
-	return nil
 }
 
 func intParam(query url.Values, name string, fallback, least int) (int, error) {
@@ -128,8 +128,8 @@ func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, erro
 		case !ok:
 			return nil, invalidData("cannot search by %q", name)
 		}
-		pattern := strings.ToLower(text)
-		items = slices.DeleteFunc(items, func(item T) bool { return !wildcardMatch(pattern, strings.ToLower(field(item))) })
+		pattern := wildcardPattern(strings.ToLower(text))
+		items = slices.DeleteFunc(items, func(item T) bool { return !pattern.MatchString(strings.ToLower(field(item))) })
 	}
 	for name, field := range l.fields {
 		for _, value := range query[name] {
@@ -182,25 +182,13 @@ func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	return strings.Join(texts, ";"), nil
 }
 
-// wildcardMatch reports whether s matches pattern, where each '*' stands for
+// wildcardPattern compiles a searchText pattern, where each '*' stands for
 // any run of characters: "foo*" is a prefix, "*foo*" a substring, "*foo" a
 // suffix, and a pattern without '*' must match exactly.
-func wildcardMatch(pattern, s string) bool {
+func wildcardPattern(pattern string) *regexp.Regexp {
 	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return s == pattern
+	for i, part := range parts {
+		parts[i] = regexp.QuoteMeta(part)
 	}
-	rest, ok := strings.CutPrefix(s, parts[0])
-	if !ok {
-		return false
-	}
-	last := parts[len(parts)-1]
-	for _, middle := range parts[1 : len(parts)-1] {
-		i := strings.Index(rest, middle)
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+len(middle):]
-	}
-	return strings.HasSuffix(rest, last)
+	return regexp.MustCompile(`(?s)\A` + strings.Join(parts, ".*") + `\z`)
 }

@@ -240,8 +240,8 @@ func TestWildcardMatch(t *testing.T) {
 		{"*bc*", "abcd", true}, {"*bc*", "acbd", false},
 		{"*", "", true}, {"ab*b", "ab", false}, {"a*b*c", "aXbYc", true}, {"a*b*c", "acb", false},
 	} {
-		if got := wildcardMatch(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v", tc.pattern, tc.s, got)
+		if got := wildcardPattern(tc.pattern).MatchString(tc.s); got != tc.want {
+			t.Errorf("wildcardPattern(%q).MatchString(%q) = %v", tc.pattern, tc.s, got)
 		}
 	}
 }

@@ -15,13 +15,8 @@ type loginResponse struct {
 	TenantID                 string `json:"tenantId"`
 }
 
-type loginRequest struct {
-	Email    string        `json:"email"`
-	Password string        `json:"password"`
-	Devices  []loginDevice `json:"devices"`
-}
-
-// loginDevice is accepted for mobile clients and otherwise ignored.
+// loginDevice is accepted for mobile clients and otherwise ignored. It is
+// named because a wrong type in devices is answered with the type's name.
 type loginDevice struct {
 	DeviceID             string `json:"deviceId"`
 	OS                   string `json:"os"`
@@ -30,24 +25,13 @@ type loginDevice struct {
 	NotificationDeviceID string `json:"notificationDeviceId"`
 }
 
-type patLoginRequest struct {
-	APIKey string `json:"apiKey"`
-	PAT    string `json:"pat"`
-}
-
-type renewRequest struct {
-	RefreshToken string `json:"refreshToken"`
-	UserID       string `json:"userId"`
-	TenantID     string `json:"tenantId"`
-}
-
-type logoutRequest struct {
-	RefreshToken string `json:"refreshToken"`
-}
-
 // login: the API key travels in the query, the credentials in the body.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	var body loginRequest
+	var body struct {
+		Email    string        `json:"email"`
+		Password string        `json:"password"`
+		Devices  []loginDevice `json:"devices"`
+	}
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
@@ -57,7 +41,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) e
 
 // patLogin: here the API key travels in the body, next to the PAT.
 func (s *Server) patLogin(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	var body patLoginRequest
+	var body struct {
+		APIKey string `json:"apiKey"`
+		PAT    string `json:"pat"`
+	}
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
@@ -70,17 +57,19 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 		return errInvalidCredentials
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.stats.Logins++
-	answer := s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()})
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, answer)
-	return nil
+	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()}))
 }
 
 // renewToken trades an expired token plus the session's refresh token for a
 // new token, and rotates the refresh token.
 func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
-	var body renewRequest
+	var body struct {
+		RefreshToken string `json:"refreshToken"`
+		UserID       string `json:"userId"`
+		TenantID     string `json:"tenantId"`
+	}
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
@@ -97,13 +86,14 @@ func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issu
 	}
 	sess.refreshToken = newRefreshToken()
 	s.stats.Renewals++
-	writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
-	return nil
+	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, sess))
 }
 
 // logout ends the caller's session if the refresh token is its own.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
-	var body logoutRequest
+	var body struct {
+		RefreshToken string `json:"refreshToken"`
+	}
 	if err := decodeStrict(w, r, &body); err != nil {
 		return err
 	}
@@ -112,8 +102,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 		sess.refreshToken = ""
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, 1)
-	return nil
+	return writeJSON(w, http.StatusOK, 1)
 }
 
 // same compares secrets in constant time; the emulator has nothing to hide,

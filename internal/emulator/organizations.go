@@ -53,20 +53,13 @@ func (s *Server) organizationIndexLocked(id string) int {
 	return slices.IndexFunc(s.organizations, func(o Organization) bool { return o.ID == id })
 }
 
-// organizationKnownLocked reports whether a partner may reference id; the
-// empty id means no organization and is always allowed. s.mu must be held.
-func (s *Server) organizationKnownLocked(id string) bool {
-	return id == "" || s.organizationIndexLocked(id) >= 0
-}
-
 func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	orgs := s.Organizations()
 	i := slices.IndexFunc(orgs, func(o Organization) bool { return o.ID == r.PathValue("id") })
 	if i < 0 {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
-	return nil
+	return writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
 }
 
 // organizationListing is what GET /v2/network/organizations filters and sorts by.

@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -54,21 +52,22 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-// validatePartner checks what a real tenant plausibly rejects; see the package doc.
-func validatePartner(p Partner) error {
+// validateLocked checks what a real tenant plausibly rejects (see the package
+// doc): content with a 400, an unknown organization with a 404. s.mu must be held.
+func (s *Server) validateLocked(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
-	if p.Timezone != "" {
-		// LoadLocation accepts "Local", which names the host's zone, not an IANA zone.
-		if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
-			return invalidData("unknown timezone %q", p.Timezone)
-		}
+	// LoadLocation accepts "", no timezone, and "Local", which names the
+	// host's zone, not an IANA zone.
+	if _, err := time.LoadLocation(p.Timezone); err != nil || p.Timezone == "Local" {
+		return invalidData("unknown timezone %q", p.Timezone)
 	}
-	for key := range p.Properties {
-		if key == "" {
-			return invalidData("property keys must not be empty")
-		}
+	if _, ok := p.Properties[""]; ok {
+		return invalidData("property keys must not be empty")
+	}
+	if p.OrganizationID != "" && s.organizationIndexLocked(p.OrganizationID) < 0 {
+		return errNotFound
 	}
 	return nil
 }
@@ -83,16 +82,9 @@ type partnerBody struct {
 // readPartnerBody decodes a create or update body; the caller validates.
 func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error) {
 	var body partnerBody
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		return body, errBadRequest
-	}
-	if err := decodeStrictFrom(bytes.NewReader(raw), &body.partnerJSON); err != nil {
-		return body, err
-	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return body, errBadRequest
+	if err := decodeStrict(w, r, &body.partnerJSON, &fields); err != nil {
+		return body, err
 	}
 	body.set = make(map[string]bool, len(fields))
 	for key, value := range fields {
@@ -108,24 +100,18 @@ func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error
 // replacement takes them all; merging (Options.MergingUpdate) takes only
 // those the body sets, present and not null.
 func (b partnerBody) applyTo(p Partner, merging bool) Partner {
-	takes := func(field string) bool { return !merging || b.set[field] }
-	if takes("name") {
-		p.Name = b.Name
+	setters := map[string]func(){
+		"name":         func() { p.Name = b.Name },
+		"code":         func() { p.Code = b.Code },
+		"country":      func() { p.Country = b.Country },
+		"timezone":     func() { p.Timezone = b.Timezone },
+		"properties":   func() { p.Properties = b.Properties },
+		"organization": func() { p.OrganizationID = b.Organization.id() },
 	}
-	if takes("code") {
-		p.Code = b.Code
-	}
-	if takes("country") {
-		p.Country = b.Country
-	}
-	if takes("timezone") {
-		p.Timezone = b.Timezone
-	}
-	if takes("properties") {
-		p.Properties = b.Properties
-	}
-	if takes("organization") {
-		p.OrganizationID = b.Organization.id()
+	for field, set := range setters {
+		if !merging || b.set[field] {
+			set()
+		}
 	}
 	return p.clone()
 }
@@ -152,23 +138,12 @@ func typedValues(props map[string]string) map[string]any {
 	out := make(map[string]any, len(props))
 	for key, value := range props {
 		out[key] = value
-		if readsAsJSONLiteral(value) {
+		// JSON text, with nothing around it, that is not a string, object or array
+		if json.Valid([]byte(value)) && value == strings.TrimSpace(value) && !strings.ContainsAny(value[:1], `"{[`) {
 			out[key] = json.RawMessage(value)
 		}
 	}
 	return out
-}
-
-func readsAsJSONLiteral(v string) bool {
-	switch {
-	case v == "true", v == "false", v == "null":
-		return true
-	case v == "" || v != strings.TrimSpace(v):
-		return false
-	case v[0] != '-' && (v[0] < '0' || v[0] > '9'):
-		return false // strings, objects and arrays start otherwise
-	}
-	return json.Valid([]byte(v))
 }
 
 func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -176,11 +151,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	p := body.applyTo(Partner{}, false)
-	if err := validatePartner(p); err != nil {
-		return err
-	}
-	p, delay, err := s.commitNewPartner(p)
+	p, delay, err := s.commitNewPartner(body.applyTo(Partner{}, false))
 	if err != nil {
 		return err
 	}
@@ -194,16 +165,15 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 	case answer != nil:
 		return answer
 	}
-	writeJSON(w, http.StatusCreated, s.answer(p, false))
-	return nil
+	return writeJSON(w, http.StatusCreated, s.answer(p, false))
 }
 
-// commitNewPartner stores p and says how long to wait before answering.
+// commitNewPartner validates and stores p, and says how long to wait before answering.
 func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.organizationKnownLocked(p.OrganizationID) {
-		return Partner{}, 0, errNotFound
+	if err := s.validateLocked(p); err != nil {
+		return Partner{}, 0, err
 	}
 	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
 }
@@ -213,8 +183,7 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	if !ok {
 		return errNotFound
 	}
-	writeJSON(w, http.StatusOK, s.answer(p, false))
-	return nil
+	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
 // updatePartner is a full replacement by default: omitted fields are
@@ -225,37 +194,23 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if err != nil {
 		return err
 	}
-	// A replacing body is checked before the id, so it is a 400 even for an
-	// unknown partner; a merged one can only be checked against the stored.
-	if !s.opts.MergingUpdate {
-		if err := validatePartner(body.applyTo(Partner{}, false)); err != nil {
-			return err
-		}
-	}
-	p, err := s.replacePartner(r.PathValue("id"), body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.answer(p, false))
-	return nil
-}
-
-func (s *Server) replacePartner(id string, body partnerBody) (Partner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.partners[id]
-	if !ok {
-		return Partner{}, errNotFound
+	old, found := s.partners[r.PathValue("id")]
+	// A replacing body is checked before the id, so it is a 400 even for an
+	// unknown partner; a merged one can only be checked against the stored.
+	if !found && s.opts.MergingUpdate {
+		return errNotFound
 	}
 	p := body.applyTo(old, s.opts.MergingUpdate)
-	if err := validatePartner(p); err != nil {
-		return Partner{}, err
+	if err := s.validateLocked(p); err != nil {
+		return err
 	}
-	if !s.organizationKnownLocked(p.OrganizationID) {
-		return Partner{}, errNotFound
+	if !found {
+		return errNotFound
 	}
-	s.partners[id] = p
-	return p, nil
+	s.partners[p.ID] = p
+	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
 func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
@@ -267,8 +222,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	writeJSON(w, s.opts.DeleteStatus, s.answer(p, false))
-	return nil
+	return writeJSON(w, s.opts.DeleteStatus, s.answer(p, false))
 }
 
 func (s *Server) removePartner(id string) (Partner, bool) {

@@ -78,15 +78,11 @@ func (s *Server) UpdatePartner(p Partner) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.partners[p.ID]
-	if !ok {
-		return false
+	if ok {
+		p.CreationTimestamp = cmp.Or(p.CreationTimestamp, old.CreationTimestamp)
+		s.partners[p.ID] = p.clone()
 	}
-	p = p.clone()
-	if p.CreationTimestamp == 0 {
-		p.CreationTimestamp = old.CreationTimestamp
-	}
-	s.partners[p.ID] = p
-	return true
+	return ok
 }
 
 // DeletePartner removes a partner out of band and reports whether it existed.

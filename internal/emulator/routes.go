@@ -14,48 +14,35 @@ const (
 	expiredTokenOK               // renewToken, which is called with the expired token
 )
 
-// Permission names, as in Servitly's permission catalogue.
-const (
-	readPartner          = "READ_PARTNER"
-	writePartner         = "WRITE_PARTNER"
-	readAllPartners      = "READ_ALL_PARTNERS"
-	readOrganization     = "READ_ORGANIZATION"
-	readAllOrganizations = "READ_ALL_ORGANIZATIONS"
-)
-
-type handlerFunc func(w http.ResponseWriter, r *http.Request, caller *issuedToken) error
-
 type route struct {
 	method      string
 	pattern     string // segments in braces match any non-empty segment and become path values
 	access      access
-	permissions []string
-	handle      handlerFunc
+	permissions []string // as named in Servitly's permission catalogue
+	handle      func(s *Server, w http.ResponseWriter, r *http.Request, caller *issuedToken) error
 }
 
-func (s *Server) routeTable() []route {
-	return []route{
-		{"POST", "/identity/users/login", anonymous, nil, s.login},
-		{"POST", "/identity/users/patLogin", anonymous, nil, s.patLogin},
-		{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, s.renewToken},
-		{"POST", "/identity/users/me/logout", activeToken, nil, s.logout},
+var routes = []route{
+	{"POST", "/identity/users/login", anonymous, nil, (*Server).login},
+	{"POST", "/identity/users/patLogin", anonymous, nil, (*Server).patLogin},
+	{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, (*Server).renewToken},
+	{"POST", "/identity/users/me/logout", activeToken, nil, (*Server).logout},
 
-		{"POST", "/network/partners", activeToken, []string{readPartner, writePartner}, s.createPartner},
-		{"GET", "/network/partners/{id}", activeToken, []string{readPartner}, s.getPartner},
-		{"PUT", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, s.updatePartner},
-		{"DELETE", "/network/partners/{id}", activeToken, []string{readPartner, writePartner}, s.deletePartner},
-		{"GET", "/v2/network/partners", activeToken, []string{readAllPartners}, s.listPartners},
+	{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
+	{"GET", "/network/partners/{id}", activeToken, []string{"READ_PARTNER"}, (*Server).getPartner},
+	{"PUT", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).updatePartner},
+	{"DELETE", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).deletePartner},
+	{"GET", "/v2/network/partners", activeToken, []string{"READ_ALL_PARTNERS"}, (*Server).listPartners},
 
-		{"GET", "/network/organizations/{id}", activeToken, []string{readOrganization}, s.getOrganization},
-		{"GET", "/v2/network/organizations", activeToken, []string{readAllOrganizations}, s.listOrganizations},
-	}
+	{"GET", "/network/organizations/{id}", activeToken, []string{"READ_ORGANIZATION"}, (*Server).getOrganization},
+	{"GET", "/v2/network/organizations", activeToken, []string{"READ_ALL_ORGANIZATIONS"}, (*Server).listOrganizations},
 }
 
 // match finds the route for r and sets its path values. When no route
 // matches, allowed lists the methods the path does accept, if any.
-func (s *Server) match(r *http.Request) (rt *route, allowed []string) {
-	for i := range s.routes {
-		rt := &s.routes[i]
+func match(r *http.Request) (rt *route, allowed []string) {
+	for i := range routes {
+		rt := &routes[i]
 		switch {
 		case !matchPath(rt.pattern, r):
 		case rt.method != r.Method:

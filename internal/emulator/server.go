@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -35,17 +36,17 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
-	setDefault(&o.Tenant, "demo")
-	setDefault(&o.APIKey, "demo-api-key")
-	setDefault(&o.PAT, "demo-pat")
-	setDefault(&o.Email, "demo@example.com")
-	setDefault(&o.Password, "demo-password")
-	setDefault(&o.TokenTTL, time.Hour)
-	setDefault(&o.DeleteStatus, http.StatusNoContent)
+	o.Tenant = cmp.Or(o.Tenant, "demo")
+	o.APIKey = cmp.Or(o.APIKey, "demo-api-key")
+	o.PAT = cmp.Or(o.PAT, "demo-pat")
+	o.Email = cmp.Or(o.Email, "demo@example.com")
+	o.Password = cmp.Or(o.Password, "demo-password")
+	o.TokenTTL = cmp.Or(o.TokenTTL, time.Hour)
+	o.DeleteStatus = cmp.Or(o.DeleteStatus, http.StatusNoContent)
 	if o.MaxPageSize <= 0 {
 		o.MaxPageSize = 200
 	}
-	setDefault(&o.OrganizationName, "Demo Manufacturing")
+	o.OrganizationName = cmp.Or(o.OrganizationName, "Demo Manufacturing")
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -53,18 +54,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-func setDefault[T comparable](field *T, value T) {
-	var zero T
-	if *field == zero {
-		*field = value
-	}
-}
-
 // Server is the emulated API. It implements http.Handler and all its methods
 // are safe for concurrent use.
 type Server struct {
 	opts     Options
-	routes   []route
 	jwtKey   []byte // signs this server's tokens
 	userID   string
 	tenantID string
@@ -92,15 +85,9 @@ func New(opts Options) *Server {
 		tenantID: newID(),
 		tokens:   make(map[string]*issuedToken),
 		partners: make(map[string]Partner),
-		faults:   newFaultState(Faults{}),
 		stats:    Stats{ByRoute: make(map[string]int)},
 	}
-	s.routes = s.routeTable()
-	s.rootOrgID = s.AddOrganization(Organization{
-		Name:     opts.OrganizationName,
-		Country:  "Italy",
-		Timezone: "Europe/Rome",
-	}).ID
+	s.rootOrgID = s.AddOrganization(Organization{Name: opts.OrganizationName, Country: "Italy", Timezone: "Europe/Rome"}).ID
 	return s
 }
 
@@ -110,7 +97,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Logf != nil {
 		defer func() { s.opts.Logf("%s %s %s", r.Method, r.URL.Path, rec.outcome()) }()
 	}
-	rt, allowed := s.match(r)
+	rt, allowed := match(r)
 	s.countRequest(rt)
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // the client gave up; nobody is left to answer
@@ -123,11 +110,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serve applies the checks every request goes through, in the order a real
 // gateway would plausibly apply them, then runs the route's handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
-	if s.injectFault(w, r) {
+	switch answer, hang := s.rollFault(r, w.Header()); {
+	case hang:
+		<-r.Context().Done() // the client cancelled, timed out or closed the connection
 		return nil
+	case answer != nil:
+		return answer
 	}
-	if err := s.checkTenant(r); err != nil {
-		return err
+	// The tenant header has a legacy name too.
+	switch cmp.Or(r.Header.Get("X-Servitly-Tenant"), r.Header.Get("X-Semioty-Tenant")) {
+	case "":
+		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
+	case s.opts.Tenant: // the tenant this server emulates
+	default:
+		return &apiError{http.StatusNotFound, "Tenant not found"}
 	}
 	if rt == nil {
 		if len(allowed) > 0 {
@@ -146,23 +142,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowe
 			return errForbidden
 		}
 	}
-	return rt.handle(w, r, caller)
-}
-
-// checkTenant accepts the current header name and its legacy alias.
-func (s *Server) checkTenant(r *http.Request) error {
-	tenant := r.Header.Get("X-Servitly-Tenant")
-	if tenant == "" {
-		tenant = r.Header.Get("X-Semioty-Tenant")
-	}
-	switch tenant {
-	case "":
-		return &apiError{http.StatusBadRequest, "Missing X-Servitly-Tenant header"}
-	case s.opts.Tenant:
-		return nil
-	default:
-		return &apiError{http.StatusNotFound, "Tenant not found"}
-	}
+	return rt.handle(s, w, r, caller)
 }
 
 // sleep waits for d and reports whether ctx was still live afterwards.
@@ -170,10 +150,8 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
 	select {
-	case <-timer.C:
+	case <-time.After(d):
 		return true
 	case <-ctx.Done():
 		return false
