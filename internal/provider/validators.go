@@ -13,8 +13,13 @@ import (
 
 // notBlank rejects strings that are empty or only white space: it wants one
 // character outside Unicode's White_Space (what strings.TrimSpace trims).
-var notBlank = stringvalidator.RegexMatches(regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`),
+var notBlank = stringvalidator.RegexMatches(notBlankPattern,
 	"must not be empty or blank: set a value, or remove the attribute to leave it unset")
+
+// nameNotBlank is notBlank for a required name, which cannot be left unset.
+var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be empty or blank: set the partner's name")
+
+var notBlankPattern = regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`)
 
 // ianaTimezone accepts IANA time zone names such as Europe/Rome.
 type ianaTimezone struct{}

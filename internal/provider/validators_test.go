@@ -66,6 +66,10 @@ func TestNotBlank(t *testing.T) {
 			t.Errorf("%q: detail %q should say what is wrong and how to fix it", bad, d.Detail())
 		}
 	}
+	// The required name cannot be removed: its message does not say to.
+	if d := validate(nameNotBlank, types.StringValue(" ")); !strings.Contains(text(d), "set the partner's name") || strings.Contains(text(d), "remove") {
+		t.Errorf("a blank name: %v", d)
+	}
 	for _, ok := range []string{"x", " x ", "Rossi Macchine"} {
 		if diags := validate(notBlank, types.StringValue(ok)); diags.HasError() {
 			t.Errorf("%q refused: %v", ok, diags)
