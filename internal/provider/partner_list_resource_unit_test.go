@@ -192,7 +192,7 @@ func TestPartnerListResource_results(t *testing.T) {
 		raw, err := r.Resource.Unmarshal(tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 			"id": tftypes.String, "name": tftypes.String, "code": tftypes.String, "country": tftypes.String, "timezone": tftypes.String,
 			"properties": tftypes.Map{ElementType: tftypes.String}, "organization_id": tftypes.String,
-			"customer_count": tftypes.Number, "creation_timestamp": tftypes.Number,
+			"customer_count": tftypes.Number, "creation_timestamp": tftypes.Number, "deletion_protection": tftypes.Bool,
 			"timeouts": tftypes.Object{AttributeTypes: map[string]tftypes.Type{"create": tftypes.String, "read": tftypes.String, "update": tftypes.String, "delete": tftypes.String}},
 		}})
 		if err != nil {

@@ -27,7 +27,8 @@ import (
 //     and switching between them plans nothing.
 type partnerModel struct {
 	partnerAttributes
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 // partnerAttributes are the attributes of a partner, shared by the resource
@@ -63,8 +64,8 @@ func partnerInputFromModel(ctx context.Context, m partnerModel) (client.PartnerI
 	return in, diags
 }
 
-// partnerModelFromAPI builds state from an API answer; prior supplies the
-// timeouts, which the API does not hold.
+// partnerModelFromAPI builds state from an API answer; prior supplies
+// deletion_protection and the timeouts, which the API does not hold.
 func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerModel) (partnerModel, diag.Diagnostics) {
 	m := partnerModel{
 		partnerAttributes: partnerAttributes{
@@ -77,7 +78,8 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 			CustomerCount:     types.Int64Value(int64(p.CustomerCount)),
 			CreationTimestamp: types.Int64Value(int64(p.CreationTimestamp)),
 		},
-		Timeouts: prior.Timeouts,
+		DeletionProtection: prior.DeletionProtection,
+		Timeouts:           prior.Timeouts,
 	}
 	props := map[string]string{} // {} when there are none, never null
 	maps.Copy(props, p.Properties)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +69,7 @@ type partnerRefresh struct {
 	// or batching is off (by setting, or the list failed or differed, which
 	// also empties listed).
 	listDone bool
+	complete bool          // listed holds every partner: the last page is loaded and batching is on
 	busy     chan struct{} // closed when the checking GET or list load in flight ends
 }
 
@@ -278,7 +280,7 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 			r.totalPages = p.TotalPages
 		}
 		if p.Last {
-			r.listDone = true
+			r.listDone, r.complete = true, true
 			return
 		}
 	}
@@ -286,8 +288,19 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 
 // stopBatching makes every later Read use GET. Called under r.mu.
 func (r *partnerRefresh) stopBatching() {
-	r.listDone = true
+	r.listDone, r.complete = true, false
 	clear(r.listed)
+}
+
+// completeList returns every partner of the tenant when this process has
+// loaded the whole list, so that the code guard needs no request of its own.
+func (r *partnerRefresh) completeList() ([]client.Partner, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.complete {
+		return nil, false
+	}
+	return slices.Collect(maps.Values(r.listed)), true
 }
 
 // listFailed turns batching off for this process after the list failed.
@@ -295,14 +308,7 @@ func (r *partnerRefresh) stopBatching() {
 func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
 	r.stopBatching()
 	fields := map[string]any{"error": err.Error()}
-	// Only the list's own 403 or 404, in the API's shape, refuses the list.
-	// A failed login, an unknown tenant or a proxy's page fails every call,
-	// and the Read's own error names the setting to fix.
-	var apiErr *client.APIError
-	var loginErr *client.LoginError
-	refused := errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !client.IsUnknownTenant(err) &&
-		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
-	if refused {
+	if listRefused(err) {
 		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
 		diags.AddWarning("Partner refresh batching is off",
 			fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
@@ -313,6 +319,17 @@ func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.
 		return
 	}
 	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", fields)
+}
+
+// listRefused reports whether err is the partner list's own 403 or 404, in
+// the API's shape: the caller may not list partners. A failed login, an
+// unknown tenant or a proxy's page fails every call, and the caller's own
+// error names the setting to fix.
+func listRefused(err error) bool {
+	var apiErr *client.APIError
+	var loginErr *client.LoginError
+	return errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !client.IsUnknownTenant(err) &&
+		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
 // batchRefreshDescription documents the batch_refresh provider setting.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -63,7 +65,7 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Display name of the partner.",
-				Validators:          []validator.String{notBlank},
+				Validators:          []validator.String{nameNotBlank},
 			},
 			"code": optionalText("Business code identifying the partner, such as `P000123`. " +
 				"Set it: it lets the provider recover safely when a create's answer is lost, and lets you import by code."),
@@ -84,6 +86,15 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"customer_count": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of customers associated with the partner, maintained by Servitly.",
+			},
+			"deletion_protection": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Whether a plan that deletes or replaces the partner fails: a removed resource block or CSV row, " +
+					"`terraform destroy` and `-replace` all stop at plan time, and a delete stops at apply time too. " +
+					"Unset, it takes the provider's `deletion_protection` (default `false`). The value in effect is kept in the state, " +
+					"so the protection outlives the resource block. To delete a protected partner on purpose, set " +
+					"`deletion_protection = false`, apply, then remove it. Changing it changes nothing in Servitly.",
 			},
 			"creation_timestamp": schema.Int64Attribute{
 				Computed:            true,
@@ -118,6 +129,11 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := startOperation(ctx, plan.Timeouts.Object, "create", defaultWriteTimeout)
 	defer cancel()
 
+	release, ok := r.reserveCode(ctx, &resp.Diagnostics, in.Code, "", true)
+	if !ok {
+		return
+	}
+	defer release()
 	created, recovered, err := r.client.CreatePartner(ctx, in)
 	if err != nil {
 		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
@@ -133,10 +149,38 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 				"and found exactly the partner it had asked for: %s. It is recorded in the state; nothing was created twice.",
 				in.Name, lostBecause(ctx), in.Code, created.ID))
 	}
+	r.codes.wrote(created)
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
+}
+
+// reserveCode checks, before a create or an update that changes it, that
+// no other partner has code; ok is false when the write must not happen.
+// When the tenant does not let us list partners, nothing can be checked: the
+// write goes ahead with a warning.
+func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnostics, code, self string, creating bool) (release func(), ok bool) {
+	if code == "" {
+		return func() {}, true
+	}
+	release, conflict, err := r.codes.reserve(ctx, code, self)
+	switch {
+	case conflict != nil:
+		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
+		return release, false
+	case listRefused(err):
+		if r.codes.firstRefusal() {
+			diags.AddWarning("Partner codes not checked",
+				fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
+					"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err))
+		}
+	case err != nil:
+		release()
+		addAPIError(ctx, diags, "Error checking partner code", fmt.Sprintf("Checking that no other partner has code %q", code), err)
+		return release, false
+	}
+	return release, true
 }
 
 // lostBecause says why a create's answer was lost, for the warning.
@@ -180,6 +224,10 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
+	if next.DeletionProtection.IsNull() {
+		// Imported, or written before deletion_protection existed.
+		next.DeletionProtection = types.BoolValue(r.deletionProtection)
+	}
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
 }
@@ -193,10 +241,27 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan of an existing partner leaves it in private state for a
+	// replacement (partner_guards.go); an update has no use for it.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, nil)...)
+	if before, _ := partnerInputFromModel(ctx, state); reflect.DeepEqual(in, before) {
+		// Only deletion_protection or timeouts changed: Servitly holds neither.
+		state.DeletionProtection, state.Timeouts = plan.DeletionProtection, plan.Timeouts
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+		resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		return
+	}
 	ctx, cancel := startOperation(ctx, plan.Timeouts.Object, "update", defaultWriteTimeout)
 	defer cancel()
 
 	id := state.ID.ValueString()
+	if in.Code != state.Code.ValueString() {
+		release, ok := r.reserveCode(ctx, &resp.Diagnostics, in.Code, id, false)
+		if !ok {
+			return
+		}
+		defer release()
+	}
 	updated, err := r.client.UpdatePartner(ctx, id, in)
 	if err != nil {
 		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
@@ -208,6 +273,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(ctx, &resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
 		return
 	}
+	r.codes.wrote(updated)
 	next, diags := partnerModelFromAPI(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	// State records what Servitly holds, also when it kept a removed value.
@@ -222,13 +288,22 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan already refused; this holds for a plan made before the
+	// protection was applied.
+	partner := managedPartnerOf(state, r.deletionProtection)
+	if resp.Diagnostics.Append(protectionError(partner, "deleted")...); resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "delete", defaultWriteTimeout)
 	defer cancel()
 
 	id := state.ID.ValueString()
 	if err := r.client.DeletePartner(ctx, id); err != nil {
 		addAPIError(ctx, &resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
+		return
 	}
+	r.codes.deleted(id)
+	resp.Diagnostics.Append(customersWarning(partner, "was deleted")...)
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

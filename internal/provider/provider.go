@@ -45,6 +45,8 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	resp.Diagnostics.Append(diags...)
 	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
 	resp.Diagnostics.Append(diags...)
+	protect, diags := deletionProtectionSetting(config.DeletionProtection, envLookup)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -55,7 +57,8 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Invalid Servitly provider configuration", err.Error())
 		return
 	}
-	data := &providerData{client: c, partners: newPartnerRefresh(c, batch)}
+	refresh := newPartnerRefresh(c, batch)
+	data := &providerData{client: c, partners: refresh, codes: newCodeGuard(c, refresh), deletionProtection: protect}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -31,6 +31,7 @@ type providerModel struct {
 	RequestTimeout       types.String `tfsdk:"request_timeout"`
 	MaxRequestsPerMinute types.Int64  `tfsdk:"max_requests_per_minute"`
 	BatchRefresh         types.Bool   `tfsdk:"batch_refresh"`
+	DeletionProtection   types.Bool   `tfsdk:"deletion_protection"`
 }
 
 // envVar names the environment variable that backs a provider setting.
@@ -71,6 +72,10 @@ func providerSchema() schema.Schema {
 				"the tenant's rate limit is left to other integrations. Off (0) by default. " +
 				"Environment variable: `SERVITLY_MAX_REQUESTS_PER_MINUTE`."},
 			"batch_refresh": schema.BoolAttribute{Optional: true, MarkdownDescription: batchRefreshDescription},
+			"deletion_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "Protects every " +
+				"`servitly_partner` that does not set `deletion_protection` itself: a plan that would delete or replace it fails. " +
+				"Each partner keeps the value in effect in its state, so the protection still holds once its resource block " +
+				"or CSV row is gone. Defaults to `false`. Environment variable: `SERVITLY_DELETION_PROTECTION`."},
 		},
 	}
 }
@@ -188,6 +193,13 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 		return value, false
 	}
 	return value, true
+}
+
+// deletionProtectionSetting resolves deletion_protection and its environment variable; unset is false.
+func deletionProtectionSetting(v types.Bool, lookup func(string) (string, bool)) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	protect, _ := scalarSetting(&diags, "deletion_protection", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
+	return protect, diags
 }
 
 func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup func(string) (string, bool)) int {

@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var _ resource.ResourceWithModifyPlan = &partnerResource{}
+
+// replacedKey is the private state key under which the plan of an existing
+// partner leaves it for a second plan of the same resource: Terraform plans
+// a replacement's new object again with no prior state, passing on only
+// what the first plan kept in private state.
+const replacedKey = "replaced_partner"
+
+// managedPartner is what the guards tell about a partner in state.
+type managedPartner struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Code      string `json:"code"`
+	Customers int64  `json:"customers"`
+	Protected bool   `json:"protected"`
+}
+
+// managedPartnerOf describes a partner from its state; protectByDefault
+// stands for a deletion_protection that state written before it existed
+// does not hold.
+func managedPartnerOf(m partnerModel, protectByDefault bool) managedPartner {
+	protected := protectByDefault
+	if !m.DeletionProtection.IsNull() {
+		protected = m.DeletionProtection.ValueBool()
+	}
+	return managedPartner{ID: m.ID.ValueString(), Name: m.Name.ValueString(), Code: m.Code.ValueString(),
+		Customers: m.CustomerCount.ValueInt64(), Protected: protected}
+}
+
+func (p managedPartner) String() string {
+	if p.Code == "" {
+		return fmt.Sprintf("%q (id %s)", p.Name, p.ID)
+	}
+	return fmt.Sprintf("%q (code %q, id %s)", p.Name, p.Code, p.ID)
+}
+
+// ModifyPlan guards the user's partners: no destroy or replacement of a
+// protected one, a warning for one that has customers, and no second
+// partner for a code in use. It also settles deletion_protection.
+func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state *partnerModel
+	if !req.State.Raw.IsNull() {
+		state = &partnerModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if req.Plan.Raw.IsNull() { // destroy
+		if state != nil {
+			resp.Diagnostics.Append(checkRemoval(managedPartnerOf(*state, r.deletionProtection), "destroyed")...)
+		}
+		return
+	}
+	var plan partnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var configured types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("deletion_protection"), &configured)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if configured.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deletion_protection"), r.deletionProtection)...)
+	}
+
+	self := ""
+	if state != nil {
+		self = state.ID.ValueString()
+		replaced, err := json.Marshal(managedPartnerOf(*state, r.deletionProtection))
+		if err == nil {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, replaced)...)
+		}
+		if plan.Code.Equal(state.Code) {
+			return
+		}
+	} else if replaced, ok := replacedPartner(ctx, req.Private); ok {
+		// The new object of a replacement: the old one goes first.
+		resp.Diagnostics.Append(checkRemoval(replaced, "replaced")...)
+		self = replaced.ID
+	}
+	if plan.Code.IsNull() || plan.Code.IsUnknown() || r.codes == nil {
+		return
+	}
+	conflict, err := r.codes.plan(ctx, plan.Code.ValueString(), self)
+	if err != nil {
+		tflog.Warn(ctx, "could not check at plan time that the partner code is unused; apply checks it", map[string]any{"error": err.Error()})
+	}
+	resp.Diagnostics.Append(codeConflictDiagnostic(conflict, state == nil, "plan")...)
+}
+
+// replacedPartner is the partner whose replacement a create plan is, if any.
+func replacedPartner(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+},
+) (managedPartner, bool) {
+	var p managedPartner
+	raw, diags := private.GetKey(ctx, replacedKey)
+	if diags.HasError() || raw == nil || json.Unmarshal(raw, &p) != nil || p.ID == "" {
+		return p, false
+	}
+	return p, true
+}
+
+// checkRemoval refuses to remove a protected partner and warns about one
+// that has customers. removal is "destroyed" or "replaced". Terraform shows
+// the warning for a replacement only next to an error, so Delete warns too.
+func checkRemoval(p managedPartner, removal string) diag.Diagnostics {
+	diags := customersWarning(p, "will be "+removal)
+	diags.Append(protectionError(p, removal)...)
+	return diags
+}
+
+// customersWarning warns that a partner with customers is being removed;
+// removal says how, such as "will be destroyed".
+func customersWarning(p managedPartner, removal string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if p.Customers > 0 {
+		diags.AddWarning("Partner with customers "+removal,
+			fmt.Sprintf("Partner %s %s, and it has %s in Servitly. Make sure its customers are served by another partner; "+
+				"Servitly may refuse to delete a partner that still has customers.", p, removal, plural(p.Customers, "customer")))
+	}
+	return diags
+}
+
+// protectionError refuses to remove a protected partner.
+func protectionError(p managedPartner, removal string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if p.Protected {
+		diags.AddError("Partner is protected from deletion",
+			fmt.Sprintf("Partner %s has deletion_protection, so it cannot be %s. "+
+				"Its resource block or CSV row may be gone, but the protection is kept in the state.\n\n"+
+				"To delete it on purpose: set deletion_protection = false on its resource (putting the block or row back "+
+				"if it was removed), apply, then remove it. A deletion_protection = false on the resource overrides the "+
+				"provider's deletion_protection (SERVITLY_DELETION_PROTECTION).\n\n"+
+				"To stop managing it without deleting it, use a removed block with lifecycle { destroy = false }.",
+				p, removal))
+	}
+	return diags
+}
+
+// codeConflictDiagnostic explains why a partner may not take its code.
+// creating is false for an update that changes the code; when is "plan" or
+// "apply".
+func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if c == nil {
+		return diags
+	}
+	const summary = "Partner code already in use"
+	at := path.Root("code")
+	switch {
+	case c.Holder == nil:
+		diags.AddAttributeError(at, summary, fmt.Sprintf("Another servitly_partner of this configuration also "+
+			"creates a partner with code %q, or changes its code to it, in this %s. Codes identify partners: "+
+			"give each resource its own code.", c.Code, when))
+	case creating:
+		diags.AddAttributeError(at, summary, fmt.Sprintf("Servitly already has a partner with code %q: %q (id %s). "+
+			"The provider does not create a second partner for a code in use, so nothing was created.\n\n"+
+			"To manage the existing partner with this resource, import it: add this block, with to set to this "+
+			"resource's address (the \"with\" line above), and plan again:\n\n"+
+			"import {\n  to = servitly_partner.<NAME>\n  id = %s\n}\n\n"+
+			"If another resource of this configuration manages that partner already, give this one another code.",
+			c.Code, c.Holder.Name, c.Holder.ID, hclString(importCodePrefix+c.Code)))
+	default:
+		diags.AddAttributeError(at, summary, fmt.Sprintf("Partner %q (id %s) already has code %q, so this partner "+
+			"cannot change its code to it: two partners would share it. Choose another code, or change the other "+
+			"partner's code first.", c.Holder.Name, c.Holder.ID, c.Code))
+	}
+	return diags
+}
+
+// hclString quotes s as an HCL string literal.
+func hclString(s string) string {
+	quoted := strconv.Quote(s)
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(quoted)
+}
+
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,289 @@
+package provider
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// Acceptance tests of the guards against the user's own mistakes
+// (partner_guards.go, partner_codes.go), through the real CLI.
+
+// failing runs a command that must fail and returns its output with white
+// space folded, so that wrapped messages match.
+func (tf *terraformCLI) failing(args ...string) string {
+	tf.t.Helper()
+	out, err := tf.run(args...)
+	if err == nil {
+		tf.t.Fatalf("terraform %s succeeded, want an error:\n%s", strings.Join(args, " "), out)
+	}
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// expectOutput fails the test for each wanted text that out lacks.
+func expectOutput(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// partnersWithCode counts the emulator's partners that have code.
+func partnersWithCode(emu *testEmulator, code string) int {
+	n := 0
+	for _, p := range emu.Partners() {
+		if p.Code == code {
+			n++
+		}
+	}
+	return n
+}
+
+// csvRows is a configuration shaped like examples/gitops: one partner per
+// row, keyed by its code.
+func csvRows(rows string) string {
+	return providerFromEnv + `
+locals {
+  rows = {` + rows + `}
+}
+
+resource "servitly_partner" "partner" {
+  for_each = local.rows
+  code     = each.key
+  name     = each.value
+}
+`
+}
+
+// TestAccGuards_noSecondPartnerForACode: a code that a partner made in the
+// console already has is refused at plan time, and at apply time when the
+// partner appears after the plan; so is a code that two resources share or
+// that an update would give to a second partner.
+func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	console := emu.AddPartner(emulator.Partner{Name: "Van Dijk Dealers B.V.", Code: "NL-050", CustomerCount: 200})
+	tf := newTerraformCLI(t, emu)
+
+	tf.writeFile("main.tf", csvRows(`
+    "DE-014" = "Schmidt Service GmbH"
+    "NL-050" = "Van Dijk Dealers B.V."`))
+	out := tf.failing("plan", "-input=false")
+	expectOutput(t, out, "Error: Partner code already in use", `with servitly_partner.partner["NL-050"]`,
+		`Servitly already has a partner with code "NL-050": "Van Dijk Dealers B.V." (id `+console.ID+")",
+		`import { to = servitly_partner.<NAME> id = "code:NL-050" }`)
+
+	t.Run("apply time", func(t *testing.T) {
+		tf.writeFile("main.tf", csvRows(`
+    "DE-014" = "Schmidt Service GmbH"
+    "IT-001" = "Rossi"`))
+		tf.mustRun("plan", "-input=false", "-out=tfplan")
+		emu.AddPartner(emulator.Partner{Name: "Rossi, made in the console meanwhile", Code: "IT-001"})
+		out := tf.failing("apply", "-input=false", "tfplan")
+		expectOutput(t, out, `Servitly already has a partner with code "IT-001"`)
+		if n := partnersWithCode(emu, "IT-001"); n != 1 {
+			t.Errorf("%d partners with code IT-001 after the apply, want the console's 1", n)
+		}
+	})
+
+	t.Run("two resources", func(t *testing.T) {
+		tf.writeFile("main.tf", csvRows(`"TWIN" = "Twin Dealers"`)+`
+resource "servitly_partner" "copy" {
+  name = "Twin Dealers again"
+  code = "TWIN"
+}
+`)
+		out := tf.failing("plan", "-input=false")
+		expectOutput(t, out, "Another servitly_partner of this configuration also creates a partner with code \"TWIN\"")
+	})
+
+	t.Run("code change", func(t *testing.T) {
+		tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "solo" {
+  name = "Solo"
+  code = "S-1"
+}
+`)
+		tf.mustRun("apply", "-auto-approve", "-input=false")
+		tf.writeFile("main.tf", strings.Replace(tf.readFile("main.tf"), `"S-1"`, `"NL-050"`, 1))
+		out := tf.failing("plan", "-input=false")
+		expectOutput(t, out, `Partner "Van Dijk Dealers B.V." (id `+console.ID+`) already has code "NL-050"`)
+	})
+
+	if n := partnersWithCode(emu, "NL-050"); n != 1 {
+		t.Errorf("%d partners with code NL-050, want the console's 1", n)
+	}
+	if n := partnersWithCode(emu, "TWIN"); n != 0 {
+		t.Errorf("%d partners with code TWIN: a plan that failed created one", n)
+	}
+}
+
+// readFile returns a file of the working folder.
+func (tf *terraformCLI) readFile(name string) string {
+	tf.t.Helper()
+	b, err := os.ReadFile(filepath.Join(tf.dir, name))
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestAccGuards_deletionProtection: a protected partner survives the removal
+// of its block and terraform destroy, whether the protection is its own or
+// the provider's, until deletion_protection = false is applied; changing
+// the setting sends nothing to Servitly.
+func TestAccGuards_deletionProtection(t *testing.T) {
+	for _, tc := range []struct{ name, provider, resource string }{
+		{"by resource", "", "deletion_protection = true"},
+		{"by provider", "deletion_protection = true", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := newTestEmulator(t, emulator.Options{})
+			protected := emu.patProvider(tc.provider) + `
+resource "servitly_partner" "test" {
+  name = "Bianchi"
+  code = "P1"
+  ` + tc.resource + `
+}
+`
+			unprotected := emu.patProvider("") + `
+resource "servitly_partner" "test" {
+  name                = "Bianchi"
+  code                = "P1"
+  deletion_protection = false
+}
+`
+			refused := expectError(`Partner "Bianchi" \(code "P1", id [0-9a-f]{24}\) has deletion_protection`)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             emu.checkNoPartners,
+				Steps: []resource.TestStep{
+					{
+						Config: protected,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+						},
+					},
+					// The block is gone, and with it the provider's setting.
+					{Config: emu.patProvider(""), ExpectError: refused},
+					{Config: protected, Destroy: true, ExpectError: refused},
+					{
+						Config: unprotected,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
+							emulatorCheck(func() error {
+								if n := emu.Stats().ByRoute["PUT /network/partners/{id}"]; n != 0 {
+									return errors.New("changing deletion_protection sent a PUT to Servitly")
+								}
+								if len(emu.Partners()) != 1 {
+									return errors.New("the protected partner is gone")
+								}
+								return nil
+							}),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccGuards_replaceAndCustomers: -replace of a protected partner fails;
+// destroying or replacing one with customers warns, naming how many; an
+// unprotected partner is replaced under the same code.
+func TestAccGuards_replaceAndCustomers(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	tf := newTerraformCLI(t, emu)
+	config := func(protect bool) string {
+		return providerFromEnv + `resource "servitly_partner" "p" {
+  name                = "Van Dijk Dealers B.V."
+  code                = "NL-050"
+  deletion_protection = ` + map[bool]string{true: "true", false: "false"}[protect] + `
+}
+`
+	}
+	tf.writeFile("main.tf", config(true))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	withCustomers := func() string {
+		ids := serverIDs(emu)
+		p, _ := emu.Partner(ids[0])
+		p.CustomerCount = 200
+		emu.UpdatePartner(p)
+		return p.ID
+	}
+	old := withCustomers()
+
+	for _, args := range [][]string{{"plan", "-replace=servitly_partner.p"}, {"plan", "-destroy"}} {
+		out := tf.failing(append(args, "-input=false")...)
+		removal := map[bool]string{true: "replaced", false: "destroyed"}[args[1] == "-replace=servitly_partner.p"]
+		expectOutput(t, out, "Error: Partner is protected from deletion", "cannot be "+removal,
+			"Warning: Partner with customers will be "+removal, `"Van Dijk Dealers B.V." (code "NL-050", id `+old+`) will be `+removal+`, and it has 200 customers`)
+	}
+
+	tf.writeFile("main.tf", config(false))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	out := strings.Join(strings.Fields(tf.mustRun("apply", "-auto-approve", "-input=false", "-replace=servitly_partner.p")), " ")
+	// Terraform shows a replacement plan's warnings only next to an error,
+	// so this one comes from the delete.
+	expectOutput(t, out, "Warning: Partner with customers was deleted", "it has 200 customers", "1 added, 0 changed, 1 destroyed")
+	ids := serverIDs(emu)
+	if len(ids) != 1 || ids[0] == old || partnersWithCode(emu, "NL-050") != 1 {
+		t.Fatalf("after the replacement the emulator holds %v, want one new partner with code NL-050", emu.Partners())
+	}
+	withCustomers()
+	out = strings.Join(strings.Fields(tf.mustRun("plan", "-destroy", "-input=false")), " ")
+	expectOutput(t, out, "Warning: Partner with customers will be destroyed", "it has 200 customers")
+}
+
+// TestAccGuards_stateFromBeforeTheGuards: a state that the provider wrote
+// before deletion_protection existed (checked in, from the commit before)
+// plans clean; the provider's deletion_protection then protects it.
+func TestAccGuards_stateFromBeforeTheGuards(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.AddPartner(emulator.Partner{ID: "619227a41514c231407d9938", Name: "Rossi Macchine S.r.l.", Code: "P000123",
+		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold"}, CreationTimestamp: 1796531991571})
+	tf := newTerraformCLI(t, emu)
+	state, err := os.ReadFile("testdata/state-before-deletion-protection.tfstate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" { // OpenTofu names its own registry
+		state = []byte(strings.ReplaceAll(string(state), "registry.terraform.io", host))
+	}
+	tf.writeFile("terraform.tfstate", string(state))
+	tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "dealer" {
+  name       = "Rossi Macchine S.r.l."
+  code       = "P000123"
+  country    = "Italy"
+  timezone   = "Europe/Rome"
+  properties = { tier = "gold" }
+}
+`)
+	tf.expectCleanPlan()
+
+	// The refresh fills in the provider's setting, so turning it on plans
+	// no change either, and protects the partner.
+	tf.setEnv("SERVITLY_DELETION_PROTECTION", "true")
+	tf.expectCleanPlan()
+	out := tf.failing("plan", "-destroy", "-input=false")
+	expectOutput(t, out, "Error: Partner is protected from deletion")
+	if len(emu.Partners()) != 1 {
+		t.Error("the partner is gone")
+	}
+}
