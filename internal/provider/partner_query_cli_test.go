@@ -23,21 +23,7 @@ var (
 // at least at version least, which feature needs.
 func (tf *terraformCLI) requireTerraform(least, feature string) {
 	tf.t.Helper()
-	path := tf.terraformPath()
-	cliVersionsMu.Lock()
-	line, ok := cliVersions[path]
-	if !ok {
-		cmd := exec.CommandContext(tf.t.Context(), path, "version")
-		cmd.Env = tf.env
-		out, err := cmd.Output()
-		if err != nil {
-			cliVersionsMu.Unlock()
-			tf.t.Fatalf("%s version: %v", path, err)
-		}
-		line = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v\S+`).FindString(string(out))
-		cliVersions[path] = line
-	}
-	cliVersionsMu.Unlock()
+	line := tf.cliVersion()
 	m := regexp.MustCompile(`^Terraform v(\S+)`).FindStringSubmatch(line)
 	if m == nil {
 		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %q", feature, least, line)
@@ -45,6 +31,27 @@ func (tf *terraformCLI) requireTerraform(least, feature string) {
 	if !versionAtLeast(m[1], least) {
 		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %s", feature, least, m[1])
 	}
+}
+
+// cliVersion returns the CLI's name and version, such as "Terraform v1.5.7"
+// or "OpenTofu v1.12.6".
+func (tf *terraformCLI) cliVersion() string {
+	tf.t.Helper()
+	path := tf.terraformPath()
+	cliVersionsMu.Lock()
+	defer cliVersionsMu.Unlock()
+	if line, ok := cliVersions[path]; ok {
+		return line
+	}
+	cmd := exec.CommandContext(tf.t.Context(), path, "version")
+	cmd.Env = tf.env
+	out, err := cmd.Output()
+	if err != nil {
+		tf.t.Fatalf("%s version: %v", path, err)
+	}
+	line := regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v\S+`).FindString(string(out))
+	cliVersions[path] = line
+	return line
 }
 
 // versionAtLeast compares the numeric parts of two versions such as 1.14.9

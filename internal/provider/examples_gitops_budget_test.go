@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// TestAccExamplesGitOpsDestroyBudget runs the gitops pipeline's destroy
+// budget script on real plans: deletions and replaces count against the
+// budget, updates and a removed block that forgets do not.
+func TestAccExamplesGitOpsDestroyBudget(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Fatal("jq not found: install jq, which examples/gitops/scripts/check-destroy-budget.sh needs")
+	}
+	script, err := filepath.Abs(filepath.Join(examplesDir, "gitops/scripts/check-destroy-budget.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := newTerraformCLI(t, newTestEmulator(t, emulator.Options{}))
+	env := append(slices.Clip(tf.env), "TERRAFORM="+tf.terraformPath())
+	// expect runs the script on a plan file with a budget ("" for the
+	// default) and checks its exit status and output.
+	expect := func(plan, budget string, wantStatus int, wantInOutput ...string) {
+		t.Helper()
+		cmd := exec.CommandContext(t.Context(), script, plan)
+		cmd.Dir = tf.dir
+		cmd.Env = append(slices.Clip(env), "MAX_PARTNER_DELETIONS="+budget)
+		out, err := cmd.CombinedOutput()
+		var exitErr *exec.ExitError
+		if err != nil && !errors.As(err, &exitErr) {
+			t.Fatalf("running %s: %v", script, err)
+		}
+		if status := cmd.ProcessState.ExitCode(); status != wantStatus {
+			t.Errorf("%s with budget %q: exit status %d, want %d\n%s", plan, budget, status, wantStatus, out)
+		}
+		for _, want := range wantInOutput {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("%s with budget %q: output lacks %q\n%s", plan, budget, want, out)
+			}
+		}
+	}
+
+	const header = "code,name,country,timezone,organization,tier\n"
+	rows := []string{"B-1,Alpha Service,,,,\n", "B-2,Beta Service,,,,\n", "B-3,Gamma Service,,,,\n", "B-4,Delta Service,,,,\n"}
+	tf.copyExample("gitops/main.tf")
+	tf.writeFile("partners.csv", header+strings.Join(rows, ""))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+
+	tf.writeFile("partners.csv", header+strings.Replace(strings.Join(rows, ""), "Alpha Service", "Alpha Services", 1))
+	tf.mustRun("plan", "-input=false", "-out=update.tfplan")
+	expect("update.tfplan", "0", 0, "the plan deletes 0 partner(s), MAX_PARTNER_DELETIONS allows 0.")
+
+	tf.writeFile("partners.csv", header+strings.Join(rows, ""))
+	tf.mustRun("plan", "-input=false", "-out=replace.tfplan", `-replace=servitly_partner.partner["B-2"]`)
+	expect("replace.tfplan", "0", 1, `servitly_partner.partner["B-2"]: code B-2, name "Beta Service" (replaced)`)
+	expect("replace.tfplan", "", 0, "the plan deletes 1 partner(s), MAX_PARTNER_DELETIONS allows 1.")
+
+	tf.writeFile("partners.csv", header+rows[0])
+	tf.mustRun("plan", "-input=false", "-out=delete.tfplan")
+	expect("delete.tfplan", "2", 1, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 2:",
+		`servitly_partner.partner["B-2"]: code B-2, name "Beta Service"`,
+		`servitly_partner.partner["B-3"]: code B-3, name "Gamma Service"`,
+		`servitly_partner.partner["B-4"]: code B-4, name "Delta Service"`)
+	expect("delete.tfplan", "3", 0, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 3.")
+
+	if v, ok := strings.CutPrefix(tf.cliVersion(), "Terraform v"); ok && !versionAtLeast(v, "1.7.0") {
+		t.Logf("Terraform %s has no removed blocks: not checking that forgetting partners is free", v)
+	} else {
+		tf.writeFile("main.tf", requiredProviders+`
+removed {
+  from = servitly_partner.partner
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+		tf.mustRun("plan", "-input=false", "-out=forget.tfplan")
+		if n := strings.Count(tf.mustRun("show", "-json", "forget.tfplan"), `"actions":["forget"]`); n != len(rows) {
+			t.Fatalf("the removed block should forget %d partners, the plan forgets %d", len(rows), n)
+		}
+		expect("forget.tfplan", "0", 0, "the plan deletes 0 partner(s)")
+	}
+
+	// The check itself failing must never read as a pass.
+	expect("missing.tfplan", "", 2, "cannot read plan file")
+	expect("delete.tfplan", "many", 2, "must be a whole number")
+	bashOnly := t.TempDir()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(bash, filepath.Join(bashOnly, "bash")); err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, "PATH="+bashOnly)
+	expect("delete.tfplan", "", 2, "jq not found: install jq")
+}
