@@ -41,6 +41,7 @@ func run() error {
 	flag.BoolVar(&opts.LiteralFilterValues, "literal-filter-values", false, `list filters compare values literally, without understanding "eq;"`)
 	flag.BoolVar(&opts.IgnoreListFilters, "ignore-list-filters", false, "the partner list ignores code, name, country and searchText")
 	flag.BoolVar(&opts.TypedPropertyValues, "typed-property-values", false, "answer property values that read as JSON numbers, booleans or null unquoted")
+	seedFile := flag.String("seed", "", "add the organizations and partners of this JSON `file` at start (format: LoadSeed in internal/emulator)")
 	tokenFile := flag.String("token-file", "", "write a ready-made token to this `path` (mode 0600)")
 	quiet := flag.Bool("quiet", false, "do not log requests")
 	flag.Parse()
@@ -52,6 +53,11 @@ func run() error {
 		opts.Logf = log.New(os.Stderr, "", log.LstdFlags).Printf
 	}
 	server := emulator.New(opts)
+	if *seedFile != "" {
+		if err := loadSeed(server, *seedFile); err != nil {
+			return fmt.Errorf("-seed %s: %w", *seedFile, err)
+		}
+	}
 	if *tokenFile != "" {
 		if err := writeSecret(*tokenFile, server.IssueToken(0)); err != nil {
 			return err
@@ -79,6 +85,20 @@ func run() error {
 		return err
 	}
 	return <-shutdown
+}
+
+// loadSeed adds the seed in path to server and says how much it added.
+func loadSeed(server *emulator.Server, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	organizations, partners, err := server.LoadSeed(data)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("servitly-emulator: seeded %d organizations and %d partners from %s\n", organizations, partners, path)
+	return nil
 }
 
 // requireLoopback refuses addresses reachable from other machines: the

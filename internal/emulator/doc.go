@@ -2,6 +2,7 @@
 // Servitly REST API that the provider uses: login, token renewal, partners and
 // organizations. Tests run it in-process with
 // httptest.NewServer(emulator.New(opts)); cmd/servitly-emulator runs it for demos.
+// LoadSeed adds organizations and partners from a JSON seed (format on LoadSeed).
 //
 // Servitly documents only part of this API, so some behaviour here is a guess.
 // Each guess is listed below, in the style of the API notes, so that it can be

@@ -66,14 +66,23 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error 
 		return errBadRequest
 	}
 	for _, v := range targets {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
+		if err := unmarshalStrict(body, v); err != nil {
 			return decodeError(err)
 		}
-		if _, err := dec.Token(); err != io.EOF {
-			return errBadRequest
-		}
+	}
+	return nil
+}
+
+// unmarshalStrict decodes data, one JSON value, into v and fails on an
+// unknown field or trailing data.
+func unmarshalStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
 	}
 	return nil
 }

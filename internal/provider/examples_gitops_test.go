@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -10,15 +11,24 @@ import (
 // TestAccExamplesGitOps applies examples/gitops as its pipeline would, against
 // a tenant that already holds the partners its import blocks adopt.
 func TestAccExamplesGitOps(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{OrganizationName: "Acme"})
-	italy := emu.AddOrganization(emulator.Organization{Name: "Acme Dealers Italy", ParentID: emu.RootOrganizationID()})
-	europe := emu.AddOrganization(emulator.Organization{Name: "Acme Dealers Europe", ParentID: emu.RootOrganizationID()})
-	// Made by hand in the console: one exactly as in the CSV, one that the
-	// CSV corrects.
-	rossi := emu.AddPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: "P000123", Country: "Italy",
-		Timezone: "Europe/Rome", OrganizationID: italy.ID, Properties: map[string]string{"tier": "gold"}, CustomerCount: 12})
-	verdi := emu.AddPartner(emulator.Partner{Name: "Verdi Servizi", Code: "P000124", Country: "Italy",
-		Properties: map[string]string{"tier": "bronze"}})
+	emu := newTestEmulator(t, emulator.Options{})
+	if _, _, err := emu.LoadSeed([]byte(readExample(t, "gitops/seed.json"))); err != nil {
+		t.Fatalf("gitops/seed.json: %v", err)
+	}
+	orgIDs := map[string]string{}
+	for _, o := range emu.Organizations() {
+		orgIDs[o.Name] = o.ID
+	}
+	if orgIDs["Acme"] != emu.RootOrganizationID() {
+		t.Fatalf("the seed should name the root organization Acme: %+v", emu.Organizations())
+	}
+	seeded := partnersByCode(emu.Partners())
+	if len(seeded) != 3 {
+		t.Fatalf("want P000123, P000124 and NL-050 in the seed, got codes %v", keys(seeded))
+	}
+	// Made by hand in the console: P000123 exactly as in the CSV, P000124
+	// as the CSV corrects it, NL-050 not in the CSV at all.
+	rossi, verdi, vanDijk := seeded["P000123"][0], seeded["P000124"][0], seeded["NL-050"][0]
 
 	tf := newTerraformCLI(t, emu)
 	for _, file := range []string{"gitops/main.tf", "gitops/imports.tf", "gitops/partners.csv"} {
@@ -27,12 +37,9 @@ func TestAccExamplesGitOps(t *testing.T) {
 	tf.mustRun("validate")
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 
-	byCode := map[string][]emulator.Partner{}
-	for _, p := range emu.Partners() {
-		byCode[p.Code] = append(byCode[p.Code], p)
-	}
-	if len(byCode) != 4 {
-		t.Fatalf("want the 4 partners of partners.csv, the emulator holds codes %v", keys(byCode))
+	byCode := partnersByCode(emu.Partners())
+	if len(byCode) != 5 {
+		t.Fatalf("want the 4 partners of partners.csv and NL-050, the emulator holds codes %v", keys(byCode))
 	}
 	for code, ps := range byCode {
 		if len(ps) != 1 {
@@ -43,26 +50,38 @@ func TestAccExamplesGitOps(t *testing.T) {
 		t.Errorf("P000123 should be the adopted partner %s, got %+v", rossi.ID, got)
 	}
 	if got := byCode["P000124"][0]; got.ID != verdi.ID || got.Name != "Verdi Servizi S.p.A." || got.Properties["tier"] != "silver" ||
-		got.Timezone != "Europe/Rome" || got.OrganizationID != italy.ID {
+		got.Timezone != "Europe/Rome" || got.OrganizationID != orgIDs["Acme Dealers Italy"] {
 		t.Errorf("P000124 should be partner %s, adopted and updated to its CSV row, got %+v", verdi.ID, got)
 	}
-	if got := byCode["DE-014"][0]; got.Name != "Schmidt Service GmbH" || got.OrganizationID != europe.ID || got.Properties["tier"] != "silver" {
+	if got := byCode["DE-014"][0]; got.Name != "Schmidt Service GmbH" || got.OrganizationID != orgIDs["Acme Dealers Europe"] || got.Properties["tier"] != "silver" {
 		t.Errorf("DE-014 was not created as in partners.csv: %+v", got)
 	}
 	if got := byCode["US-207"][0]; got.Country != "United States" || got.OrganizationID != "" || len(got.Properties) != 0 {
 		t.Errorf("US-207 was not created as in partners.csv (blank cells unset): %+v", got)
+	}
+	if got := byCode["NL-050"][0]; !reflect.DeepEqual(got, vanDijk) {
+		t.Errorf("NL-050 is not in partners.csv and must be left alone: got %+v, was %+v", got, vanDijk)
 	}
 
 	var ids map[string]string
 	if err := json.Unmarshal([]byte(tf.mustRun("output", "-json", "partner_ids")), &ids); err != nil {
 		t.Fatalf("output partner_ids: %v", err)
 	}
+	delete(byCode, "NL-050") // not managed, so not in the output
 	for code, ps := range byCode {
 		if ids[code] != ps[0].ID {
 			t.Errorf("output partner_ids[%q] = %q, want %q", code, ids[code], ps[0].ID)
 		}
 	}
 	tf.expectCleanPlan()
+}
+
+func partnersByCode(partners []emulator.Partner) map[string][]emulator.Partner {
+	byCode := map[string][]emulator.Partner{}
+	for _, p := range partners {
+		byCode[p.Code] = append(byCode[p.Code], p)
+	}
+	return byCode
 }
 
 func keys[V any](m map[string]V) []string {
