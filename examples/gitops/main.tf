@@ -23,10 +23,18 @@ terraform {
   # }
 }
 
-# Everything comes from the environment, so the same files run locally and in
-# the pipeline: SERVITLY_BASE_URL, SERVITLY_TENANT, SERVITLY_API_KEY and
+# The connection comes from the environment, so the same files run locally and
+# in the pipeline: SERVITLY_BASE_URL, SERVITLY_TENANT, SERVITLY_API_KEY and
 # SERVITLY_PAT.
-provider "servitly" {}
+#
+# Every partner is protected from deletion unless its row sets
+# deletion_protection to false: a row removed by mistake, or a CSV emptied by
+# a bad merge, fails the plan instead of deleting partners. The protection is
+# kept in the state, so it holds after the row is gone. README.md, "Day to
+# day", shows how to delete a partner on purpose.
+provider "servitly" {
+  deletion_protection = true
+}
 
 locals {
   # Blank cells mean "not set": Terraform needs null for that, not "".
@@ -37,6 +45,8 @@ locals {
       timezone     = row.timezone != "" ? row.timezone : null
       organization = row.organization
       properties   = { for key, value in { tier = row.tier } : key => value if value != "" }
+      # Blank: the provider's deletion_protection (true above).
+      deletion_protection = row.deletion_protection != "" ? tobool(row.deletion_protection) : null
     }
   }
   organizations = toset([for p in local.partners : p.organization if p.organization != ""])
@@ -58,6 +68,8 @@ resource "servitly_partner" "partner" {
   timezone        = each.value.timezone
   organization_id = each.value.organization != "" ? data.servitly_organization.parent[each.value.organization].id : null
   properties      = each.value.properties
+
+  deletion_protection = each.value.deletion_protection
 }
 
 output "partner_ids" {

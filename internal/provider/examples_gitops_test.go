@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -74,6 +75,28 @@ func TestAccExamplesGitOps(t *testing.T) {
 		}
 	}
 	tf.expectCleanPlan()
+
+	// A bad merge that empties the CSV deletes nothing: main.tf protects
+	// every partner.
+	csv := readExample(t, "gitops/partners.csv")
+	tf.writeFile("partners.csv", strings.SplitAfter(csv, "\n")[0])
+	if out := tf.failing("plan", "-input=false"); strings.Count(out, "Error: Partner is protected from deletion") != 4 {
+		t.Errorf("emptying partners.csv should fail the plan once for each of the 4 partners:\n%s", out)
+	}
+	// A row for the partner made in the console is refused, with the import
+	// block that adopts it.
+	tf.writeFile("partners.csv", csv+"NL-050,Van Dijk Dealers B.V.,Netherlands,Europe/Amsterdam,Acme Dealers Europe,,\n")
+	expectOutput(t, tf.failing("plan", "-input=false"), `with servitly_partner.partner["NL-050"]`,
+		`Servitly already has a partner with code "NL-050": "Van Dijk Dealers B.V." (id `+vanDijk.ID+")", `id = "code:NL-050"`)
+	// Deleting a partner on purpose: its row allows it, then the row goes.
+	allowed := strings.Replace(csv, "America/Chicago,,,", "America/Chicago,,,false", 1)
+	tf.writeFile("partners.csv", allowed)
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	tf.writeFile("partners.csv", strings.Replace(allowed, "US-207,Lakeside Equipment,United States,America/Chicago,,,false\n", "", 1))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	if left := partnersByCode(emu.Partners()); len(left["US-207"]) != 0 || len(left) != 4 {
+		t.Errorf("after its row allowed it and was removed, US-207 should be deleted and the rest kept: %v", keys(left))
+	}
 }
 
 func partnersByCode(partners []emulator.Partner) map[string][]emulator.Partner {
