@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -165,3 +167,37 @@ const requiredProviders = `terraform {
   }
 }
 `
+
+// forEachPartners is examples/gitops in small, without its organizations and
+// its deletion protection: one partner per code with for_each, at the same
+// addresses, named as names says.
+func forEachPartners(names map[string]string) string {
+	var rows strings.Builder
+	for _, code := range slices.Sorted(maps.Keys(names)) {
+		fmt.Fprintf(&rows, "    %q = %q\n", code, names[code])
+	}
+	return requiredProviders + `
+provider "servitly" {}
+
+locals {
+  partners = {
+` + rows.String() + `  }
+}
+
+resource "servitly_partner" "partner" {
+  for_each = local.partners
+
+  code = each.key
+  name = each.value
+}
+`
+}
+
+// dealers names each code "Dealer <code>", for forEachPartners.
+func dealers(codes ...string) map[string]string {
+	names := map[string]string{}
+	for _, code := range codes {
+		names[code] = "Dealer " + code
+	}
+	return names
+}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,22 +48,24 @@ func TestAccExamplesGitOpsDestroyBudget(t *testing.T) {
 		}
 	}
 
-	const header = "code,name,country,timezone,organization,tier\n"
-	rows := []string{"B-1,Alpha Service,,,,\n", "B-2,Beta Service,,,,\n", "B-3,Gamma Service,,,,\n", "B-4,Delta Service,,,,\n"}
-	tf.copyExample("gitops/main.tf")
-	tf.writeFile("partners.csv", header+strings.Join(rows, ""))
+	// Without the example's deletion protection, which would stop these
+	// plans before the budget sees them.
+	names := map[string]string{"B-1": "Alpha Service", "B-2": "Beta Service", "B-3": "Gamma Service", "B-4": "Delta Service"}
+	tf.writeFile("main.tf", forEachPartners(names))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 
-	tf.writeFile("partners.csv", header+strings.Replace(strings.Join(rows, ""), "Alpha Service", "Alpha Services", 1))
+	renamed := maps.Clone(names)
+	renamed["B-1"] = "Alpha Services"
+	tf.writeFile("main.tf", forEachPartners(renamed))
 	tf.mustRun("plan", "-input=false", "-out=update.tfplan")
 	expect("update.tfplan", "0", 0, "the plan deletes 0 partner(s), MAX_PARTNER_DELETIONS allows 0.")
 
-	tf.writeFile("partners.csv", header+strings.Join(rows, ""))
+	tf.writeFile("main.tf", forEachPartners(names))
 	tf.mustRun("plan", "-input=false", "-out=replace.tfplan", `-replace=servitly_partner.partner["B-2"]`)
 	expect("replace.tfplan", "0", 1, `servitly_partner.partner["B-2"]: code B-2, name "Beta Service" (replaced)`)
 	expect("replace.tfplan", "", 0, "the plan deletes 1 partner(s), MAX_PARTNER_DELETIONS allows 1.")
 
-	tf.writeFile("partners.csv", header+rows[0])
+	tf.writeFile("main.tf", forEachPartners(map[string]string{"B-1": "Alpha Service"}))
 	tf.mustRun("plan", "-input=false", "-out=delete.tfplan")
 	expect("delete.tfplan", "2", 1, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 2:",
 		`servitly_partner.partner["B-2"]: code B-2, name "Beta Service"`,
@@ -82,8 +85,8 @@ removed {
 }
 `)
 		tf.mustRun("plan", "-input=false", "-out=forget.tfplan")
-		if n := strings.Count(tf.mustRun("show", "-json", "forget.tfplan"), `"actions":["forget"]`); n != len(rows) {
-			t.Fatalf("the removed block should forget %d partners, the plan forgets %d", len(rows), n)
+		if n := strings.Count(tf.mustRun("show", "-json", "forget.tfplan"), `"actions":["forget"]`); n != len(names) {
+			t.Fatalf("the removed block should forget %d partners, the plan forgets %d", len(names), n)
 		}
 		expect("forget.tfplan", "0", 0, "the plan deletes 0 partner(s)")
 	}

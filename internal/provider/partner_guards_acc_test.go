@@ -51,22 +51,6 @@ func partnersWithCode(emu *testEmulator, code string) int {
 	return n
 }
 
-// csvRows is a configuration shaped like examples/gitops: one partner per
-// row, keyed by its code.
-func csvRows(rows string) string {
-	return providerFromEnv + `
-locals {
-  rows = {` + rows + `}
-}
-
-resource "servitly_partner" "partner" {
-  for_each = local.rows
-  code     = each.key
-  name     = each.value
-}
-`
-}
-
 // TestAccGuards_noSecondPartnerForACode: a code that a partner made in the
 // console already has is refused at plan time, and at apply time when the
 // partner appears after the plan; so is a code that two resources share or
@@ -77,18 +61,14 @@ func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
 	console := emu.AddPartner(emulator.Partner{Name: "Van Dijk Dealers B.V.", Code: "NL-050", CustomerCount: 200})
 	tf := newTerraformCLI(t, emu)
 
-	tf.writeFile("main.tf", csvRows(`
-    "DE-014" = "Schmidt Service GmbH"
-    "NL-050" = "Van Dijk Dealers B.V."`))
+	tf.writeFile("main.tf", forEachPartners(dealers("DE-014", "NL-050")))
 	out := tf.failing("plan", "-input=false")
 	expectOutput(t, out, "Error: Partner code already in use", `with servitly_partner.partner["NL-050"]`,
 		`Servitly already has a partner with code "NL-050": "Van Dijk Dealers B.V." (id `+console.ID+")",
 		`import { to = servitly_partner.<NAME> id = "code:NL-050" }`)
 
 	t.Run("apply time", func(t *testing.T) {
-		tf.writeFile("main.tf", csvRows(`
-    "DE-014" = "Schmidt Service GmbH"
-    "IT-001" = "Rossi"`))
+		tf.writeFile("main.tf", forEachPartners(dealers("DE-014", "IT-001")))
 		tf.mustRun("plan", "-input=false", "-out=tfplan")
 		emu.AddPartner(emulator.Partner{Name: "Rossi, made in the console meanwhile", Code: "IT-001"})
 		out := tf.failing("apply", "-input=false", "tfplan")
@@ -99,7 +79,7 @@ func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
 	})
 
 	t.Run("two resources", func(t *testing.T) {
-		tf.writeFile("main.tf", csvRows(`"TWIN" = "Twin Dealers"`)+`
+		tf.writeFile("main.tf", forEachPartners(dealers("TWIN"))+`
 resource "servitly_partner" "copy" {
   name = "Twin Dealers again"
   code = "TWIN"

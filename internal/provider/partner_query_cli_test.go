@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,18 +20,29 @@ var (
 	cliVersions   = map[string]string{} // CLI path -> first line of `version`
 )
 
-// requireTerraform skips the test unless the CLI is Terraform (not OpenTofu)
-// at least at version least, which feature needs.
-func (tf *terraformCLI) requireTerraform(least, feature string) {
+// requireCLI skips the test unless the CLI is Terraform at least at version
+// terraform or OpenTofu at least at version tofu, the first releases with
+// feature; an empty version means that CLI lacks it.
+func (tf *terraformCLI) requireCLI(feature, terraform, tofu string) {
 	tf.t.Helper()
 	line := tf.cliVersion()
-	m := regexp.MustCompile(`^Terraform v(\S+)`).FindStringSubmatch(line)
-	if m == nil {
-		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %q", feature, least, line)
+	name, version, _ := strings.Cut(strings.TrimSpace(line), " v")
+	least := map[string]string{"Terraform": terraform, "OpenTofu": tofu}[name]
+	if least == "" || !versionAtLeast(version, least) {
+		tf.t.Skipf("%s needs %s; the CLI is %s", feature, neededCLIs(terraform, tofu), cmp.Or(line, "not recognised"))
 	}
-	if !versionAtLeast(m[1], least) {
-		tf.t.Skipf("%s needs Terraform %s or later; the CLI is %s", feature, least, m[1])
+}
+
+// neededCLIs says which CLIs requireCLI accepts.
+func neededCLIs(terraform, tofu string) string {
+	var out []string
+	if terraform != "" {
+		out = append(out, "Terraform "+terraform+" or later")
 	}
+	if tofu != "" {
+		out = append(out, "OpenTofu "+tofu+" or later")
+	}
+	return strings.Join(out, ", or ")
 }
 
 // cliVersion returns the CLI's name and version, such as "Terraform v1.5.7"
@@ -104,7 +116,7 @@ func TestAccPartnerListResource_generateConfig(t *testing.T) {
 		before[p.ID] = p
 	}
 	tf := newTerraformCLI(t, emu)
-	tf.requireTerraform("1.14.0", "terraform query")
+	tf.requireCLI("terraform query", "1.14.0", "")
 	tf.writeFile("main.tf", providerFromEnv)
 	tf.copyExample("list-resources/servitly_partner/list-resource.tfquery.hcl")
 

@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
+)
+
+// retiredPartner is the change examples/gitops/README.md gives for keeping a
+// partner in Servitly while no longer managing it: with its CSV row deleted,
+// the instance moves to a plain address that only a removed block names,
+// because removed blocks take no instance keys.
+const retiredPartner = `
+moved {
+  from = servitly_partner.partner["NL-050"]
+  to   = servitly_partner.retired_nl050
+}
+
+removed {
+  from = servitly_partner.retired_nl050
+
+  lifecycle {
+    destroy = false
+  }
+}
+`
+
+// TestAccExamplesGitOpsRemoved runs that change as the pipeline would (a
+// saved plan, then its apply): the plan must forget the partner, not destroy
+// it (a destroy is what a provider can refuse), and Servitly must still hold
+// it, unchanged, as it does the partners left in the CSV.
+func TestAccExamplesGitOpsRemoved(t *testing.T) {
+	emu := newTestEmulator(t, emulator.Options{})
+	tf := newTerraformCLI(t, emu)
+	// OpenTofu takes removed blocks from 1.7 but their lifecycle block only
+	// from 1.10, and without it Terraform destroys.
+	tf.requireCLI("a removed block with destroy = false", "1.7.0", "1.10.0")
+
+	// Protected, as examples/gitops protects them: forgetting is no delete.
+	tf.setEnv("SERVITLY_DELETION_PROTECTION", "true")
+	tf.writeFile("main.tf", forEachPartners(dealers("BE-001", "NL-050", "DE-014")))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	before := map[string]emulator.Partner{}
+	for _, p := range emu.Partners() {
+		before[p.Code] = p
+	}
+	if len(before) != 3 {
+		t.Fatalf("want 3 partners after the first apply, the emulator holds codes %v", keys(before))
+	}
+
+	tf.writeFile("main.tf", forEachPartners(dealers("BE-001", "DE-014")))
+	tf.writeFile("retired.tf", retiredPartner)
+	emu.ResetStats()
+	tf.mustRun("plan", "-input=false", "-out=retire.tfplan")
+	want := map[string]string{
+		`servitly_partner.partner["BE-001"]`: "no-op",
+		`servitly_partner.partner["DE-014"]`: "no-op",
+		`servitly_partner.retired_nl050`:     "forget",
+	}
+	if got := plannedActions(t, tf.mustRun("show", "-json", "retire.tfplan")); !reflect.DeepEqual(got, want) {
+		t.Fatalf("planned actions %v, want %v", got, want)
+	}
+	tf.mustRun("apply", "-input=false", "retire.tfplan")
+
+	stats := emu.Stats()
+	if writes := stats.ByRoute["DELETE /network/partners/{id}"] + stats.ByRoute["PUT /network/partners/{id}"]; writes != 0 {
+		t.Errorf("forgetting a partner sent %d DELETE or PUT requests, want none", writes)
+	}
+	for code, was := range before {
+		if now, ok := emu.Partner(was.ID); !ok || !reflect.DeepEqual(now, was) {
+			t.Errorf("partner %s was %+v before the apply, now %+v (exists: %v)", code, was, now, ok)
+		}
+	}
+	wantState := []string{`servitly_partner.partner["BE-001"]`, `servitly_partner.partner["DE-014"]`}
+	if got := strings.Fields(tf.mustRun("state", "list")); !slices.Equal(got, wantState) {
+		t.Errorf("state list = %v, want %v", got, wantState)
+	}
+	tf.expectCleanPlan()
+
+	// The blocks have done their work: a later change deletes them.
+	tf.writeFile("retired.tf", "")
+	tf.expectCleanPlan()
+}
+
+// plannedActions maps each address in a plan (`show -json` output) to its
+// action, joining replace's two actions with a comma.
+func plannedActions(t *testing.T, planJSON string) map[string]string {
+	t.Helper()
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(planJSON), &plan); err != nil {
+		t.Fatalf("terraform show -json: %v\n%s", err, planJSON)
+	}
+	out := map[string]string{}
+	for _, rc := range plan.ResourceChanges {
+		out[rc.Address] = strings.Join(rc.Change.Actions, ",")
+	}
+	return out
+}
