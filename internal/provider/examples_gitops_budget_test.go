@@ -17,6 +17,7 @@ import (
 // budget script on real plans: deletions and replaces count against the
 // budget, updates and a removed block that forgets do not.
 func TestAccExamplesGitOpsDestroyBudget(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Fatal("jq not found: install jq, which examples/gitops/scripts/check-destroy-budget.sh needs")
 	}

@@ -34,6 +34,7 @@ removed {
 // it (a destroy is what a provider can refuse), and Servitly must still hold
 // it, unchanged, as it does the partners left in the CSV.
 func TestAccExamplesGitOpsRemoved(t *testing.T) {
+	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	tf := newTerraformCLI(t, emu)
 	// OpenTofu takes removed blocks from 1.7 but their lifecycle block only
