@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,30 +11,43 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-func TestDeletionProtectionSetting(t *testing.T) {
-	env := func(v string) func(string) (string, bool) {
-		return func(name string) (string, bool) { return v, name == "SERVITLY_DELETION_PROTECTION" && v != "" }
-	}
-	for _, tc := range []struct {
+// TestBoolSettings covers the provider's true-or-false settings, which
+// clientConfig does not resolve: unset, each takes its default.
+func TestBoolSettings(t *testing.T) {
+	for _, setting := range []struct {
 		name    string
-		value   types.Bool
-		env     string
-		want    bool
-		wantErr bool
+		resolve func(types.Bool, func(string) (string, bool)) (bool, diag.Diagnostics)
+		unset   bool
 	}{
-		{"default off", types.BoolNull(), "", false, false},
-		{"env on", types.BoolNull(), "true", true, false},
-		{"setting wins over env", types.BoolValue(false), "true", false, false},
-		{"setting on", types.BoolValue(true), "", true, false},
-		{"bad env", types.BoolNull(), "always", false, true},
-		{"unknown", types.BoolUnknown(), "", false, true},
+		{"batch_refresh", batchRefreshSetting, true},
+		{"deletion_protection", deletionProtectionSetting, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, diags := deletionProtectionSetting(tc.value, env(tc.env))
-			if got != tc.want || diags.HasError() != tc.wantErr {
-				t.Errorf("got %v, diagnostics %v; want %v, error %v", got, diags, tc.want, tc.wantErr)
-			}
-		})
+		variable := envVar(setting.name)
+		for _, tc := range []struct {
+			name    string
+			value   types.Bool
+			env     string
+			want    bool
+			wantErr bool
+		}{
+			{"unset", types.BoolNull(), "", setting.unset, false},
+			{"env", types.BoolNull(), strconv.FormatBool(!setting.unset), !setting.unset, false},
+			{"env 1", types.BoolNull(), "1", true, false},
+			{"setting wins over env", types.BoolValue(!setting.unset), strconv.FormatBool(setting.unset), !setting.unset, false},
+			{"bad env", types.BoolNull(), "sometimes", setting.unset, true},
+			{"unknown", types.BoolUnknown(), "", setting.unset, true},
+		} {
+			t.Run(setting.name+"/"+tc.name, func(t *testing.T) {
+				env := func(name string) (string, bool) { return tc.env, name == variable && tc.env != "" }
+				got, diags := setting.resolve(tc.value, env)
+				if got != tc.want || diags.HasError() != tc.wantErr {
+					t.Errorf("got %v, diagnostics %v; want %v, error %v", got, diags, tc.want, tc.wantErr)
+				}
+				if tc.wantErr && !strings.Contains(text(diags), map[bool]string{true: variable, false: setting.name}[tc.name == "bad env"]) {
+					t.Errorf("diagnostics %v do not name the setting", diags)
+				}
+			})
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -417,41 +414,5 @@ func TestPartnerRefresh_cancelledLoadLetsOthersRetry(t *testing.T) {
 	checkSame(t, partners[2], p)
 	if srv.got(partners[2].ID) != 0 {
 		t.Error("a cancelled Read turned batching off: the next Read used GET, not the list")
-	}
-}
-
-func TestBatchRefreshSetting(t *testing.T) {
-	env := func(v string) func(string) (string, bool) {
-		return func(name string) (string, bool) {
-			if name == "SERVITLY_BATCH_REFRESH" && v != "" {
-				return v, true
-			}
-			return "", false
-		}
-	}
-	for _, tc := range []struct {
-		name    string
-		value   types.Bool
-		env     string
-		want    bool
-		wantErr bool
-	}{
-		{"default on", types.BoolNull(), "", true, false},
-		{"env off", types.BoolNull(), "false", false, false},
-		{"env on", types.BoolNull(), "1", true, false},
-		{"setting wins over env", types.BoolValue(true), "false", true, false},
-		{"setting off", types.BoolValue(false), "", false, false},
-		{"bad env", types.BoolNull(), "sometimes", true, true},
-		{"unknown", types.BoolUnknown(), "", true, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, diags := batchRefreshSetting(tc.value, env(tc.env))
-			if got != tc.want || diags.HasError() != tc.wantErr {
-				t.Errorf("got %v, diagnostics %v; want %v, error %v", got, diags, tc.want, tc.wantErr)
-			}
-			if tc.wantErr && !bytes.Contains([]byte(fmt.Sprint(diags)), []byte("batch_refresh")) && tc.name != "bad env" {
-				t.Errorf("diagnostics %v do not name the setting", diags)
-			}
-		})
 	}
 }

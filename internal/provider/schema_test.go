@@ -53,7 +53,7 @@ func TestProviderSchema(t *testing.T) {
 	}
 	// Every setting must be reachable through clientConfig's env fallback,
 	// except the provider-side ones, which have their own tests.
-	providerSide := map[string]string{"batch_refresh": "TestBatchRefreshSetting", "deletion_protection": "TestDeletionProtectionSetting"}
+	providerSide := map[string]string{"batch_refresh": "TestBoolSettings", "deletion_protection": "TestBoolSettings"}
 	for name := range s.Attributes {
 		found := providerSide[name] != ""
 		for _, st := range settings {
