@@ -57,7 +57,8 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	var state *partnerModel
 	if !req.State.Raw.IsNull() {
 		state = &partnerModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, map[string]any{"id": &state.ID, "name": &state.Name,
+			"code": &state.Code, "customer_count": &state.CustomerCount, "deletion_protection": &state.DeletionProtection})...)
 	}
 	if req.Plan.Raw.IsNull() { // destroy
 		if state != nil {
@@ -66,14 +67,15 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	var plan partnerModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute,
+		map[string]any{"code": &plan.Code, "deletion_protection": &plan.DeletionProtection})...)
 	var configured types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("deletion_protection"), &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if configured.IsNull() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deletion_protection"), r.deletionProtection)...)
+	if inherited := types.BoolValue(r.deletionProtection); configured.IsNull() && !plan.DeletionProtection.Equal(inherited) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deletion_protection"), inherited)...)
 	}
 
 	self := ""

@@ -140,3 +140,14 @@ func validatePropertyValues(props types.Map) diag.Diagnostics {
 	}
 	return diags
 }
+
+// getAttributes reads the named attributes of a state, plan or config (its
+// GetAttribute method) into their targets: cheaper than a Get of the whole
+// model, and Terraform has the provider read every resource in every command.
+func getAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, targets map[string]any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for name, target := range targets {
+		diags.Append(get(ctx, path.Root(name), target)...)
+	}
+	return diags
+}

@@ -110,7 +110,8 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 
 func (r *partnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config partnerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getAttributes(ctx, req.Config.GetAttribute,
+		map[string]any{"timeouts": &config.Timeouts, "properties": &config.Properties})...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -158,6 +159,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 
 // reserveCode checks, before a create or an update that changes it, that
 // no other partner has code; ok is false when the write must not happen.
+// When ok, release ends the claim on the code once the write is over.
 // When the tenant does not let us list partners, nothing can be checked: the
 // write goes ahead with a warning.
 func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnostics, code, self string, creating bool) (release func(), ok bool) {
@@ -167,8 +169,9 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 	release, conflict, err := r.codes.reserve(ctx, code, self)
 	switch {
 	case conflict != nil:
+		release()
 		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
-		return release, false
+		return nil, false
 	case listRefused(err):
 		if r.codes.firstRefusal() {
 			diags.AddWarning("Partner codes not checked",
@@ -178,7 +181,7 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 	case err != nil:
 		release()
 		addAPIError(ctx, diags, "Error checking partner code", fmt.Sprintf("Checking that no other partner has code %q", code), err)
-		return release, false
+		return nil, false
 	}
 	return release, true
 }
@@ -196,8 +199,10 @@ func lostBecause(ctx context.Context) string {
 }
 
 func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// What partnerModelFromAPI does not fill in.
 	var state partnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute,
+		map[string]any{"id": &state.ID, "timeouts": &state.Timeouts, "deletion_protection": &state.DeletionProtection})...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -288,8 +293,8 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The plan already refused; this holds for a plan made before the
-	// protection was applied.
+	// ModifyPlan refuses first; this is the second line, for a destroy
+	// planned before the protection was turned on.
 	partner := managedPartnerOf(state, r.deletionProtection)
 	if resp.Diagnostics.Append(protectionError(partner, "deleted")...); resp.Diagnostics.HasError() {
 		return
