@@ -104,6 +104,8 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 // replacedPartner is the partner whose replacement a create plan is, if any.
+// private is the request's private state, whose type the framework keeps
+// internal.
 func replacedPartner(ctx context.Context, private interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
 },
