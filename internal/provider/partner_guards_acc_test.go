@@ -40,17 +40,6 @@ func expectOutput(t *testing.T, out string, wants ...string) {
 	}
 }
 
-// partnersWithCode counts the emulator's partners that have code.
-func partnersWithCode(emu *testEmulator, code string) int {
-	n := 0
-	for _, p := range emu.Partners() {
-		if p.Code == code {
-			n++
-		}
-	}
-	return n
-}
-
 // TestAccGuards_noSecondPartnerForACode: a code that a partner made in the
 // console already has is refused at plan time, and at apply time when the
 // partner appears after the plan; so is a code that two resources share or
@@ -73,7 +62,7 @@ func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
 		emu.AddPartner(emulator.Partner{Name: "Rossi, made in the console meanwhile", Code: "IT-001"})
 		out := tf.failing("apply", "-input=false", "tfplan")
 		expectOutput(t, out, `Servitly already has a partner with code "IT-001"`)
-		if n := partnersWithCode(emu, "IT-001"); n != 1 {
+		if n := len(partnersByCode(emu.Partners())["IT-001"]); n != 1 {
 			t.Errorf("%d partners with code IT-001 after the apply, want the console's 1", n)
 		}
 	})
@@ -101,10 +90,10 @@ resource "servitly_partner" "copy" {
 		expectOutput(t, out, `Partner "Van Dijk Dealers B.V." (id `+console.ID+`) already has code "NL-050"`)
 	})
 
-	if n := partnersWithCode(emu, "NL-050"); n != 1 {
+	if n := len(partnersByCode(emu.Partners())["NL-050"]); n != 1 {
 		t.Errorf("%d partners with code NL-050, want the console's 1", n)
 	}
-	if n := partnersWithCode(emu, "TWIN"); n != 0 {
+	if n := len(partnersByCode(emu.Partners())["TWIN"]); n != 0 {
 		t.Errorf("%d partners with code TWIN: a plan that failed created one", n)
 	}
 }
@@ -222,7 +211,7 @@ func TestAccGuards_replaceAndCustomers(t *testing.T) {
 	// so this one comes from the delete.
 	expectOutput(t, out, "Warning: Partner with customers was deleted", "it has 200 customers", "1 added, 0 changed, 1 destroyed")
 	ids := serverIDs(emu)
-	if len(ids) != 1 || ids[0] == old || partnersWithCode(emu, "NL-050") != 1 {
+	if len(ids) != 1 || ids[0] == old || len(partnersByCode(emu.Partners())["NL-050"]) != 1 {
 		t.Fatalf("after the replacement the emulator holds %v, want one new partner with code NL-050", emu.Partners())
 	}
 	withCustomers()
