@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 	_ "time/tzdata" // timezone validation must not depend on the OS's zoneinfo
 
@@ -44,11 +45,20 @@ func validateTimezone(name string) error {
 	if name == "Local" || !tzNameShape.MatchString(name) {
 		return fmt.Errorf("%q is not an IANA time zone name. Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
 	}
+	if _, known := knownZones.Load(name); known {
+		return nil
+	}
 	if _, err := time.LoadLocation(name); err != nil {
 		return fmt.Errorf("%q is not an IANA time zone name (names are case-sensitive). Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
 	}
+	knownZones.Store(name, true)
 	return nil
 }
+
+// knownZones holds the names validateTimezone accepted: Terraform validates
+// every resource's configuration several times a run, and time.LoadLocation
+// reads a file each time.
+var knownZones sync.Map
 
 // tzNameShape matches names whose every part starts with an upper-case
 // letter, as in every tz database name. time.LoadLocation reads the OS's
