@@ -37,6 +37,7 @@ func run() error {
 	flag.DurationVar(&opts.TokenTTL, "token-ttl", time.Hour, "lifetime of issued tokens")
 	flag.DurationVar(&opts.Latency, "latency", 0, "delay before answering each request")
 	flag.BoolVar(&opts.ListSummaries, "list-summaries", false, "list partners as summaries without properties and organization")
+	flag.BoolVar(&opts.ListWithoutCodes, "list-without-codes", false, "list partners without their codes")
 	flag.BoolVar(&opts.MergingUpdate, "merging-update", false, "PUT keeps partner fields that are absent or null in the body")
 	flag.BoolVar(&opts.LiteralFilterValues, "literal-filter-values", false, `list filters compare values literally, without understanding "eq;"`)
 	flag.BoolVar(&opts.IgnoreListFilters, "ignore-list-filters", false, "the partner list ignores code, name, country and searchText")

@@ -53,7 +53,8 @@
 //     An empty filter value (e.g. "code=") matches partners without a code.
 //   - [inferred] /v2/network/partners entries are full partner objects, as
 //     GET by id answers them. Options.ListSummaries makes them summaries
-//     without properties and organization (GET by id stays full).
+//     without properties and organization (GET by id stays full), and
+//     Options.ListWithoutCodes leaves out every entry's code.
 //   - [inferred] PUT /network/partners/{id} replaces every client-managed
 //     field, clearing the ones the body omits. Options.MergingUpdate makes
 //     it merge: a field absent from the body or JSON null keeps its stored

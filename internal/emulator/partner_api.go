@@ -132,6 +132,15 @@ func (s *Server) answer(p Partner, summary bool) partnerAnswer {
 	return a
 }
 
+// listEntry is p as the partner list writes it.
+func (s *Server) listEntry(p Partner) partnerAnswer {
+	a := s.answer(p, s.opts.ListSummaries)
+	if s.opts.ListWithoutCodes {
+		a.Code = ""
+	}
+	return a
+}
+
 // typedValues writes each value that reads as a JSON number, true, false or
 // null as that literal, and every other value as a string.
 func typedValues(props map[string]string) map[string]any {
@@ -251,5 +260,5 @@ var partnerListing = listing[Partner]{
 }
 
 func (s *Server) listPartners(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	return writePage(w, r, s.Partners(), partnerListing, s.opts, func(p Partner) partnerAnswer { return s.answer(p, s.opts.ListSummaries) })
+	return writePage(w, r, s.Partners(), partnerListing, s.opts, s.listEntry)
 }

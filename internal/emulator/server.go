@@ -29,6 +29,7 @@ type Options struct {
 	// Switches that make the emulator answer the other plausible way where
 	// the API is undocumented (see the package doc). All default to off.
 	ListSummaries       bool // GET /v2/network/partners entries omit properties and organization
+	ListWithoutCodes    bool // GET /v2/network/partners entries omit code (the code filter still applies)
 	MergingUpdate       bool // PUT /network/partners/{id} keeps fields that are absent or null in the body
 	LiteralFilterValues bool // /v2 field filters compare the raw value, without understanding "eq;"
 	IgnoreListFilters   bool // GET /v2/network/partners ignores code, name, country and searchText

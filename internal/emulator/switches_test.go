@@ -84,6 +84,23 @@ func TestListSummaries(t *testing.T) {
 	})
 }
 
+func TestListWithoutCodes(t *testing.T) {
+	h := newHarness(t, Options{ListWithoutCodes: true})
+	id := h.createPartner(`{"name":"Acme","code":"P1"}`).ID
+	for query, want := range map[string]int{"": 1, "code=P1": 1, "code=P2": 0} {
+		entries := h.listEntries(query)
+		if len(entries) != want {
+			t.Fatalf("list %q: %d entries, want %d (the code filter still applies)", query, len(entries), want)
+		}
+		if want == 1 && (entries[0]["id"] != id || entries[0]["code"] != nil) {
+			t.Errorf("list %q entry %v, want id %s and no code", query, entries[0], id)
+		}
+	}
+	if code := fieldsOf(t, h.call("GET", "/network/partners/"+id, "").body)["code"]; code != "P1" {
+		t.Errorf("GET by id answers code %v, want P1", code)
+	}
+}
+
 func TestMergingUpdate(t *testing.T) {
 	setup := func(t *testing.T, opts Options) (*harness, string) {
 		h := newHarness(t, opts)

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -58,6 +60,10 @@ const (
 
 // errFilterBroken means a filtered list held a partner with another code.
 var errFilterBroken = errors.New("the partner list ignored the code filter")
+
+// errListWithoutCodes means the list leaves codes out, so no code can be
+// checked: every code would look unused.
+var errListWithoutCodes = errors.New("the partner list does not show partner codes")
 
 func newCodeGuard(c *client.Client, refresh *partnerRefresh) *codeGuard {
 	return &codeGuard{client: c, refresh: refresh, known: map[string]client.Partner{}, gone: map[string]bool{},
@@ -199,7 +205,7 @@ func (g *codeGuard) run(ctx context.Context, step func(context.Context) (func(),
 	g.mu.Lock()
 	close(g.busy)
 	g.busy = nil
-	if listRefused(err) {
+	if codesUncheckable(err) {
 		g.refused = err
 	}
 	if err != nil {
@@ -210,14 +216,41 @@ func (g *codeGuard) run(ctx context.Context, step func(context.Context) (func(),
 }
 
 func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
-	if all, ok := g.refresh.completeList(); ok {
-		return func() { g.learn(all, true) }, nil
+	partners, complete := g.refresh.completeList()
+	if !complete {
+		page, err := g.client.ListPartnersPage(ctx, 0)
+		if err != nil {
+			return nil, err
+		}
+		partners, complete = page.Partners, page.Last
 	}
-	page, err := g.client.ListPartnersPage(ctx, 0)
-	if err != nil {
+	if err := g.checkListShowsCodes(ctx, partners); err != nil {
 		return nil, err
 	}
-	return func() { g.learn(page.Partners, page.Last) }, nil
+	return func() { g.learn(partners, complete) }, nil
+}
+
+// checkListShowsCodes reads the first listed partner by id when no listed
+// partner has a code: a list that leaves codes out would make every code
+// look unused. Lists that show a code cost nothing more.
+func (g *codeGuard) checkListShowsCodes(ctx context.Context, listed []client.Partner) error {
+	if len(listed) == 0 || slices.ContainsFunc(listed, func(p client.Partner) bool { return p.Code != "" }) {
+		return nil
+	}
+	p, err := g.client.GetPartner(ctx, listed[0].ID)
+	if err != nil {
+		return err
+	}
+	if p.Code != "" {
+		return fmt.Errorf("%w: partner %s has code %q, and its list entry has none", errListWithoutCodes, p.ID, p.Code)
+	}
+	return nil
+}
+
+// codesUncheckable reports whether err means that this tenant's codes
+// cannot be checked at all, rather than that one check failed.
+func codesUncheckable(err error) bool {
+	return listRefused(err) || errors.Is(err, errListWithoutCodes)
 }
 
 func (g *codeGuard) loadAll(ctx context.Context) (func(), error) {

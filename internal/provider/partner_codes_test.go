@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -174,5 +175,44 @@ func TestCodeGuard_listRefused(t *testing.T) {
 	}
 	if !g.firstRefusal() || g.firstRefusal() {
 		t.Error("firstRefusal must be true once, then false")
+	}
+}
+
+// A list that leaves codes out would make every code look unused: the guard
+// reads one partner by id to tell that list from a tenant without codes.
+func TestCodeGuard_listWithoutCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		opts    emulator.Options
+		coded   bool
+		wantErr error
+		gets    int
+	}{
+		{"codes left out", emulator.Options{ListWithoutCodes: true}, true, errListWithoutCodes, 1},
+		{"no partner has a code", emulator.Options{}, false, nil, 1},
+		{"codes shown", emulator.Options{}, true, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newRefreshServer(t, tc.opts)
+			code := ""
+			if tc.coded {
+				code = "HELD"
+			}
+			s.AddPartner(emulator.Partner{Name: "First", Code: code})
+			g := newTestCodeGuard(t, s)
+			for range 2 {
+				p, err := g.holder(context.Background(), "NEW", "")
+				if !errors.Is(err, tc.wantErr) || p != nil {
+					t.Fatalf("holder(NEW) = %v, %v; want no holder and error %v", p, err, tc.wantErr)
+				}
+			}
+			if tc.wantErr != nil && !codesUncheckable(tc.wantErr) {
+				t.Errorf("%v does not make codes uncheckable, so apply would fail instead of warning", tc.wantErr)
+			}
+			stats := s.Stats().ByRoute
+			if stats[routeList] != 1 || stats[routeGet] != tc.gets {
+				t.Errorf("two checks cost %d list requests and %d GETs, want 1 and %d", stats[routeList], stats[routeGet], tc.gets)
+			}
+		})
 	}
 }

@@ -98,6 +98,40 @@ resource "servitly_partner" "copy" {
 	}
 }
 
+// TestAccGuards_uncheckableCodesWarnOnce: on a tenant whose codes cannot be
+// checked, because the list is refused or leaves codes out, apply says so
+// once and creates the partners, where it would otherwise find no code in
+// use and say nothing.
+func TestAccGuards_uncheckableCodesWarnOnce(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		opts emulator.Options
+		why  string
+	}{
+		"list refused": {emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER", "READ_ORGANIZATION"}},
+			"because listing partners was refused"},
+		"list without codes": {emulator.Options{ListWithoutCodes: true},
+			"because the partner list does not show partner codes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			emu := newTestEmulator(t, tc.opts)
+			emu.AddPartner(emulator.Partner{Name: "Made in the console", Code: "CONSOLE-1"})
+			tf := newTerraformCLI(t, emu)
+			tf.writeFile("main.tf", forEachPartners(dealers("DE-014", "IT-001", "NL-050")))
+			out := tf.mustRun("apply", "-auto-approve", "-input=false")
+			folded := strings.Join(strings.Fields(out), " ")
+			expectOutput(t, folded, "Warning: Partner codes not checked", tc.why)
+			if n := strings.Count(out, "Warning: Partner codes not checked"); n != 1 || strings.Contains(out, "more similar warning") {
+				t.Errorf("the apply warned %d times (or folded more), want once:\n%s", n, out)
+			}
+			if n := len(emu.Partners()); n != 4 {
+				t.Errorf("%d partners after the apply, want the console's and 3 new", n)
+			}
+		})
+	}
+}
+
 // readFile returns a file of the working folder.
 func (tf *terraformCLI) readFile(name string) string {
 	tf.t.Helper()

@@ -160,8 +160,8 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 // reserveCode checks, before a create or an update that changes it, that
 // no other partner has code; ok is false when the write must not happen.
 // When ok, release ends the claim on the code once the write is over.
-// When the tenant does not let us list partners, nothing can be checked: the
-// write goes ahead with a warning.
+// When the tenant does not let us list partners, or its list leaves codes
+// out, nothing can be checked: the write goes ahead with a warning.
 func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnostics, code, self string, creating bool) (release func(), ok bool) {
 	if code == "" {
 		return func() {}, true
@@ -172,11 +172,9 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		release()
 		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
 		return nil, false
-	case listRefused(err):
+	case codesUncheckable(err):
 		if r.codes.firstRefusal() {
-			diags.AddWarning("Partner codes not checked",
-				fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
-					"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err))
+			diags.AddWarning("Partner codes not checked", codesNotCheckedDetail(code, err))
 		}
 	case err != nil:
 		release()
@@ -184,6 +182,15 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		return nil, false
 	}
 	return release, true
+}
+
+func codesNotCheckedDetail(code string, err error) string {
+	if errors.Is(err, errListWithoutCodes) {
+		return fmt.Sprintf("The provider could not check that no other partner has code %q, because %v. "+
+			"No code is checked in this run: look in the Servitly console for partners with the codes this run writes.", code, err)
+	}
+	return fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
+		"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err)
 }
 
 // lostBecause says why a create's answer was lost, for the warning.
