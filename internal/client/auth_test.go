@@ -570,3 +570,47 @@ func TestConcurrentCallsRenewOnce(t *testing.T) {
 		t.Errorf("%d renewals and %d logins, want 1 and 1", a.renews.Load(), a.logins.Load())
 	}
 }
+
+// TestTokenExpiresDuringBackoff: every attempt of a call sends the session's
+// current token, so a call whose back-offs outlive several tokens still
+// succeeds, and the server never sees an expired token.
+func TestTokenExpiresDuringBackoff(t *testing.T) {
+	const lifetime = 150 * time.Millisecond
+	var mu sync.Mutex
+	expiry := map[string]time.Time{}
+	var logins, accepted, refused atomic.Int64
+	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch r.URL.Path {
+		case "/identity/users/patLogin":
+			token, exp := fmt.Sprintf("jwt-%d", logins.Add(1)), time.Now().Add(lifetime)
+			mu.Lock()
+			expiry[token] = exp
+			mu.Unlock()
+			writeJSON(w, http.StatusOK, loginAnswer(token, exp, "")) // no refresh token: a new login each time
+		case "/network/partners/p1":
+			mu.Lock()
+			exp, ok := expiry[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+			mu.Unlock()
+			switch {
+			case !ok || !time.Now().Before(exp):
+				refused.Add(1)
+				writeMessage(w, http.StatusUnauthorized, "User not authenticated")
+			case accepted.Add(1) <= 3:
+				writeMessage(w, http.StatusTooManyRequests, "API call rate limit exeeded")
+			default:
+				writeJSON(w, http.StatusOK, fullPartnerJSON)
+			}
+		default:
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		}
+	})
+	cfg := patConfig(srv.URL)
+	// Equal jitter waits between half and all of this: never less than a token lives.
+	cfg.MinBackoff, cfg.MaxBackoff = 2*lifetime, 2*lifetime
+	if _, err := newTestClient(t, cfg).GetPartner(context.Background(), "p1"); err != nil {
+		t.Fatalf("GetPartner through three 429s, each back-off longer than a token lives: %v", err)
+	}
+	if refused.Load() != 0 || logins.Load() != 4 {
+		t.Errorf("%d answers 401 and %d logins; want 0 and 4 (a fresh token for each attempt after a back-off)", refused.Load(), logins.Load())
+	}
+}

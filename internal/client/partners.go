@@ -201,12 +201,13 @@ const recoveryTimeout = 30 * time.Second
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}, &p)
+		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}
+		err := c.do(ctx, req, &p)
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
 				return &p, false, nil
 			}
-			err = &OutcomeUnknownError{Err: err}
+			err = req.failed(err, true)
 		}
 		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
