@@ -213,7 +213,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		// For a create, the server said yes but we cannot read what it made.
-		return req.failed(&DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}, true)
+		return req.failed(&DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: Excerpt(raw), Err: err}, true)
 	}
 	c.proven.Store(true)
 	return nil
@@ -270,7 +270,7 @@ func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response,
 // send performs one logical call with the retry policy, returning the
 // token of its last attempt so that a 401 can be traced back to it.
 func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Response, int, string, error) {
-	// req.path is already escaped (partnerPath escapes the id), so it goes
+	// req.path is already escaped (PartnerPath escapes the id), so it goes
 	// into RawPath; assigning it to Path alone would escape it a second time.
 	u := *c.baseURL
 	u.RawPath = c.baseURL.EscapedPath() + req.path
@@ -317,7 +317,7 @@ func errorMessage(status int, body []byte) (message string, structured bool) {
 	}
 	text := cmp.Or(http.StatusText(status), "unexpected status")
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
-		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed)), false
+		return fmt.Sprintf("%s (body: %q)", text, Excerpt(trimmed)), false
 	}
 	return text, false
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,16 +64,6 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// Matches reports whether p holds exactly the fields of in.
-func (in PartnerInput) Matches(p Partner) bool {
-	orgID := ""
-	if in.Organization != nil {
-		orgID = in.Organization.ID
-	}
-	return p.Name == in.Name && p.Code == in.Code && p.Country == in.Country && p.Timezone == in.Timezone &&
-		p.OrganizationID() == orgID && maps.Equal(p.Properties, in.Properties) // nil and {} are equal
-}
-
 // body sends properties as {} when there are none. As an update's body it
 // sends every field, an unset one as "", {} or null, so that an update
 // clears what the configuration removed whether the server replaces the
@@ -90,10 +79,10 @@ func (in PartnerInput) body() PartnerInput {
 // the partner does not exist (see partnerGone).
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodGet, path: partnerPath(id)}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: PartnerPath(id)}, &p); err != nil {
 		return nil, c.partnerGone(ctx, err)
 	}
-	if err := checkPartner(p, http.MethodGet, partnerPath(id)); err != nil {
+	if err := checkPartner(p, http.MethodGet, PartnerPath(id)); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -102,7 +91,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.body()}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
 	if p.ID == "" {
@@ -116,7 +105,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // DeletePartner deletes partner id. A partner that is already gone counts as
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
-	err := c.do(ctx, request{method: http.MethodDelete, path: partnerPath(id)}, nil)
+	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
 	if err = c.partnerGone(ctx, err); IsNotFound(err) {
 		return nil
 	}
@@ -227,7 +216,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		if lookupErr != nil {
 			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err, LookupErr: lookupErr}
 		}
-		if len(matches) == 1 && in.Matches(matches[0]) {
+		if len(matches) == 1 && len(in.Diff(matches[0])) == 0 {
 			c.logger.Warn(ctx, "create outcome was unknown; adopted the partner the server had created", map[string]any{"id": matches[0].ID, "code": in.Code})
 			return &matches[0], true, nil
 		}
@@ -340,4 +329,5 @@ func checkPartner(p Partner, method, path string) error {
 	return nil
 }
 
-func partnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }
+// PartnerPath is the path of partner id, escaped, for Raw.
+func PartnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }

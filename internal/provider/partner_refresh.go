@@ -189,7 +189,7 @@ func (r *partnerRefresh) checkSample(ctx context.Context, diags *diag.Diagnostic
 	if !ok {
 		return
 	}
-	differ := partnerDifferences(listed, *r.sample)
+	differ := listed.Diff(*r.sample).Fields()
 	if len(differ) == 0 {
 		r.checked = true
 		return
@@ -202,26 +202,6 @@ func (r *partnerRefresh) checkSample(ctx context.Context, diags *diag.Diagnostic
 			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
 			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
 			"without this check and warning.", id, id, strings.Join(differ, ", ")))
-}
-
-// partnerDifferences names the attributes in which two answers for the
-// same partner differ.
-func partnerDifferences(a, b client.Partner) []string {
-	var differ []string
-	check := func(name string, same bool) {
-		if !same {
-			differ = append(differ, name)
-		}
-	}
-	check("name", a.Name == b.Name)
-	check("code", a.Code == b.Code)
-	check("country", a.Country == b.Country)
-	check("timezone", a.Timezone == b.Timezone)
-	check("properties", maps.Equal(a.Properties, b.Properties))
-	check("organization_id", a.OrganizationID() == b.OrganizationID())
-	check("customer_count", a.CustomerCount == b.CustomerCount)
-	check("creation_timestamp", a.CreationTimestamp == b.CreationTimestamp)
-	return differ
 }
 
 // loadPages reads pages [from, to) concurrently, in order in the result.

@@ -368,19 +368,6 @@ func TestPartnerRefresh_checkNeedsAGetWhenTheFirstPartnerIsNotListed(t *testing.
 	}
 }
 
-func TestPartnerDifferences(t *testing.T) {
-	full := client.Partner{ID: "p1", Name: "A", Code: "C", Country: "Italy", Timezone: "Europe/Rome",
-		Properties: client.Properties{"k": "v"}, Organization: &client.Ref{ID: "o1"}, CustomerCount: 2, CreationTimestamp: 5}
-	if d := partnerDifferences(full, full); len(d) != 0 {
-		t.Errorf("same partner differs in %v", d)
-	}
-	summary := full
-	summary.Properties, summary.Organization = nil, nil
-	if d := strings.Join(partnerDifferences(summary, full), ","); d != "properties,organization_id" {
-		t.Errorf("summary differs in %q, want properties,organization_id", d)
-	}
-}
-
 func TestPartnerRefresh_offReadsOneByOne(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(30)
