@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -21,9 +22,34 @@ const (
 	loginFlowPassword = "password"
 )
 
-// LoginFlowOf returns which login flow cfg selects, or an error naming the
-// valid combinations when it selects none or more than one.
-func LoginFlowOf(cfg Config) (string, error) {
+// EnvVar names the environment variable of a setting: SERVITLY_<SETTING>.
+func EnvVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
+
+// LoginConfigError is a set of credentials that selects no login flow, an
+// incomplete one or more than one.
+type LoginConfigError struct {
+	// Setting is the one to fix: token, api_key, pat, email or password.
+	Setting string
+	Problem string
+	// Set lists every credential set, with its source when known: "pat (SERVITLY_PAT)".
+	Set []string
+}
+
+func (e *LoginConfigError) Error() string {
+	if len(e.Set) == 0 {
+		return e.Problem
+	}
+	return e.Problem + ". Set: " + strings.Join(e.Set, ", ")
+}
+
+// LoginFlowOf returns which login flow cfg selects, or a *LoginConfigError.
+// sources says where each credential came from, by setting name: its
+// environment variable (EnvVar), or another place such as "provider
+// block"; nil when unknown.
+func LoginFlowOf(cfg Config, sources map[string]string) (string, error) {
+	credentials := []struct{ name, value string }{
+		{"token", cfg.Token}, {"api_key", cfg.APIKey}, {"pat", cfg.PAT}, {"email", cfg.Email}, {"password", cfg.Password},
+	}
 	var flows []string
 	if cfg.Token != "" {
 		flows = append(flows, loginFlowToken)
@@ -34,22 +60,50 @@ func LoginFlowOf(cfg Config) (string, error) {
 	if cfg.Email != "" || cfg.Password != "" {
 		flows = append(flows, loginFlowPassword)
 	}
+	fail := func(setting, problem string) (string, error) {
+		e := &LoginConfigError{Setting: setting, Problem: problem}
+		for _, c := range credentials {
+			if c.value == "" {
+				continue
+			}
+			if src, ok := sources[c.name]; ok {
+				c.name += " (" + src + ")"
+			}
+			e.Set = append(e.Set, c.name)
+		}
+		return "", e
+	}
+	const passwordFlow = "the password login needs api_key, email and password together"
 	switch {
 	case len(flows) == 0:
-		return "", errors.New("no credentials: set token, or api_key and pat, or api_key, email and password")
+		return fail("token", "no credentials: set token, or api_key and pat, or api_key, email and password")
 	case len(flows) > 1:
-		return "", fmt.Errorf("more than one login flow is configured (%v): set exactly one of token, api_key + pat, or api_key + email + password", flows)
+		// Point at a credential written in the configuration rather than
+		// the environment, if any: that is where the user edits.
+		setting := ""
+		for _, c := range credentials {
+			if c.value == "" || c.name == "api_key" {
+				continue
+			}
+			if sources[c.name] != EnvVar(c.name) {
+				setting = c.name
+				break
+			}
+			setting = cmp.Or(setting, c.name)
+		}
+		return fail(setting, fmt.Sprintf("more than one login flow is configured (%s): set exactly one of token, api_key + pat, or api_key + email + password", strings.Join(flows, ", ")))
+	case flows[0] == loginFlowToken && cfg.APIKey != "":
+		return fail("token", "api_key is not used with token: remove api_key, or replace token with pat or email and password")
+	case flows[0] == loginFlowPAT && cfg.APIKey == "":
+		return fail("api_key", "pat needs api_key as well")
+	case flows[0] == loginFlowPassword && cfg.APIKey == "":
+		return fail("api_key", passwordFlow)
+	case flows[0] == loginFlowPassword && cfg.Email == "":
+		return fail("email", passwordFlow)
+	case flows[0] == loginFlowPassword && cfg.Password == "":
+		return fail("password", passwordFlow)
 	}
-	flow := flows[0]
-	switch {
-	case flow == loginFlowToken && cfg.APIKey != "":
-		return "", errors.New("api_key is not used with token: remove api_key, or replace token with pat or email and password")
-	case flow == loginFlowPAT && cfg.APIKey == "":
-		return "", errors.New("pat needs api_key as well")
-	case flow == loginFlowPassword && (cfg.APIKey == "" || cfg.Email == "" || cfg.Password == ""):
-		return "", errors.New("the password login needs api_key, email and password together")
-	}
-	return flow, nil
+	return flows[0], nil
 }
 
 // session is what a login or renewal returns.

@@ -451,7 +451,7 @@ func TestLoginFlowOf(t *testing.T) {
 		{"all", Config{Token: "t", APIKey: "k", PAT: "p", Email: "e", Password: "pw"}, "", "more than one"},
 	}
 	for _, tc := range cases {
-		got, err := LoginFlowOf(tc.cfg)
+		got, err := LoginFlowOf(tc.cfg, nil)
 		if tc.wantErr == "" {
 			if err != nil || got != tc.want {
 				t.Errorf("%s: LoginFlowOf = %q, %v; want %q", tc.name, got, err, tc.want)

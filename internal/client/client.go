@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Tenant) == "" {
 		return nil, errors.New("tenant must not be empty")
 	}
-	flow, err := LoginFlowOf(cfg)
+	flow, err := LoginFlowOf(cfg, nil)
 	if err != nil {
 		return nil, err
 	}

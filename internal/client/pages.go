@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // PageSize is the page size requested from /v2 list endpoints.
@@ -17,6 +19,9 @@ const PageSize = 200
 
 // maxPages stops a server that never says "last" from looping us forever.
 const maxPages = 10000
+
+// listConcurrency bounds the pages of one list requested at the same time.
+const listConcurrency = 4
 
 // page is the /v2 list wrapper. Some list endpoints answer a plain array
 // instead, which holds everything: it decodes as the only, last page.
@@ -42,10 +47,9 @@ func (p *page[T]) UnmarshalJSON(data []byte) error {
 // with a zero item, and ends the sequence.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		for number := 0; number < maxPages; number++ {
-			p, err := fetchPage[T](ctx, c, path, query, number)
+		for p, err := range pages[T](ctx, c, path, query, 0, 0) {
 			if err != nil {
+				var zero T
 				yield(zero, err)
 				return
 			}
@@ -54,11 +58,42 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 					return
 				}
 			}
-			if p.Last {
+		}
+	}
+}
+
+// pages is the one pager of /v2 lists: it yields the pages from page from
+// on, in order, until the last. It requests one page at a time, except the
+// pages before total, the count of pages announced by an earlier answer
+// when known: those go listConcurrency at a time. An error is yielded once,
+// with a nil page, after the pages before it, and ends the sequence.
+func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total int) iter.Seq2[*page[T], error] {
+	return func(yield func(*page[T], error) bool) {
+		for number := from; number < maxPages; {
+			batch := make([]*page[T], min(max(total-number, 1), listConcurrency, maxPages-number))
+			g, gctx := errgroup.WithContext(ctx)
+			for i := range batch {
+				g.Go(func() (err error) {
+					batch[i], err = fetchPage[T](gctx, c, path, query, number+i)
+					return err
+				})
+			}
+			err := g.Wait()
+			for _, p := range batch {
+				if p == nil {
+					break // the pages after a failed one wait for it
+				}
+				if !yield(p, nil) || p.Last {
+					return
+				}
+				number++
+			}
+			if err != nil {
+				yield(nil, err)
 				return
 			}
 		}
-		yield(zero, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
+		yield(nil, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
 	}
 }
 

@@ -136,6 +136,17 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 	return &NotFoundError{Err: apiErr}
 }
 
+// IsListRefused reports whether err is the partner list's own 403 or 404,
+// in the API's shape: the caller may not list partners. A failed login, an
+// unknown tenant or a proxy's page fails every call, and the caller's own
+// error names the setting to fix.
+func IsListRefused(err error) bool {
+	var apiErr *APIError
+	var loginErr *LoginError
+	return errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !IsUnknownTenant(err) &&
+		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
+}
+
 // proveServer asks for one item of the partner list. A 2xx, or a 403 in
 // the API's own shape (the caller lacks READ_ALL_PARTNERS but was
 // recognised), shows that base_url, tenant and credentials are right.
@@ -299,7 +310,6 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 
 // PartnerPage is one page of the list of every partner of the tenant.
 type PartnerPage struct {
-	Number   int
 	Partners []Partner
 	// Last is true when no page follows: the server said so, the page was
 	// empty, or it answered a plain array (which holds every partner).
@@ -308,16 +318,24 @@ type PartnerPage struct {
 	TotalPages int
 }
 
-// ListPartnersPage reads page number (from 0) of the unfiltered partner
-// list, PageSize partners per page. Like StreamPartners, it drops entries
+// PartnerPages yields the pages of the unfiltered partner list, PageSize
+// partners a page, from page from on, until the last. total is the count
+// of pages an earlier page announced, 0 when unknown: the pages before it
+// are requested several at a time. Like StreamPartners, it drops entries
 // without an id: they cannot be matched to anything.
-func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage, error) {
-	p, err := fetchPage[Partner](ctx, c, partnersListPath, nil, number)
-	if err != nil {
-		return nil, err
+func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[PartnerPage, error] {
+	return func(yield func(PartnerPage, error) bool) {
+		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total) {
+			if err != nil {
+				yield(PartnerPage{}, err)
+				return
+			}
+			partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
+			if !yield(PartnerPage{Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil) {
+				return
+			}
+		}
 	}
-	partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
-	return &PartnerPage{Number: number, Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil
 }
 
 // checkPartner rejects an answer that decoded but is not a partner, so a

@@ -166,21 +166,22 @@ func describe(diffs client.Differences) string {
 // list walks the unfiltered list as batch_refresh does and compares the
 // probe's partner there with its GET.
 func (r *run) list(ctx context.Context) error {
-	for number := 0; number < maxListPages; number++ {
-		page, err := r.client.ListPartnersPage(ctx, number)
+	listed := 0
+	for p, err := range r.client.StreamPartners(ctx, client.PartnerFilter{}) {
 		if err != nil {
 			r.report.set(CheckListFull, Differs, "%v", err)
 			return nil // the provider falls back; the other steps still tell something
 		}
-		if i := slices.IndexFunc(page.Partners, func(p client.Partner) bool { return p.ID == r.id }); i >= 0 {
-			if diffs := describe(r.got.Diff(page.Partners[i])); diffs != "" {
-				r.report.set(CheckListFull, Differs, "page %d lists the partner otherwise than GET: %s", number, diffs)
+		if p.ID == r.id {
+			page := listed / client.PageSize
+			if diffs := describe(r.got.Diff(p)); diffs != "" {
+				r.report.set(CheckListFull, Differs, "page %d lists the partner otherwise than GET: %s", page, diffs)
 			} else {
-				r.report.set(CheckListFull, OK, "page %d lists the full partner", number)
+				r.report.set(CheckListFull, OK, "page %d lists the full partner", page)
 			}
 			return nil
 		}
-		if page.Last {
+		if listed++; listed == maxListPages*client.PageSize {
 			break
 		}
 	}

@@ -143,3 +143,23 @@ func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID st
 			"in this tenant or is not visible to this user. Check organization_id: the servitly_organization data source "+
 			"finds an organization's id by name.", err, organizationID))
 }
+
+// addBatchingOffWarning explains, once a run, why partners are refreshed
+// one by one although batch_refresh is on.
+func addBatchingOffWarning(diags *diag.Diagnostics, off *batchingOff) {
+	const summary = "Partner refresh batching is off"
+	switch {
+	case off == nil:
+	case off.Refused != nil:
+		diags.AddWarning(summary, fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
+			"The provider reads each partner with its own request instead, which costs one API call per partner "+
+			"on every plan. Grant READ_ALL_PARTNERS to the user and the API key so that partners are refreshed "+
+			"from the list, or set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
+			"without this warning.", off.Refused))
+	default:
+		diags.AddWarning(summary, fmt.Sprintf("The partner list's entry for partner %[1]s differs from what GET /network/partners/%[1]s answers, in: %[2]s. "+
+			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
+			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
+			"without this check and warning.", off.Partner, strings.Join(off.Fields, ", ")))
+	}
+}

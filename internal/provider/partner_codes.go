@@ -199,7 +199,7 @@ func (g *codeGuard) run(ctx context.Context, step func(context.Context) (func(),
 	g.mu.Lock()
 	close(g.busy)
 	g.busy = nil
-	if listRefused(err) {
+	if client.IsListRefused(err) {
 		g.refused = err
 	}
 	if err != nil {
@@ -213,11 +213,15 @@ func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
 	if all, ok := g.refresh.completeList(); ok {
 		return func() { g.learn(all, true) }, nil
 	}
-	page, err := g.client.ListPartnersPage(ctx, 0)
-	if err != nil {
-		return nil, err
+	var first client.PartnerPage
+	for page, err := range g.client.PartnerPages(ctx, 0, 0) {
+		if err != nil {
+			return nil, err
+		}
+		first = page
+		break
 	}
-	return func() { g.learn(page.Partners, page.Last) }, nil
+	return func() { g.learn(first.Partners, first.Last) }, nil
 }
 
 func (g *codeGuard) loadAll(ctx context.Context) (func(), error) {

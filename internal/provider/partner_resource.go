@@ -172,7 +172,7 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		release()
 		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
 		return nil, false
-	case listRefused(err):
+	case client.IsListRefused(err):
 		if r.codes.firstRefusal() {
 			diags.AddWarning("Partner codes not checked",
 				fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
@@ -214,8 +214,8 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// also returns one: state written before identities existed has none,
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, diags, err := r.partners.Read(ctx, id)
-	resp.Diagnostics.Append(diags...)
+	p, off, err := r.partners.Read(ctx, id)
+	addBatchingOffWarning(&resp.Diagnostics, off)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("Partner no longer exists",

@@ -43,9 +43,9 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg, diags := clientConfig(ctx, config, envLookup)
 	resp.Diagnostics.Append(diags...)
-	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
+	batch, diags := boolSetting("batch_refresh", config.BatchRefresh, envLookup, true)
 	resp.Diagnostics.Append(diags...)
-	protect, diags := deletionProtectionSetting(config.DeletionProtection, envLookup)
+	protect, diags := boolSetting("deletion_protection", config.DeletionProtection, envLookup, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
