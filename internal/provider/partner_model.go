@@ -88,13 +88,6 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 	return m, diags
 }
 
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // keptAfterRemoval reports what the plan removes but the API's answer to
 // the update still holds, as a server that merges updates would keep it.
 func keptAfterRemoval(in client.PartnerInput, p *client.Partner) diag.Diagnostics {
@@ -130,17 +123,6 @@ func validatePropertyValues(props types.Map) diag.Diagnostics {
 			diags.AddAttributeError(path.Root("properties").AtMapKey(key), "Null property value",
 				fmt.Sprintf("properties[%q] is null. Servitly properties are strings: set a value, or remove the key to leave the property unset.", key))
 		}
-	}
-	return diags
-}
-
-// getAttributes reads the named attributes of a state, plan or config (its
-// GetAttribute method) into their targets: cheaper than a Get of the whole
-// model, and Terraform has the provider read every resource in every command.
-func getAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, targets map[string]any) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for name, target := range targets {
-		diags.Append(get(ctx, path.Root(name), target)...)
 	}
 	return diags
 }
