@@ -1,7 +1,6 @@
 package client
 
 import (
-	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,84 +26,62 @@ const (
 func EnvVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
 
 // LoginConfigError is a set of credentials that selects no login flow, an
-// incomplete one or more than one.
+// incomplete one or more than one. Setting is the one to fix; the message
+// lists every credential set, with its source when known.
 type LoginConfigError struct {
-	// Setting is the one to fix: token, api_key, pat, email or password.
-	Setting string
-	Problem string
-	// Set lists every credential set, with its source when known: "pat (SERVITLY_PAT)".
-	Set []string
+	Setting, message string
 }
 
-func (e *LoginConfigError) Error() string {
-	if len(e.Set) == 0 {
-		return e.Problem
-	}
-	return e.Problem + ". Set: " + strings.Join(e.Set, ", ")
-}
+func (e *LoginConfigError) Error() string { return e.message }
 
 // LoginFlowOf returns which login flow cfg selects, or a *LoginConfigError.
 // sources says where each credential came from, by setting name: its
-// environment variable (EnvVar), or another place such as "provider
-// block"; nil when unknown.
+// environment variable (EnvVar), or another place such as "provider block".
 func LoginFlowOf(cfg Config, sources map[string]string) (string, error) {
-	credentials := []struct{ name, value string }{
-		{"token", cfg.Token}, {"api_key", cfg.APIKey}, {"pat", cfg.PAT}, {"email", cfg.Email}, {"password", cfg.Password},
-	}
-	var flows []string
-	if cfg.Token != "" {
-		flows = append(flows, loginFlowToken)
-	}
-	if cfg.PAT != "" {
-		flows = append(flows, loginFlowPAT)
-	}
-	if cfg.Email != "" || cfg.Password != "" {
-		flows = append(flows, loginFlowPassword)
-	}
-	fail := func(setting, problem string) (string, error) {
-		e := &LoginConfigError{Setting: setting, Problem: problem}
-		for _, c := range credentials {
-			if c.value == "" {
-				continue
-			}
-			if src, ok := sources[c.name]; ok {
-				c.name += " (" + src + ")"
-			}
-			e.Set = append(e.Set, c.name)
+	e := &LoginConfigError{Setting: "token"}
+	var flows, set []string
+	fix := "" // with several flows, a credential written where the user edits, not in the environment
+	for _, c := range []struct{ name, value, flow string }{{"token", cfg.Token, loginFlowToken}, {"api_key", cfg.APIKey, ""},
+		{"pat", cfg.PAT, loginFlowPAT}, {"email", cfg.Email, loginFlowPassword}, {"password", cfg.Password, loginFlowPassword}} {
+		if c.value == "" {
+			continue
 		}
-		return "", e
+		label := c.name
+		if src := sources[c.name]; src != "" {
+			label += " (" + src + ")"
+		}
+		set = append(set, label)
+		if c.flow != "" && !slices.Contains(flows, c.flow) {
+			flows = append(flows, c.flow)
+		}
+		if c.flow != "" && (fix == "" || sources[fix] == EnvVar(fix) && sources[c.name] != EnvVar(c.name)) {
+			fix = c.name
+		}
 	}
 	const passwordFlow = "the password login needs api_key, email and password together"
 	switch {
 	case len(flows) == 0:
-		return fail("token", "no credentials: set token, or api_key and pat, or api_key, email and password")
+		e.message = "no credentials: set token, or api_key and pat, or api_key, email and password"
 	case len(flows) > 1:
-		// Point at a credential written in the configuration rather than
-		// the environment, if any: that is where the user edits.
-		setting := ""
-		for _, c := range credentials {
-			if c.value == "" || c.name == "api_key" {
-				continue
-			}
-			if sources[c.name] != EnvVar(c.name) {
-				setting = c.name
-				break
-			}
-			setting = cmp.Or(setting, c.name)
-		}
-		return fail(setting, fmt.Sprintf("more than one login flow is configured (%s): set exactly one of token, api_key + pat, or api_key + email + password", strings.Join(flows, ", ")))
+		e.Setting, e.message = fix, fmt.Sprintf("more than one login flow is configured (%s): set exactly one of "+
+			"token, api_key + pat, or api_key + email + password", strings.Join(flows, ", "))
 	case flows[0] == loginFlowToken && cfg.APIKey != "":
-		return fail("token", "api_key is not used with token: remove api_key, or replace token with pat or email and password")
+		e.message = "api_key is not used with token: remove api_key, or replace token with pat or email and password"
 	case flows[0] == loginFlowPAT && cfg.APIKey == "":
-		return fail("api_key", "pat needs api_key as well")
+		e.Setting, e.message = "api_key", "pat needs api_key as well"
 	case flows[0] == loginFlowPassword && cfg.APIKey == "":
-		return fail("api_key", passwordFlow)
+		e.Setting, e.message = "api_key", passwordFlow
 	case flows[0] == loginFlowPassword && cfg.Email == "":
-		return fail("email", passwordFlow)
+		e.Setting, e.message = "email", passwordFlow
 	case flows[0] == loginFlowPassword && cfg.Password == "":
-		return fail("password", passwordFlow)
+		e.Setting, e.message = "password", passwordFlow
+	default:
+		return flows[0], nil
 	}
-	return flows[0], nil
+	if len(set) > 0 {
+		e.message += ". Set: " + strings.Join(set, ", ")
+	}
+	return "", e
 }
 
 // session is what a login or renewal returns.

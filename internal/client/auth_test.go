@@ -614,3 +614,31 @@ func TestTokenExpiresDuringBackoff(t *testing.T) {
 		t.Errorf("%d answers 401 and %d logins; want 0 and 4 (a fresh token for each attempt after a back-off)", refused.Load(), logins.Load())
 	}
 }
+
+// TestLoginConfigError: the error names the setting to fix and where each
+// credential came from, preferring one written in the configuration.
+func TestLoginConfigError(t *testing.T) {
+	cases := []struct {
+		name     string
+		cfg      Config
+		sources  map[string]string
+		setting  string
+		mentions string
+	}{
+		{"pat without api key", Config{PAT: "p"}, map[string]string{"pat": "provider block"}, "api_key", "Set: pat (provider block)"},
+		{"password without email", Config{APIKey: "k", Password: "pw"}, nil, "email", "Set: api_key, password"},
+		{"two flows, the configured one named", Config{Token: "t", APIKey: "k", PAT: "p"},
+			map[string]string{"token": "SERVITLY_TOKEN", "api_key": "SERVITLY_API_KEY", "pat": "provider block"}, "pat",
+			"(token, pat)"},
+		{"two flows from the environment", Config{Token: "t", APIKey: "k", PAT: "p"},
+			map[string]string{"token": "SERVITLY_TOKEN", "api_key": "SERVITLY_API_KEY", "pat": "SERVITLY_PAT"}, "token",
+			"token (SERVITLY_TOKEN), api_key (SERVITLY_API_KEY), pat (SERVITLY_PAT)"},
+	}
+	for _, tc := range cases {
+		_, err := LoginFlowOf(tc.cfg, tc.sources)
+		loginErr, ok := errors.AsType[*LoginConfigError](err)
+		if !ok || loginErr.Setting != tc.setting || !strings.Contains(err.Error(), tc.mentions) {
+			t.Errorf("%s: LoginFlowOf = %v; want a *LoginConfigError on %s mentioning %q", tc.name, err, tc.setting, tc.mentions)
+		}
+	}
+}

@@ -295,16 +295,6 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	return c.roundTrips(ctx, req, httpReq, body)
 }
 
-// bearer is the token an attempt of req carries: none for a login, the
-// expired one for a renewal, otherwise the session's, renewed when stale.
-// Each attempt asks again, because a back-off can outlive a token.
-func (c *Client) bearer(ctx context.Context, req request) (string, error) {
-	if req.noAuth || req.bearer != "" {
-		return req.bearer, nil
-	}
-	return c.auth.token(ctx)
-}
-
 // errorMessage extracts the server's {"message": ...}, or falls back to the
 // status text plus an excerpt of whatever the body was. structured reports
 // the API's own error shape.

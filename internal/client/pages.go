@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // PageSize is the page size requested from /v2 list endpoints.
@@ -19,9 +17,6 @@ const PageSize = 200
 
 // maxPages stops a server that never says "last" from looping us forever.
 const maxPages = 10000
-
-// listConcurrency bounds the pages of one list requested at the same time.
-const listConcurrency = 4
 
 // page is the /v2 list wrapper. Some list endpoints answer a plain array
 // instead, which holds everything: it decodes as the only, last page.
@@ -47,10 +42,9 @@ func (p *page[T]) UnmarshalJSON(data []byte) error {
 // with a zero item, and ends the sequence.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		for p, err := range pages[T](ctx, c, path, query, 0, 0) {
+		for p, err := range pages[T](ctx, c, path, query, 0) {
 			if err != nil {
-				var zero T
-				yield(zero, err)
+				yield(*new(T), err)
 				return
 			}
 			for _, item := range p.Content {
@@ -63,33 +57,17 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 }
 
 // pages is the one pager of /v2 lists: it yields the pages from page from
-// on, in order, until the last. It requests one page at a time, except the
-// pages before total, the count of pages announced by an earlier answer
-// when known: those go listConcurrency at a time. An error is yielded once,
-// with a nil page, after the pages before it, and ends the sequence.
-func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total int) iter.Seq2[*page[T], error] {
+// on, in order, until the last, fetching each only when the consumer asks
+// for it. An error is yielded once, with a nil page, and ends the sequence.
+func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from int) iter.Seq2[*page[T], error] {
 	return func(yield func(*page[T], error) bool) {
-		for number := from; number < maxPages; {
-			batch := make([]*page[T], min(max(total-number, 1), listConcurrency, maxPages-number))
-			g, gctx := errgroup.WithContext(ctx)
-			for i := range batch {
-				g.Go(func() (err error) {
-					batch[i], err = fetchPage[T](gctx, c, path, query, number+i)
-					return err
-				})
-			}
-			err := g.Wait()
-			for _, p := range batch {
-				if p == nil {
-					break // the pages after a failed one wait for it
-				}
-				if !yield(p, nil) || p.Last {
-					return
-				}
-				number++
-			}
+		for number := from; number < maxPages; number++ {
+			p, err := fetchPage[T](ctx, c, path, query, number)
 			if err != nil {
 				yield(nil, err)
+				return
+			}
+			if !yield(p, nil) || p.Last {
 				return
 			}
 		}

@@ -6,10 +6,9 @@ import (
 	"strconv"
 )
 
-// partnerFields are the fields of a Partner, its id aside, each as text by
-// key: a property per key, any other field under the key "". They are named
-// as the provider's attributes. The writable ones, which PartnerInput holds,
-// come first.
+// partnerFields are a Partner's fields but its id, named as the provider's
+// attributes, each as text by key: a property under its key, any other
+// field under "". The writable ones, which PartnerInput holds, come first.
 var partnerFields = []struct {
 	name   string
 	values func(Partner) map[string]string
@@ -24,44 +23,26 @@ var partnerFields = []struct {
 	{"creation_timestamp", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
 }
 
-// writableFields counts the fields a client sets, at the start of partnerFields.
-const writableFields = 6
-
 func one(value string) map[string]string { return map[string]string{"": value} }
 
 // Difference is a field in which two partners differ: Value in the first,
 // Other in the second. Key names the property when Field is "properties".
-type Difference struct {
-	Field, Key   string
-	Value, Other string
-}
+type Difference struct{ Field, Key, Value, Other string }
 
-// Differences are the fields in which two partners differ, in field order.
-type Differences []Difference
-
-// Fields names each differing field once.
-func (d Differences) Fields() []string {
-	names := make([]string, 0, len(d))
-	for _, diff := range d {
-		names = append(names, diff.Field)
-	}
-	return slices.Compact(names)
-}
-
-// Diff lists the fields in which other differs from p, the id aside.
-// Properties differ key by key; none and {} are the same.
-func (p Partner) Diff(other Partner) Differences { return diff(p, other, len(partnerFields)) }
+// Diff lists, in field order, the fields in which other differs from p, the
+// id aside. Properties differ key by key; none and {} are the same.
+func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
 // Diff lists the fields a client writes in which p differs from what in
 // asks for.
-func (in PartnerInput) Diff(p Partner) Differences {
+func (in PartnerInput) Diff(p Partner) []Difference {
 	return diff(Partner{Name: in.Name, Code: in.Code, Country: in.Country, Timezone: in.Timezone,
-		Properties: in.Properties, Organization: in.Organization}, p, writableFields)
+		Properties: in.Properties, Organization: in.Organization}, p, 6) // name to organization_id
 }
 
 // diff compares the first n partnerFields of a and b.
-func diff(a, b Partner, n int) Differences {
-	var out Differences
+func diff(a, b Partner, n int) []Difference {
+	var out []Difference
 	for _, f := range partnerFields[:n] {
 		va, vb := f.values(a), f.values(b)
 		keys := slices.AppendSeq(slices.Collect(maps.Keys(va)), maps.Keys(vb))

@@ -23,6 +23,14 @@ type Ref struct {
 	ID string `json:"id"`
 }
 
+// IDOrEmpty is the id r refers to, or "" when there is no reference.
+func (r *Ref) IDOrEmpty() string {
+	if r == nil {
+		return ""
+	}
+	return r.ID
+}
+
 // Partner is a partner as the API returns it.
 type Partner struct {
 	ID                string     `json:"id"`
@@ -37,12 +45,7 @@ type Partner struct {
 }
 
 // OrganizationID returns the parent organization's id, or "".
-func (p Partner) OrganizationID() string {
-	if p.Organization == nil {
-		return ""
-	}
-	return p.Organization.ID
-}
+func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
 // PartnerInput is the body of a create or a full-replacement update.
 type PartnerInput struct {
@@ -319,13 +322,11 @@ type PartnerPage struct {
 }
 
 // PartnerPages yields the pages of the unfiltered partner list, PageSize
-// partners a page, from page from on, until the last. total is the count
-// of pages an earlier page announced, 0 when unknown: the pages before it
-// are requested several at a time. Like StreamPartners, it drops entries
-// without an id: they cannot be matched to anything.
-func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[PartnerPage, error] {
+// partners a page, from page from on, until the last. Like StreamPartners,
+// it drops entries without an id: they cannot be matched to anything.
+func (c *Client) PartnerPages(ctx context.Context, from int) iter.Seq2[PartnerPage, error] {
 	return func(yield func(PartnerPage, error) bool) {
-		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total) {
+		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from) {
 			if err != nil {
 				yield(PartnerPage{}, err)
 				return

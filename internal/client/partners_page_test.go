@@ -2,12 +2,9 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 func TestPartnerPagesReadsEachPage(t *testing.T) {
@@ -32,7 +29,7 @@ func TestPartnerPagesReadsEachPage(t *testing.T) {
 			})
 			c := newTestClient(t, fastConfig(srv.URL))
 			var p PartnerPage
-			for page, err := range c.PartnerPages(context.Background(), tc.page, 0) {
+			for page, err := range c.PartnerPages(context.Background(), tc.page) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -60,43 +57,9 @@ func TestPartnerPagesRefused(t *testing.T) {
 		writeJSON(w, http.StatusForbidden, `{"message":"User not authorized"}`)
 	})
 	c := newTestClient(t, fastConfig(srv.URL))
-	for _, err := range c.PartnerPages(context.Background(), 0, 0) {
+	for _, err := range c.PartnerPages(context.Background(), 0) {
 		if !IsStatus(err, http.StatusForbidden) {
 			t.Errorf("err = %v, want a 403 APIError", err)
 		}
-	}
-}
-
-// TestPartnerPagesAnnouncedAtOnce: the pages an earlier answer announced
-// are requested several at a time; pages past them, of a tenant that has
-// grown since, one by one until the last.
-func TestPartnerPagesAnnouncedAtOnce(t *testing.T) {
-	var inFlight, most atomic.Int32
-	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		n := inFlight.Add(1)
-		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
-		}
-		time.Sleep(20 * time.Millisecond)
-		inFlight.Add(-1)
-		number, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		total := 6 // as announced before; from page 5 on, the tenant has grown
-		if number >= 5 {
-			total = 8
-		}
-		writeJSON(w, http.StatusOK, partnerPage([]string{"p" + strconv.Itoa(number)}, false, fmt.Sprintf(`,"totalPages":%d`, total)))
-	})
-	c := newTestClient(t, fastConfig(srv.URL))
-	ids := ""
-	for page, err := range c.PartnerPages(context.Background(), 1, 6) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids += page.Partners[0].ID
-	}
-	if ids != "p1p2p3p4p5p6p7" {
-		t.Errorf("pages %s, want p1 to p7 in order", ids)
-	}
-	if m := most.Load(); m != listConcurrency {
-		t.Errorf("at most %d pages were requested at once, want %d", m, listConcurrency)
 	}
 }

@@ -55,9 +55,13 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 	}
 	where := httpReq.Method + " " + httpReq.URL.Path
 	for attempt := 1; ; attempt++ {
-		token, err := c.bearer(ctx, req)
-		if err != nil {
-			return nil, attempt - 1, "", err
+		// Every attempt takes the session's current token: a back-off can outlive one.
+		token := req.bearer
+		if !req.noAuth && token == "" {
+			var err error
+			if token, err = c.auth.token(ctx); err != nil {
+				return nil, attempt - 1, "", err
+			}
 		}
 		if token != "" {
 			httpReq.Header.Set("Authorization", "Bearer "+token)

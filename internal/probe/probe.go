@@ -151,7 +151,7 @@ func (r *run) get(ctx context.Context) error {
 
 // describe says how each differing field reads in the second partner
 // instead of the first.
-func describe(diffs client.Differences) string {
+func describe(diffs []client.Difference) string {
 	var out []string
 	for _, d := range diffs {
 		field := d.Field

@@ -177,12 +177,11 @@ type lookup struct {
 // theOne returns the only match, or nil after adding an error that says
 // nothing matched or lists the matches with describe.
 func theOne[T any](diags *diag.Diagnostics, l lookup, matches []T, describe func(T) string) *T {
-	summary, detail := strings.ToUpper(l.noun[:1])+l.noun[1:]+" not found", l.notFound
-	switch len(matches) {
-	case 1:
+	if len(matches) == 1 {
 		return &matches[0]
-	case 0:
-	default:
+	}
+	summary, detail := strings.ToUpper(l.noun[:1])+l.noun[1:]+" not found", l.notFound
+	if len(matches) > 1 {
 		summary = fmt.Sprintf("Several %ss have this %s", l.noun, l.key)
 		detail = fmt.Sprintf("%d %ss have %s %q, so the %s does not say which one is meant:", len(matches), l.noun, l.key, l.value, l.key)
 		for _, m := range matches {

@@ -37,16 +37,12 @@ type organizationDataModel struct {
 }
 
 func organizationDataFromAPI(o *client.Organization, t dstimeouts.Value) organizationDataModel {
-	parent := ""
-	if o.Parent != nil {
-		parent = o.Parent.ID
-	}
 	return organizationDataModel{
 		ID:       types.StringValue(o.ID),
 		Name:     types.StringValue(o.Name),
 		Country:  stringOrNull(o.Country),
 		Timezone: stringOrNull(o.Timezone),
-		ParentID: stringOrNull(parent),
+		ParentID: stringOrNull(o.Parent.IDOrEmpty()),
 		Timeouts: t,
 	}
 }

@@ -214,7 +214,7 @@ func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
 		return func() { g.learn(all, true) }, nil
 	}
 	var first client.PartnerPage
-	for page, err := range g.client.PartnerPages(ctx, 0, 0) {
+	for page, err := range g.client.PartnerPages(ctx, 0) {
 		if err != nil {
 			return nil, err
 		}

@@ -63,13 +63,8 @@ func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (stri
 		diags.AddError("Invalid import ID", err.Error())
 		return "", diags
 	}
-	if parsed.Code == "" {
+	if parsed.Code == "" || !r.ready(&diags, "the partner was imported by code") {
 		return parsed.ID, diags
-	}
-	if r.client == nil {
-		diags.AddError("Provider not configured",
-			"Importing by code needs the provider's connection settings to be known. This is a bug in the provider; please report it.")
-		return "", diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()

@@ -155,9 +155,9 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (p *client.Partner
 			return p, off, err
 		case stepLoad:
 			r.busy = make(chan struct{})
-			from, total := r.nextPage, r.totalPages
+			from := r.nextPage
 			r.mu.Unlock()
-			pages, err := r.load(ctx, from, total)
+			pages, err := r.load(ctx, from)
 			r.mu.Lock()
 			close(r.busy)
 			r.busy = nil
@@ -185,8 +185,11 @@ func (r *partnerRefresh) checkSample(ctx context.Context) *batchingOff {
 	if !ok {
 		return nil
 	}
-	differ := listed.Diff(*r.sample).Fields()
-	if len(differ) == 0 {
+	var differ []string
+	for _, d := range listed.Diff(*r.sample) {
+		differ = append(differ, d.Field)
+	}
+	if differ = slices.Compact(differ); len(differ) == 0 {
 		r.checked = true
 		return nil
 	}
@@ -197,9 +200,9 @@ func (r *partnerRefresh) checkSample(ctx context.Context) *batchingOff {
 
 // load reads page 0 alone when from is 0: it tells the tenant's size.
 // Later it reads every page from from on.
-func (r *partnerRefresh) load(ctx context.Context, from, total int) ([]client.PartnerPage, error) {
+func (r *partnerRefresh) load(ctx context.Context, from int) ([]client.PartnerPage, error) {
 	var pages []client.PartnerPage
-	for page, err := range r.client.PartnerPages(ctx, from, total) {
+	for page, err := range r.client.PartnerPages(ctx, from) {
 		if err != nil {
 			return pages, err // the pages before it are as good as any
 		}
@@ -245,11 +248,10 @@ func (r *partnerRefresh) completeList() ([]client.Partner, bool) {
 // under r.mu. Only a refusal is worth a warning.
 func (r *partnerRefresh) listFailed(ctx context.Context, err error) *batchingOff {
 	r.stopBatching()
-	fields := map[string]any{"error": err.Error()}
-	if client.IsListRefused(err) {
-		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
+	refused := client.IsListRefused(err)
+	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", map[string]any{"error": err.Error(), "refused": refused})
+	if refused {
 		return &batchingOff{Refused: err}
 	}
-	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", fields)
 	return nil
 }

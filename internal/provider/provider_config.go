@@ -89,9 +89,6 @@ func providerSchema() schema.Schema {
 // envLookup is os.LookupEnv; tests pass their own.
 var envLookup = os.LookupEnv
 
-// blockSource is where a value written in the provider block comes from.
-const blockSource = "provider block"
-
 // clientConfig resolves the provider block and its environment fallbacks
 // into a client configuration, reporting every problem on its attribute.
 // Each setting falls back to its environment variable, except that a login
@@ -123,7 +120,7 @@ func clientConfig(ctx context.Context, m providerModel, lookup func(string) (str
 				fmt.Sprintf("The provider cannot log in to Servitly because %q depends on a value that is only known after apply. "+
 					"Set it to a literal, a variable, or use the %s environment variable.", s.name, client.EnvVar(s.name)))
 		} else if !s.block.IsNull() {
-			*s.value, sources[s.name] = s.block.ValueString(), blockSource
+			*s.value, sources[s.name] = s.block.ValueString(), "provider block"
 		}
 	}
 	_, blockLoginErr := client.LoginFlowOf(cfg, sources)
