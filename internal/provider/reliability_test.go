@@ -278,6 +278,10 @@ func withoutEnv(env []string, names ...string) []string {
 // ends. Create, plan, update and destroy must all succeed, leaving no
 // duplicate on the server and nothing after destroy.
 func TestAccReliability_soak(t *testing.T) {
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		t.Skipf("the soak tests the client and the emulator, which no CLI changes, and takes most of a minute: "+
+			"it runs once per make test, with the terraform on PATH (make acc), not with %s", cli)
+	}
 	const n = 200
 	emu := newTestEmulator(t, emulator.Options{TokenTTL: 3 * time.Second})
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 10, ServerErrorPercent: 5, HungPercent: 2, Seed: 17})
