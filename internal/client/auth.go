@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,35 +22,66 @@ const (
 	loginFlowPassword = "password"
 )
 
-// LoginFlowOf returns which login flow cfg selects, or an error naming the
-// valid combinations when it selects none or more than one.
-func LoginFlowOf(cfg Config) (string, error) {
-	var flows []string
-	if cfg.Token != "" {
-		flows = append(flows, loginFlowToken)
+// EnvVar names the environment variable of a setting: SERVITLY_<SETTING>.
+func EnvVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
+
+// LoginConfigError is a set of credentials that selects no login flow, an
+// incomplete one or more than one. Setting is the one to fix; the message
+// lists every credential set, with its source when known.
+type LoginConfigError struct {
+	Setting, message string
+}
+
+func (e *LoginConfigError) Error() string { return e.message }
+
+// LoginFlowOf returns which login flow cfg selects, or a *LoginConfigError.
+// sources says where each credential came from, by setting name: its
+// environment variable (EnvVar), or another place such as "provider block".
+func LoginFlowOf(cfg Config, sources map[string]string) (string, error) {
+	e := &LoginConfigError{Setting: "token"}
+	var flows, set []string
+	fix := "" // with several flows, a credential written where the user edits, not in the environment
+	for _, c := range []struct{ name, value, flow string }{{"token", cfg.Token, loginFlowToken}, {"api_key", cfg.APIKey, ""},
+		{"pat", cfg.PAT, loginFlowPAT}, {"email", cfg.Email, loginFlowPassword}, {"password", cfg.Password, loginFlowPassword}} {
+		if c.value == "" {
+			continue
+		}
+		label := c.name
+		if src := sources[c.name]; src != "" {
+			label += " (" + src + ")"
+		}
+		set = append(set, label)
+		if c.flow != "" && !slices.Contains(flows, c.flow) {
+			flows = append(flows, c.flow)
+		}
+		if c.flow != "" && (fix == "" || sources[fix] == EnvVar(fix) && sources[c.name] != EnvVar(c.name)) {
+			fix = c.name
+		}
 	}
-	if cfg.PAT != "" {
-		flows = append(flows, loginFlowPAT)
-	}
-	if cfg.Email != "" || cfg.Password != "" {
-		flows = append(flows, loginFlowPassword)
-	}
+	const passwordFlow = "the password login needs api_key, email and password together"
 	switch {
 	case len(flows) == 0:
-		return "", errors.New("no credentials: set token, or api_key and pat, or api_key, email and password")
+		e.message = "no credentials: set token, or api_key and pat, or api_key, email and password"
 	case len(flows) > 1:
-		return "", fmt.Errorf("more than one login flow is configured (%v): set exactly one of token, api_key + pat, or api_key + email + password", flows)
+		e.Setting, e.message = fix, fmt.Sprintf("more than one login flow is configured (%s): set exactly one of "+
+			"token, api_key + pat, or api_key + email + password", strings.Join(flows, ", "))
+	case flows[0] == loginFlowToken && cfg.APIKey != "":
+		e.message = "api_key is not used with token: remove api_key, or replace token with pat or email and password"
+	case flows[0] == loginFlowPAT && cfg.APIKey == "":
+		e.Setting, e.message = "api_key", "pat needs api_key as well"
+	case flows[0] == loginFlowPassword && cfg.APIKey == "":
+		e.Setting, e.message = "api_key", passwordFlow
+	case flows[0] == loginFlowPassword && cfg.Email == "":
+		e.Setting, e.message = "email", passwordFlow
+	case flows[0] == loginFlowPassword && cfg.Password == "":
+		e.Setting, e.message = "password", passwordFlow
+	default:
+		return flows[0], nil
 	}
-	flow := flows[0]
-	switch {
-	case flow == loginFlowToken && cfg.APIKey != "":
-		return "", errors.New("api_key is not used with token: remove api_key, or replace token with pat or email and password")
-	case flow == loginFlowPAT && cfg.APIKey == "":
-		return "", errors.New("pat needs api_key as well")
-	case flow == loginFlowPassword && (cfg.APIKey == "" || cfg.Email == "" || cfg.Password == ""):
-		return "", errors.New("the password login needs api_key, email and password together")
+	if len(set) > 0 {
+		e.message += ". Set: " + strings.Join(set, ", ")
 	}
-	return flow, nil
+	return "", e
 }
 
 // session is what a login or renewal returns.

@@ -451,7 +451,7 @@ func TestLoginFlowOf(t *testing.T) {
 		{"all", Config{Token: "t", APIKey: "k", PAT: "p", Email: "e", Password: "pw"}, "", "more than one"},
 	}
 	for _, tc := range cases {
-		got, err := LoginFlowOf(tc.cfg)
+		got, err := LoginFlowOf(tc.cfg, nil)
 		if tc.wantErr == "" {
 			if err != nil || got != tc.want {
 				t.Errorf("%s: LoginFlowOf = %q, %v; want %q", tc.name, got, err, tc.want)
@@ -568,5 +568,77 @@ func TestConcurrentCallsRenewOnce(t *testing.T) {
 	wg.Wait()
 	if a.renews.Load() != 1 || a.logins.Load() != 1 {
 		t.Errorf("%d renewals and %d logins, want 1 and 1", a.renews.Load(), a.logins.Load())
+	}
+}
+
+// TestTokenExpiresDuringBackoff: every attempt of a call sends the session's
+// current token, so a call whose back-offs outlive several tokens still
+// succeeds, and the server never sees an expired token.
+func TestTokenExpiresDuringBackoff(t *testing.T) {
+	const lifetime = 150 * time.Millisecond
+	var mu sync.Mutex
+	expiry := map[string]time.Time{}
+	var logins, accepted, refused atomic.Int64
+	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch r.URL.Path {
+		case "/identity/users/patLogin":
+			token, exp := fmt.Sprintf("jwt-%d", logins.Add(1)), time.Now().Add(lifetime)
+			mu.Lock()
+			expiry[token] = exp
+			mu.Unlock()
+			writeJSON(w, http.StatusOK, loginAnswer(token, exp, "")) // no refresh token: a new login each time
+		case "/network/partners/p1":
+			mu.Lock()
+			exp, ok := expiry[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+			mu.Unlock()
+			switch {
+			case !ok || !time.Now().Before(exp):
+				refused.Add(1)
+				writeMessage(w, http.StatusUnauthorized, "User not authenticated")
+			case accepted.Add(1) <= 3:
+				writeMessage(w, http.StatusTooManyRequests, "API call rate limit exeeded")
+			default:
+				writeJSON(w, http.StatusOK, fullPartnerJSON)
+			}
+		default:
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		}
+	})
+	cfg := patConfig(srv.URL)
+	// Equal jitter waits between half and all of this: never less than a token lives.
+	cfg.MinBackoff, cfg.MaxBackoff = 2*lifetime, 2*lifetime
+	if _, err := newTestClient(t, cfg).GetPartner(context.Background(), "p1"); err != nil {
+		t.Fatalf("GetPartner through three 429s, each back-off longer than a token lives: %v", err)
+	}
+	if refused.Load() != 0 || logins.Load() != 4 {
+		t.Errorf("%d answers 401 and %d logins; want 0 and 4 (a fresh token for each attempt after a back-off)", refused.Load(), logins.Load())
+	}
+}
+
+// TestLoginConfigError: the error names the setting to fix and where each
+// credential came from, preferring one written in the configuration.
+func TestLoginConfigError(t *testing.T) {
+	cases := []struct {
+		name     string
+		cfg      Config
+		sources  map[string]string
+		setting  string
+		mentions string
+	}{
+		{"pat without api key", Config{PAT: "p"}, map[string]string{"pat": "provider block"}, "api_key", "Set: pat (provider block)"},
+		{"password without email", Config{APIKey: "k", Password: "pw"}, nil, "email", "Set: api_key, password"},
+		{"two flows, the configured one named", Config{Token: "t", APIKey: "k", PAT: "p"},
+			map[string]string{"token": "SERVITLY_TOKEN", "api_key": "SERVITLY_API_KEY", "pat": "provider block"}, "pat",
+			"(token, pat)"},
+		{"two flows from the environment", Config{Token: "t", APIKey: "k", PAT: "p"},
+			map[string]string{"token": "SERVITLY_TOKEN", "api_key": "SERVITLY_API_KEY", "pat": "SERVITLY_PAT"}, "token",
+			"token (SERVITLY_TOKEN), api_key (SERVITLY_API_KEY), pat (SERVITLY_PAT)"},
+	}
+	for _, tc := range cases {
+		_, err := LoginFlowOf(tc.cfg, tc.sources)
+		loginErr, ok := errors.AsType[*LoginConfigError](err)
+		if !ok || loginErr.Setting != tc.setting || !strings.Contains(err.Error(), tc.mentions) {
+			t.Errorf("%s: LoginFlowOf = %v; want a *LoginConfigError on %s mentioning %q", tc.name, err, tc.setting, tc.mentions)
+		}
 	}
 }

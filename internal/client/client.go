@@ -87,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Tenant) == "" {
 		return nil, errors.New("tenant must not be empty")
 	}
-	flow, err := LoginFlowOf(cfg)
+	flow, err := LoginFlowOf(cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +170,16 @@ type request struct {
 // unsafeToRepeat reports a request that must not be sent twice blindly.
 func (r request) unsafeToRepeat() bool { return r.method == http.MethodPost && !r.repeatable }
 
+// failed is the one place that makes an *OutcomeUnknownError: err ended a
+// request that must not be sent twice after it may have reached the server
+// (arrived). Any other error is returned as it is.
+func (r request) failed(err error, arrived bool) error {
+	if arrived && r.unsafeToRepeat() {
+		return &OutcomeUnknownError{Err: err}
+	}
+	return err
+}
+
 // do sends req with retries and auth, and decodes a 2xx JSON answer into out
 // (which may be nil). Non-2xx answers become *APIError.
 func (c *Client) do(ctx context.Context, req request, out any) error {
@@ -183,16 +193,10 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		message, structured := errorMessage(resp.StatusCode, raw)
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
 			Message: message, Structured: structured, Attempts: attempts}
-		if req.unsafeToRepeat() && resp.StatusCode >= 500 {
-			return &OutcomeUnknownError{Err: apiErr}
-		}
-		return apiErr
+		return req.failed(apiErr, resp.StatusCode >= 500)
 	}
 	if readErr != nil {
-		if req.unsafeToRepeat() {
-			return &OutcomeUnknownError{Err: readErr}
-		}
-		return fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr)
+		return req.failed(fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr), true)
 	}
 	// An update or delete may answer with no body ([inferred] any 2xx is
 	// success); out is then left untouched and UpdatePartner reads back.
@@ -208,12 +212,8 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		out = new(json.RawMessage)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		decodeErr := &DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
-		if req.unsafeToRepeat() {
-			// The server said yes but we cannot read what it made.
-			return &OutcomeUnknownError{Err: decodeErr}
-		}
-		return decodeErr
+		// For a create, the server said yes but we cannot read what it made.
+		return req.failed(&DecodeError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode, Excerpt: Excerpt(raw), Err: err}, true)
 	}
 	c.proven.Store(true)
 	return nil
@@ -267,10 +267,10 @@ func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response,
 	return resp, attempts + more, err
 }
 
-// send performs one logical call with the retry policy, returning the token
-// it used so that a 401 can be traced back to it.
+// send performs one logical call with the retry policy, returning the
+// token of its last attempt so that a 401 can be traced back to it.
 func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Response, int, string, error) {
-	// req.path is already escaped (partnerPath escapes the id), so it goes
+	// req.path is already escaped (PartnerPath escapes the id), so it goes
 	// into RawPath; assigning it to Path alone would escape it a second time.
 	u := *c.baseURL
 	u.RawPath = c.baseURL.EscapedPath() + req.path
@@ -280,13 +280,6 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	}
 	u.Path = unescaped
 	u.RawQuery = req.query.Encode()
-
-	token := req.bearer
-	if !req.noAuth && token == "" {
-		if token, err = c.auth.token(ctx); err != nil {
-			return nil, 0, "", err
-		}
-	}
 	httpReq, err := http.NewRequestWithContext(ctx, req.method, u.String(), nil)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("building %s %s: %w", req.method, req.path, err)
@@ -299,11 +292,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	if body != nil {
 		httpReq.Header.Set("Content-Type", "application/json")
 	}
-	if token != "" {
-		httpReq.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, attempts, err := c.roundTrips(ctx, httpReq, body, req.unsafeToRepeat())
-	return resp, attempts, token, err
+	return c.roundTrips(ctx, req, httpReq, body)
 }
 
 // errorMessage extracts the server's {"message": ...}, or falls back to the
@@ -318,7 +307,7 @@ func errorMessage(status int, body []byte) (message string, structured bool) {
 	}
 	text := cmp.Or(http.StatusText(status), "unexpected status")
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 {
-		return fmt.Sprintf("%s (body: %q)", text, excerpt(trimmed)), false
+		return fmt.Sprintf("%s (body: %q)", text, Excerpt(trimmed)), false
 	}
 	return text, false
 }

@@ -145,10 +145,13 @@ func IsStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
-// excerpt returns the start of a body, safe to show in a diagnostic.
-func excerpt(body []byte) string {
+// Excerpt returns the start of a body, safe to show in a diagnostic.
+func Excerpt(body []byte) string {
 	const maxLen = 200
-	s := strings.ToValidUTF8(string(body), "?")
+	s := strings.ToValidUTF8(strings.TrimSpace(string(body)), "?")
+	if s == "" {
+		return "(empty body)"
+	}
 	if len(s) > maxLen {
 		// Drop a rune the cut split: diagnostics travel as protobuf
 		// strings, which must be valid UTF-8.

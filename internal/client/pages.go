@@ -42,11 +42,9 @@ func (p *page[T]) UnmarshalJSON(data []byte) error {
 // with a zero item, and ends the sequence.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		for number := 0; number < maxPages; number++ {
-			p, err := fetchPage[T](ctx, c, path, query, number)
+		for p, err := range pages[T](ctx, c, path, query, 0) {
 			if err != nil {
-				yield(zero, err)
+				yield(*new(T), err)
 				return
 			}
 			for _, item := range p.Content {
@@ -54,11 +52,26 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 					return
 				}
 			}
-			if p.Last {
+		}
+	}
+}
+
+// pages is the one pager of /v2 lists: it yields the pages from page from
+// on, in order, until the last, fetching each only when the consumer asks
+// for it. An error is yielded once, with a nil page, and ends the sequence.
+func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from int) iter.Seq2[*page[T], error] {
+	return func(yield func(*page[T], error) bool) {
+		for number := from; number < maxPages; number++ {
+			p, err := fetchPage[T](ctx, c, path, query, number)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(p, nil) || p.Last {
 				return
 			}
 		}
-		yield(zero, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
+		yield(nil, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,6 +23,14 @@ type Ref struct {
 	ID string `json:"id"`
 }
 
+// IDOrEmpty is the id r refers to, or "" when there is no reference.
+func (r *Ref) IDOrEmpty() string {
+	if r == nil {
+		return ""
+	}
+	return r.ID
+}
+
 // Partner is a partner as the API returns it.
 type Partner struct {
 	ID                string     `json:"id"`
@@ -38,12 +45,7 @@ type Partner struct {
 }
 
 // OrganizationID returns the parent organization's id, or "".
-func (p Partner) OrganizationID() string {
-	if p.Organization == nil {
-		return ""
-	}
-	return p.Organization.ID
-}
+func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
 // PartnerInput is the body of a create or a full-replacement update.
 type PartnerInput struct {
@@ -65,16 +67,6 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// Matches reports whether p holds exactly the fields of in.
-func (in PartnerInput) Matches(p Partner) bool {
-	orgID := ""
-	if in.Organization != nil {
-		orgID = in.Organization.ID
-	}
-	return p.Name == in.Name && p.Code == in.Code && p.Country == in.Country && p.Timezone == in.Timezone &&
-		p.OrganizationID() == orgID && maps.Equal(p.Properties, in.Properties) // nil and {} are equal
-}
-
 // body sends properties as {} when there are none. As an update's body it
 // sends every field, an unset one as "", {} or null, so that an update
 // clears what the configuration removed whether the server replaces the
@@ -90,10 +82,10 @@ func (in PartnerInput) body() PartnerInput {
 // the partner does not exist (see partnerGone).
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodGet, path: partnerPath(id)}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: PartnerPath(id)}, &p); err != nil {
 		return nil, c.partnerGone(ctx, err)
 	}
-	if err := checkPartner(p, http.MethodGet, partnerPath(id)); err != nil {
+	if err := checkPartner(p, http.MethodGet, PartnerPath(id)); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -102,7 +94,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
 	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: partnerPath(id), body: in.body()}, &p); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
 	if p.ID == "" {
@@ -116,7 +108,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // DeletePartner deletes partner id. A partner that is already gone counts as
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
-	err := c.do(ctx, request{method: http.MethodDelete, path: partnerPath(id)}, nil)
+	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
 	if err = c.partnerGone(ctx, err); IsNotFound(err) {
 		return nil
 	}
@@ -145,6 +137,17 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 		}
 	}
 	return &NotFoundError{Err: apiErr}
+}
+
+// IsListRefused reports whether err is the partner list's own 403 or 404,
+// in the API's shape: the caller may not list partners. A failed login, an
+// unknown tenant or a proxy's page fails every call, and the caller's own
+// error names the setting to fix.
+func IsListRefused(err error) bool {
+	var apiErr *APIError
+	var loginErr *LoginError
+	return errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !IsUnknownTenant(err) &&
+		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
 // proveServer asks for one item of the partner list. A 2xx, or a 403 in
@@ -201,12 +204,13 @@ const recoveryTimeout = 30 * time.Second
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		err := c.do(ctx, request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}, &p)
+		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}
+		err := c.do(ctx, req, &p)
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
 				return &p, false, nil
 			}
-			err = &OutcomeUnknownError{Err: err}
+			err = req.failed(err, true)
 		}
 		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
@@ -226,7 +230,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		if lookupErr != nil {
 			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err, LookupErr: lookupErr}
 		}
-		if len(matches) == 1 && in.Matches(matches[0]) {
+		if len(matches) == 1 && len(in.Diff(matches[0])) == 0 {
 			c.logger.Warn(ctx, "create outcome was unknown; adopted the partner the server had created", map[string]any{"id": matches[0].ID, "code": in.Code})
 			return &matches[0], true, nil
 		}
@@ -309,7 +313,6 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 
 // PartnerPage is one page of the list of every partner of the tenant.
 type PartnerPage struct {
-	Number   int
 	Partners []Partner
 	// Last is true when no page follows: the server said so, the page was
 	// empty, or it answered a plain array (which holds every partner).
@@ -318,16 +321,22 @@ type PartnerPage struct {
 	TotalPages int
 }
 
-// ListPartnersPage reads page number (from 0) of the unfiltered partner
-// list, PageSize partners per page. Like StreamPartners, it drops entries
-// without an id: they cannot be matched to anything.
-func (c *Client) ListPartnersPage(ctx context.Context, number int) (*PartnerPage, error) {
-	p, err := fetchPage[Partner](ctx, c, partnersListPath, nil, number)
-	if err != nil {
-		return nil, err
+// PartnerPages yields the pages of the unfiltered partner list, PageSize
+// partners a page, from page from on, until the last. Like StreamPartners,
+// it drops entries without an id: they cannot be matched to anything.
+func (c *Client) PartnerPages(ctx context.Context, from int) iter.Seq2[PartnerPage, error] {
+	return func(yield func(PartnerPage, error) bool) {
+		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from) {
+			if err != nil {
+				yield(PartnerPage{}, err)
+				return
+			}
+			partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
+			if !yield(PartnerPage{Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil) {
+				return
+			}
+		}
 	}
-	partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
-	return &PartnerPage{Number: number, Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil
 }
 
 // checkPartner rejects an answer that decoded but is not a partner, so a
@@ -339,4 +348,5 @@ func checkPartner(p Partner, method, path string) error {
 	return nil
 }
 
-func partnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }
+// PartnerPath is the path of partner id, escaped, for Raw.
+func PartnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestListPartnersPage(t *testing.T) {
+func TestPartnerPagesReadsEachPage(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		page       int
@@ -28,17 +28,20 @@ func TestListPartnersPage(t *testing.T) {
 				writeJSON(w, http.StatusOK, tc.body)
 			})
 			c := newTestClient(t, fastConfig(srv.URL))
-			p, err := c.ListPartnersPage(context.Background(), tc.page)
-			if err != nil {
-				t.Fatal(err)
+			var p PartnerPage
+			for page, err := range c.PartnerPages(context.Background(), tc.page) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				p = page
+				break
 			}
 			ids := ""
 			for _, partner := range p.Partners {
 				ids += partner.ID
 			}
-			if ids != tc.wantIDs || p.Last != tc.wantLast || p.TotalPages != tc.wantTotals || p.Number != tc.page {
-				t.Errorf("got ids %q, last %v, totalPages %d, number %d; want %q, %v, %d, %d",
-					ids, p.Last, p.TotalPages, p.Number, tc.wantIDs, tc.wantLast, tc.wantTotals, tc.page)
+			if ids != tc.wantIDs || p.Last != tc.wantLast || p.TotalPages != tc.wantTotals {
+				t.Errorf("got ids %q, last %v, totalPages %d; want %q, %v, %d", ids, p.Last, p.TotalPages, tc.wantIDs, tc.wantLast, tc.wantTotals)
 			}
 			reqs := srv.requests()
 			if len(reqs) != 1 || reqs[0].Method != http.MethodGet || reqs[0].Path != "/v2/network/partners" {
@@ -49,12 +52,14 @@ func TestListPartnersPage(t *testing.T) {
 	}
 }
 
-func TestListPartnersPageRefused(t *testing.T) {
+func TestPartnerPagesRefused(t *testing.T) {
 	srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
 		writeJSON(w, http.StatusForbidden, `{"message":"User not authorized"}`)
 	})
 	c := newTestClient(t, fastConfig(srv.URL))
-	if _, err := c.ListPartnersPage(context.Background(), 0); !IsStatus(err, http.StatusForbidden) {
-		t.Errorf("err = %v, want a 403 APIError", err)
+	for _, err := range c.PartnerPages(context.Background(), 0) {
+		if !IsStatus(err, http.StatusForbidden) {
+			t.Errorf("err = %v, want a 403 APIError", err)
+		}
 	}
 }

@@ -256,21 +256,6 @@ func TestCreatePartnerRecovery(t *testing.T) {
 	})
 }
 
-func TestPartnerInputMatches(t *testing.T) {
-	p := Partner{ID: "p1", Name: "Dealer", Code: "IT01"}
-	if !(PartnerInput{Name: "Dealer", Code: "IT01"}).Matches(p) {
-		t.Error("nil and empty properties, nil and missing organization should match")
-	}
-	p.Properties = map[string]string{}
-	p.Organization = &Ref{}
-	if !(PartnerInput{Name: "Dealer", Code: "IT01", Properties: nil}).Matches(p) {
-		t.Error("{} properties and an empty organization ref should match an input without them")
-	}
-	if (PartnerInput{Name: "Dealer", Code: "IT01", Properties: map[string]string{"a": "b"}}).Matches(p) {
-		t.Error("different properties matched")
-	}
-}
-
 func methods(reqs []seen) []string {
 	out := make([]string, len(reqs))
 	for i, r := range reqs {

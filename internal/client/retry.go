@@ -46,8 +46,8 @@ func positiveOr(d, def time.Duration) time.Duration {
 }
 
 // roundTrips sends httpReq (with body) until an answer is final, returning
-// that answer and the number of attempts made.
-func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []byte, unsafe bool) (*http.Response, int, error) {
+// that answer, the number of attempts made and the last attempt's token.
+func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Request, body []byte) (*http.Response, int, string, error) {
 	p := c.retry
 	deadline := time.Now().Add(p.budget)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
@@ -55,6 +55,17 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 	}
 	where := httpReq.Method + " " + httpReq.URL.Path
 	for attempt := 1; ; attempt++ {
+		// Every attempt takes the session's current token: a back-off can outlive one.
+		token := req.bearer
+		if !req.noAuth && token == "" {
+			var err error
+			if token, err = c.auth.token(ctx); err != nil {
+				return nil, attempt - 1, "", err
+			}
+		}
+		if token != "" {
+			httpReq.Header.Set("Authorization", "Bearer "+token)
+		}
 		if body != nil {
 			httpReq.Body = io.NopCloser(bytes.NewReader(body))
 			httpReq.ContentLength = int64(len(body))
@@ -66,31 +77,27 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 		case err != nil && ctx.Err() != nil:
 			// The caller gave up (interrupt or operation timeout). For a
 			// POST that may have arrived, that is an unknown outcome too.
-			cause = fmt.Errorf("%s: %w", where, ctx.Err())
-			if unsafe && !neverSent(err) {
-				return nil, attempt, &OutcomeUnknownError{Err: cause}
-			}
-			return nil, attempt, cause
+			return nil, attempt, token, req.failed(fmt.Errorf("%s: %w", where, ctx.Err()), !neverSent(err))
 		case err != nil && c.permanent(err):
-			return nil, attempt, fmt.Errorf("%s: %w", where, err)
-		case err != nil && unsafe && !neverSent(err):
-			return nil, attempt, &OutcomeUnknownError{Err: fmt.Errorf("%s: %w", where, err)}
+			return nil, attempt, token, fmt.Errorf("%s: %w", where, err)
+		case err != nil && req.unsafeToRepeat() && !neverSent(err):
+			return nil, attempt, token, req.failed(fmt.Errorf("%s: %w", where, err), true)
 		case err != nil:
 			cause = err
 		case resp.StatusCode == http.StatusTooManyRequests:
 			cause = errors.New("HTTP 429 rate limited")
-		case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !unsafe:
+		case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && !req.unsafeToRepeat():
 			cause = fmt.Errorf("HTTP %d", resp.StatusCode)
 		default:
-			return resp, attempt, nil
+			return resp, attempt, token, nil
 		}
 		wait := p.backoff(attempt, resp)
 		if time.Now().Add(wait).After(deadline) {
 			if resp != nil {
 				// Hand the last answer to the caller: its message says more than ours.
-				return resp, attempt, nil
+				return resp, attempt, token, nil
 			}
-			return nil, attempt, &RetryBudgetError{Attempts: attempt, Budget: p.budget, Last: cause}
+			return nil, attempt, token, &RetryBudgetError{Attempts: attempt, Budget: p.budget, Last: cause}
 		}
 		if resp != nil {
 			drain(resp)
@@ -100,7 +107,7 @@ func (c *Client) roundTrips(ctx context.Context, httpReq *http.Request, body []b
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return nil, attempt, fmt.Errorf("%s: %w", where, ctx.Err())
+			return nil, attempt, token, fmt.Errorf("%s: %w", where, ctx.Err())
 		}
 	}
 }

@@ -19,7 +19,7 @@ func (n *Int64) UnmarshalJSON(data []byte) error {
 	}
 	var num json.Number
 	if err := json.Unmarshal(data, &num); err != nil {
-		return fmt.Errorf("expected a number, got %s", excerpt(data))
+		return fmt.Errorf("expected a number, got %s", Excerpt(data))
 	}
 	if i, err := num.Int64(); err == nil {
 		*n = Int64(i)

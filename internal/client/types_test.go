@@ -109,18 +109,18 @@ func TestIsNotFoundAndIsStatus(t *testing.T) {
 }
 
 func TestExcerpt(t *testing.T) {
-	if got := excerpt([]byte("short")); got != "short" {
+	if got := Excerpt([]byte("short")); got != "short" {
 		t.Errorf("excerpt = %q", got)
 	}
 	long := strings.Repeat("a", 500)
-	if got := excerpt([]byte(long)); len(got) != 203 || !strings.HasSuffix(got, "...") {
+	if got := Excerpt([]byte(long)); len(got) != 203 || !strings.HasSuffix(got, "...") {
 		t.Errorf("excerpt of 500 bytes has %d bytes", len(got))
 	}
 	accented := strings.Repeat("é", 150) // 300 bytes, two per rune
-	if got := excerpt([]byte("x" + accented)); !utf8.ValidString(got) || len(got) > 203 {
+	if got := Excerpt([]byte("x" + accented)); !utf8.ValidString(got) || len(got) > 203 {
 		t.Errorf("excerpt cut inside a rune: %q", got)
 	}
-	if got := excerpt([]byte{'o', 'k', 0xff, 0xfe}); got != "ok?" {
+	if got := Excerpt([]byte{'o', 'k', 0xff, 0xfe}); got != "ok?" {
 		t.Errorf("excerpt of invalid UTF-8 = %q, want ok?", got)
 	}
 }

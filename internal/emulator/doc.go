@@ -75,10 +75,10 @@
 //     what is stored stays text.
 //
 // Fault injection (Faults) is emulator-only: one roll of the seeded dice per
-// request decides between 429, 500, a hung GET and a normal answer. The dice
+// request decides between 429, 500, a hung request and a normal answer. The dice
 // are rolled only when some fault in force can hit the request, so
 // HungGETPercent alone rolls them only for GETs, after Options.Latency. A
-// hung GET is never answered: its handler returns when the client's request
+// hung request is never answered: its handler returns when the client's request
 // ends (cancel, timeout or closed connection), so a test must end it before
 // closing the server. Faults.CreateAnswerDelay stores a created partner at
 // once and answers after the delay, unless the client has gone away; pending

@@ -18,6 +18,9 @@ type Faults struct {
 	// HungGETPercent is the percent of GET requests that are never answered:
 	// the handler holds the request until the client gives up on it.
 	HungGETPercent int
+	// HungPercent is the same for requests of every method, held before
+	// anything is processed; it adds to HungGETPercent for GETs.
+	HungPercent int
 	// CreateAnswerDelay makes POST /network/partners store the partner at
 	// once and answer only this long afterwards; if the client goes away
 	// meanwhile, nothing is written. Pending CreateCommitThen* faults apply
@@ -49,9 +52,9 @@ func (s *Server) rollFault(r *http.Request, header http.Header) (answer error, h
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &s.faults
-	hungPercent := 0
+	hungPercent := f.HungPercent
 	if r.Method == http.MethodGet {
-		hungPercent = f.HungGETPercent
+		hungPercent += f.HungGETPercent
 	}
 	if f.RateLimitPercent <= 0 && f.ServerErrorPercent <= 0 && hungPercent <= 0 {
 		return nil, false

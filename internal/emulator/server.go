@@ -3,6 +3,7 @@ package emulator
 import (
 	"cmp"
 	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -113,6 +114,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
 	switch answer, hang := s.rollFault(r, w.Header()); {
 	case hang:
+		// net/http notices a closed connection only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
 		<-r.Context().Done() // the client cancelled, timed out or closed the connection
 		return nil
 	case answer != nil:

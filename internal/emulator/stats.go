@@ -14,7 +14,7 @@ type Stats struct {
 	Renewals    int            // successful renewToken calls
 	Injected429 int
 	Injected500 int // includes CreateCommitThenError
-	Hung        int // GET requests held unanswered by Faults.HungGETPercent
+	Hung        int // requests held unanswered by Faults.HungGETPercent or HungPercent
 }
 
 // Stats returns a copy of the counters.

@@ -353,6 +353,18 @@ func TestHungGET(t *testing.T) {
 			t.Errorf("Stats.Hung = %d, want 0", st.Hung)
 		}
 	})
+	t.Run("HungPercent holds every method, before anything is stored", func(t *testing.T) {
+		h := newHarness(t, Options{})
+		h.srv.SetFaults(Faults{HungPercent: 100})
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		defer cancel()
+		if err := <-h.sendAsync(ctx, "POST", "/network/partners", `{"name":"x"}`); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("hung POST: got %v, want the client's deadline", err)
+		}
+		if st := h.srv.Stats(); st.Hung != 1 || len(h.srv.Partners()) != 0 {
+			t.Errorf("Stats.Hung = %d and %d partners stored, want 1 and 0", st.Hung, len(h.srv.Partners()))
+		}
+	})
 	t.Run("the dice are rolled only for GETs", func(t *testing.T) {
 		// The same seed gives the same GET outcomes whether or not other
 		// requests come in between.

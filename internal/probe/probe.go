@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -145,49 +144,44 @@ func (r *run) get(ctx context.Context) error {
 		return err
 	}
 	r.got = *p
-	sent := client.Partner{Name: r.input.Name, Code: r.input.Code, Country: r.input.Country, Timezone: r.input.Timezone,
-		Properties: r.input.Properties, Organization: r.input.Organization}
-	diffs := differences(*p, sent)
+	diffs := describe(r.input.Diff(*p))
 	r.report.set(CheckGet, verdict(diffs == ""), "%s", cmp.Or(diffs, "every field as sent"))
 	return nil
 }
 
-// differences describes the fields in which got differs from want.
-func differences(got, want client.Partner) string {
-	var diffs []string
-	for _, f := range []struct{ name, got, want string }{
-		{"name", got.Name, want.Name},
-		{"code", got.Code, want.Code},
-		{"country", got.Country, want.Country},
-		{"timezone", got.Timezone, want.Timezone},
-		{"organization", got.OrganizationID(), want.OrganizationID()},
-		{"properties", fmt.Sprint(got.Properties), fmt.Sprint(want.Properties)},
-	} {
-		if f.got != f.want {
-			diffs = append(diffs, fmt.Sprintf("%s %q instead of %q", f.name, f.got, f.want))
+// describe says how each differing field reads in the second partner
+// instead of the first.
+func describe(diffs []client.Difference) string {
+	var out []string
+	for _, d := range diffs {
+		field := d.Field
+		if d.Key != "" {
+			field += fmt.Sprintf("[%q]", d.Key)
 		}
+		out = append(out, fmt.Sprintf("%s %q instead of %q", field, d.Other, d.Value))
 	}
-	return strings.Join(diffs, "; ")
+	return strings.Join(out, "; ")
 }
 
 // list walks the unfiltered list as batch_refresh does and compares the
 // probe's partner there with its GET.
 func (r *run) list(ctx context.Context) error {
-	for number := 0; number < maxListPages; number++ {
-		page, err := r.client.ListPartnersPage(ctx, number)
+	listed := 0
+	for p, err := range r.client.StreamPartners(ctx, client.PartnerFilter{}) {
 		if err != nil {
 			r.report.set(CheckListFull, Differs, "%v", err)
 			return nil // the provider falls back; the other steps still tell something
 		}
-		if i := slices.IndexFunc(page.Partners, func(p client.Partner) bool { return p.ID == r.id }); i >= 0 {
-			if diffs := differences(page.Partners[i], r.got); diffs != "" {
-				r.report.set(CheckListFull, Differs, "page %d lists the partner otherwise than GET: %s", number, diffs)
+		if p.ID == r.id {
+			page := listed / client.PageSize
+			if diffs := describe(r.got.Diff(p)); diffs != "" {
+				r.report.set(CheckListFull, Differs, "page %d lists the partner otherwise than GET: %s", page, diffs)
 			} else {
-				r.report.set(CheckListFull, OK, "page %d lists the full partner", number)
+				r.report.set(CheckListFull, OK, "page %d lists the full partner", page)
 			}
 			return nil
 		}
-		if page.Last {
+		if listed++; listed == maxListPages*client.PageSize {
 			break
 		}
 	}
@@ -305,7 +299,7 @@ func (r *run) typedValues(ctx context.Context) error {
 	}
 	var values map[string]json.RawMessage
 	if err := json.Unmarshal(got["properties"], &values); err != nil {
-		r.report.set(CheckPropertyStrings, Differs, "properties is not an object (%v): %s", err, excerpt(got["properties"]))
+		r.report.set(CheckPropertyStrings, Differs, "properties is not an object (%v): %s", err, client.Excerpt(got["properties"]))
 		return nil //nolint:nilerr // a differing answer goes into the report; the probe goes on
 	}
 	var typed []string
@@ -322,13 +316,13 @@ func (r *run) typedValues(ctx context.Context) error {
 // partner back raw. A PUT answered otherwise than 2xx sets check to refused
 // and answers no fields and no error, so that the probe goes on.
 func (r *run) putThenRead(ctx context.Context, body any, check string, refused Status) (map[string]json.RawMessage, error) {
-	path := partnerPath(r.id)
+	path := client.PartnerPath(r.id)
 	status, answer, err := r.client.Raw(ctx, http.MethodPut, path, nil, body)
 	switch {
 	case err != nil:
 		return nil, err
 	case status < 200 || status > 299:
-		r.report.set(check, refused, "PUT answered HTTP %d: %s", status, excerpt(answer))
+		r.report.set(check, refused, "PUT answered HTTP %d: %s", status, client.Excerpt(answer))
 		return nil, nil
 	}
 	status, answer, err = r.client.Raw(ctx, http.MethodGet, path, nil, nil)
@@ -337,7 +331,7 @@ func (r *run) putThenRead(ctx context.Context, body any, check string, refused S
 	}
 	var fields map[string]json.RawMessage
 	if status != http.StatusOK || json.Unmarshal(answer, &fields) != nil || fields == nil {
-		return nil, fmt.Errorf("GET %s answered HTTP %d: %s", path, status, excerpt(answer))
+		return nil, fmt.Errorf("GET %s answered HTTP %d: %s", path, status, client.Excerpt(answer))
 	}
 	return fields, nil
 }
@@ -345,7 +339,7 @@ func (r *run) putThenRead(ctx context.Context, body any, check string, refused S
 // missing reads a partner that does not exist, raw. The provider takes only
 // a 404 in the API's error shape for a deleted partner.
 func (r *run) missing(ctx context.Context) error {
-	status, answer, err := r.client.Raw(ctx, http.MethodGet, partnerPath("000000000000000000000000"), nil, nil)
+	status, answer, err := r.client.Raw(ctx, http.MethodGet, client.PartnerPath("000000000000000000000000"), nil, nil)
 	if err != nil {
 		return err
 	}
@@ -353,22 +347,22 @@ func (r *run) missing(ctx context.Context) error {
 		Message *string `json:"message"`
 	}
 	structured := json.Unmarshal(answer, &body) == nil && body.Message != nil
-	r.report.set(CheckMissing404, verdict(status == http.StatusNotFound && structured), "HTTP %d %s", status, excerpt(answer))
-	r.report.set(CheckErrorBody, verdict(structured), "HTTP %d %s", status, excerpt(answer))
+	r.report.set(CheckMissing404, verdict(status == http.StatusNotFound && structured), "HTTP %d %s", status, client.Excerpt(answer))
+	r.report.set(CheckErrorBody, verdict(structured), "HTTP %d %s", status, client.Excerpt(answer))
 	return nil
 }
 
 func (r *run) delete(ctx context.Context) error {
-	status, answer, err := r.client.Raw(ctx, http.MethodDelete, partnerPath(r.id), nil, nil)
+	status, answer, err := r.client.Raw(ctx, http.MethodDelete, client.PartnerPath(r.id), nil, nil)
 	switch {
 	case err != nil:
 		r.report.set(CheckDelete, Differs, "%v", err)
 		return nil // cleanup tries again
 	case status < 200 || status > 299:
-		r.report.set(CheckDelete, Differs, "DELETE answered HTTP %d: %s", status, excerpt(answer))
+		r.report.set(CheckDelete, Differs, "DELETE answered HTTP %d: %s", status, client.Excerpt(answer))
 		return nil
 	}
-	r.report.set(CheckDeleteStatus, verdict(status == http.StatusNoContent), "HTTP %d %s", status, excerpt(answer))
+	r.report.set(CheckDeleteStatus, verdict(status == http.StatusNoContent), "HTTP %d %s", status, client.Excerpt(answer))
 	_, err = r.client.GetPartner(ctx, r.id)
 	switch {
 	case err == nil:
@@ -438,19 +432,6 @@ func (l *rateLimits) Warn(_ context.Context, _ string, fields map[string]any) {
 	default:
 		l.without.Add(1)
 	}
-}
-
-func partnerPath(id string) string { return "/network/partners/" + url.PathEscape(id) }
-
-func excerpt(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	if s == "" {
-		return "(empty body)"
-	}
-	return s
 }
 
 // verdict is OK when the behaviour held, Differs otherwise.

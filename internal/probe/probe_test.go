@@ -111,7 +111,7 @@ func TestRunAgainstVariants(t *testing.T) {
 			}
 			var relied []string
 			for _, id := range tc.differing {
-				if c, _ := report.Check(id); c.Relied {
+				if c := report.check(id); c.Relied {
 					relied = append(relied, id)
 				}
 			}
@@ -141,7 +141,7 @@ func TestRateLimitsAreRecorded(t *testing.T) {
 	if st := srv.Stats(); st.Injected429 < 2 {
 		t.Fatalf("only %d answers 429 injected; pick another seed", st.Injected429)
 	}
-	if c, _ := report.Check(CheckRetryAfter); c.Status != Differs || !strings.Contains(c.Seen, "had no Retry-After") {
+	if c := report.check(CheckRetryAfter); c.Status != Differs || !strings.Contains(c.Seen, "had no Retry-After") {
 		t.Errorf("retry-after: %s (%s)", c.Status, c.Seen)
 	}
 	if report.Err != nil || report.ExitCode() != 0 {
@@ -176,7 +176,7 @@ func TestCleanupAfterAFailedStep(t *testing.T) {
 		t.Errorf("exit %d, cleanup %v", report.ExitCode(), report.CleanupErr)
 	}
 	for id, want := range map[string]Status{CheckCreate: OK, CheckFilterSearch: OK, CheckPutReplaces: NotSeen, CheckDelete: NotSeen} {
-		if c, _ := report.Check(id); c.Status != want {
+		if c := report.check(id); c.Status != want {
 			t.Errorf("%s: %s, want %s", id, c.Status, want)
 		}
 	}
@@ -192,7 +192,7 @@ func TestCleanupAfterALostCreateAnswer(t *testing.T) {
 	report := probeEmulator(t, srv, func(next http.RoundTripper) http.RoundTripper {
 		return failing{next, func(req *http.Request) bool { return req.URL.Query().Has("code") }}
 	})
-	if c, _ := report.Check(CheckCreate); c.Status != Differs || report.Err == nil {
+	if c := report.check(CheckCreate); c.Status != Differs || report.Err == nil {
 		t.Errorf("create: %s (%s), err %v", c.Status, c.Seen, report.Err)
 	}
 	if report.CleanupErr != nil {
@@ -244,3 +244,6 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Errorf("no credentials: %v", err)
 	}
 }
+
+// check returns the check with the given ID.
+func (r *Report) check(id string) Check { return r.Checks[r.index(id)] }

@@ -104,14 +104,6 @@ type Report struct {
 	CleanupErr error
 }
 
-// Check returns the check with the given ID.
-func (r *Report) Check(id string) (Check, bool) {
-	if i := r.index(id); i >= 0 {
-		return r.Checks[i], true
-	}
-	return Check{}, false
-}
-
 // set records what the probe saw of a check; an unknown id panics.
 func (r *Report) set(id string, status Status, format string, args ...any) {
 	c := &r.Checks[r.index(id)]

@@ -25,7 +25,7 @@ func ConfigFromEnv(getenv func(string) string) (client.Config, error) {
 	if cfg.Tenant == "" {
 		return cfg, errors.New("set SERVITLY_TENANT to your tenant (application) name")
 	}
-	if _, err := client.LoginFlowOf(cfg); err != nil {
+	if _, err := client.LoginFlowOf(cfg, nil); err != nil {
 		return cfg, fmt.Errorf("%w (environment: SERVITLY_TOKEN, or SERVITLY_API_KEY and SERVITLY_PAT, "+
 			"or SERVITLY_API_KEY, SERVITLY_EMAIL and SERVITLY_PASSWORD)", err)
 	}

@@ -126,7 +126,7 @@ func createUnknownHint(err *client.CreateOutcomeUnknownError) string {
 	case len(err.Candidates) > 0:
 		b.WriteString(" Partners with this code now exist:")
 		for _, p := range err.Candidates {
-			fmt.Fprintf(&b, "\n  - id %s, name %q", p.ID, p.Name)
+			b.WriteString("\n  - " + describePartner(p))
 		}
 	}
 	b.WriteString("\n\nFind the partner in the Servitly console. If it exists, bring it under Terraform with:\n" +
@@ -142,4 +142,57 @@ func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID st
 		fmt.Sprintf("Servitly answered 404 (%v). The partner refers to organization %q, which most likely does not exist "+
 			"in this tenant or is not visible to this user. Check organization_id: the servitly_organization data source "+
 			"finds an organization's id by name.", err, organizationID))
+}
+
+// addBatchingOffWarning explains, once a run, why partners are refreshed
+// one by one although batch_refresh is on.
+func addBatchingOffWarning(diags *diag.Diagnostics, off *batchingOff) {
+	const summary = "Partner refresh batching is off"
+	switch {
+	case off == nil:
+	case off.Refused != nil:
+		diags.AddWarning(summary, fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
+			"The provider reads each partner with its own request instead, which costs one API call per partner "+
+			"on every plan. Grant READ_ALL_PARTNERS to the user and the API key so that partners are refreshed "+
+			"from the list, or set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
+			"without this warning.", off.Refused))
+	default:
+		diags.AddWarning(summary, fmt.Sprintf("The partner list's entry for partner %[1]s differs from what GET /network/partners/%[1]s answers, in: %[2]s. "+
+			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
+			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
+			"without this check and warning.", off.Partner, strings.Join(off.Fields, ", ")))
+	}
+}
+
+// lookup is a search by a value that need not be unique, such as a
+// partner's code or an organization's name, for the error when it does not
+// find exactly one: on the attribute at, or on none when at is empty.
+type lookup struct {
+	at               path.Path
+	noun, key, value string // "partner", "code", "P000123"
+	notFound         string // the detail when nothing matches
+	pick             string // how to pick one of several
+}
+
+// theOne returns the only match, or nil after adding an error that says
+// nothing matched or lists the matches with describe.
+func theOne[T any](diags *diag.Diagnostics, l lookup, matches []T, describe func(T) string) *T {
+	if len(matches) == 1 {
+		return &matches[0]
+	}
+	summary, detail := strings.ToUpper(l.noun[:1])+l.noun[1:]+" not found", l.notFound
+	if len(matches) > 1 {
+		summary = fmt.Sprintf("Several %ss have this %s", l.noun, l.key)
+		detail = fmt.Sprintf("%d %ss have %s %q, so the %s does not say which one is meant:", len(matches), l.noun, l.key, l.value, l.key)
+		for _, m := range matches {
+			detail += "\n  - " + describe(m)
+		}
+		detail += "\n\n" + l.pick
+	}
+	if l.at.Equal(path.Empty()) {
+		diags.AddError(summary, detail)
+	} else {
+		diags.AddAttributeError(l.at, summary, detail)
+	}
+	return nil
 }

@@ -37,16 +37,12 @@ type organizationDataModel struct {
 }
 
 func organizationDataFromAPI(o *client.Organization, t dstimeouts.Value) organizationDataModel {
-	parent := ""
-	if o.Parent != nil {
-		parent = o.Parent.ID
-	}
 	return organizationDataModel{
 		ID:       types.StringValue(o.ID),
 		Name:     types.StringValue(o.Name),
 		Country:  stringOrNull(o.Country),
 		Timezone: stringOrNull(o.Timezone),
-		ParentID: stringOrNull(parent),
+		ParentID: stringOrNull(o.Parent.IDOrEmpty()),
 		Timeouts: t,
 	}
 }
@@ -130,19 +126,11 @@ func (d *organizationDataSource) findByName(ctx context.Context, name string, re
 	// Compare again: a server that ignores the filter must not make us pick
 	// the wrong organization.
 	matches := slices.DeleteFunc(all, func(o client.Organization) bool { return o.Name != name })
-	switch len(matches) {
-	case 0:
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Organization not found",
-			fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
-				"the list only shows organizations the caller's own organization may see.", name))
-		return nil
-	case 1:
-		return &matches[0]
-	}
-	detail := fmt.Sprintf("%d organizations are named %q:", len(matches), name)
-	for _, o := range matches {
-		detail += fmt.Sprintf("\n  - id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o, dstimeouts.Value{}).ParentID)
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("name"), "Several organizations have this name", detail+"\n\nSet id instead of name to pick one.")
-	return nil
+	return theOne(&resp.Diagnostics, lookup{at: path.Root("name"), noun: "organization", key: "name", value: name,
+		notFound: fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
+			"the list only shows organizations the caller's own organization may see.", name),
+		pick: "Set id instead of name to pick one."},
+		matches, func(o client.Organization) string {
+			return fmt.Sprintf("id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o, dstimeouts.Value{}).ParentID)
+		})
 }

@@ -78,7 +78,7 @@ func TestAccOrganizationDataSource_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(emu, `data "servitly_organization" "x" { name = "Nobody" }`, `(?s)Organization not found.*No organization visible to the caller is named "Nobody"`),
 			step(emu, `data "servitly_organization" "x" { name = "Twin" }`,
-				fmt.Sprintf(`(?s)Several organizations have this name.*2 organizations are named "Twin".*(%[1]s.*%[2]s|%[2]s.*%[1]s).*Set id instead`,
+				fmt.Sprintf(`(?s)Several organizations have this name.*2 organizations have name "Twin".*(%[1]s.*%[2]s|%[2]s.*%[1]s).*Set id instead`,
 					first.ID, second.ID)),
 			step(emu, `data "servitly_organization" "x" { id = "0123456789abcdef01234567" }`,
 				`(?s)Organization not found.*HTTP 404: Resource not found: no organization has id\s+"0123456789abcdef01234567"`),

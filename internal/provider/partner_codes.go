@@ -218,11 +218,13 @@ func (g *codeGuard) run(ctx context.Context, step func(context.Context) (func(),
 func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
 	partners, complete := g.refresh.completeList()
 	if !complete {
-		page, err := g.client.ListPartnersPage(ctx, 0)
-		if err != nil {
-			return nil, err
+		for page, err := range g.client.PartnerPages(ctx, 0) {
+			if err != nil {
+				return nil, err
+			}
+			partners, complete = page.Partners, page.Last
+			break
 		}
-		partners, complete = page.Partners, page.Last
 	}
 	if err := g.checkListShowsCodes(ctx, partners); err != nil {
 		return nil, err
@@ -250,7 +252,7 @@ func (g *codeGuard) checkListShowsCodes(ctx context.Context, listed []client.Par
 // codesUncheckable reports whether err means that this tenant's codes
 // cannot be checked at all, rather than that one check failed.
 func codesUncheckable(err error) bool {
-	return listRefused(err) || errors.Is(err, errListWithoutCodes)
+	return client.IsListRefused(err) || errors.Is(err, errListWithoutCodes)
 }
 
 func (g *codeGuard) loadAll(ctx context.Context) (func(), error) {

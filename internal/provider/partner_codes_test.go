@@ -167,10 +167,10 @@ func TestCodeGuard_listRefused(t *testing.T) {
 	s.refuseList(http.StatusForbidden)
 	g := newTestCodeGuard(t, s)
 	_, err := g.holder(context.Background(), "X", "")
-	if !listRefused(err) {
+	if !client.IsListRefused(err) {
 		t.Fatalf("holder with the list refused: %v, want the list's refusal", err)
 	}
-	if _, err := g.holder(context.Background(), "Y", ""); !listRefused(err) || s.refusedLists() != 1 {
+	if _, err := g.holder(context.Background(), "Y", ""); !client.IsListRefused(err) || s.refusedLists() != 1 {
 		t.Errorf("a second check: %v after %d refused list requests, want the refusal again without asking", err, s.refusedLists())
 	}
 	if !g.firstRefusal() || g.firstRefusal() {

@@ -105,14 +105,7 @@ func (d *partnerDataSource) findByCode(ctx context.Context, code string, resp *d
 		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
 		return nil
 	}
-	switch len(matches) {
-	case 0:
-		resp.Diagnostics.AddAttributeError(path.Root("code"), "Partner not found", noPartnerWithCode(code))
-		return nil
-	case 1:
-		return &matches[0]
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("code"), "Several partners have this code",
-		severalPartnersWithCode(code, matches, "Set id instead of code to pick one, or make the codes unique in the Servitly console."))
-	return nil
+	return theOne(&resp.Diagnostics, lookup{at: path.Root("code"), noun: "partner", key: "code", value: code,
+		notFound: noPartnerWithCode(code), pick: "Set id instead of code to pick one, or make the codes unique in the Servitly console."},
+		matches, describePartner)
 }

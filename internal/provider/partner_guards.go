@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -184,17 +182,4 @@ func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Di
 			"partner's code first.", c.Holder.Name, c.Holder.ID, c.Code))
 	}
 	return diags
-}
-
-// hclString quotes s as an HCL string literal.
-func hclString(s string) string {
-	quoted := strconv.Quote(s)
-	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(quoted)
-}
-
-func plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

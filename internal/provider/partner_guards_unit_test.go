@@ -15,14 +15,13 @@ import (
 // clientConfig does not resolve: unset, each takes its default.
 func TestBoolSettings(t *testing.T) {
 	for _, setting := range []struct {
-		name    string
-		resolve func(types.Bool, func(string) (string, bool)) (bool, diag.Diagnostics)
-		unset   bool
+		name  string
+		unset bool
 	}{
-		{"batch_refresh", batchRefreshSetting, true},
-		{"deletion_protection", deletionProtectionSetting, false},
+		{"batch_refresh", true},
+		{"deletion_protection", false},
 	} {
-		variable := envVar(setting.name)
+		variable := client.EnvVar(setting.name)
 		for _, tc := range []struct {
 			name    string
 			value   types.Bool
@@ -39,7 +38,7 @@ func TestBoolSettings(t *testing.T) {
 		} {
 			t.Run(setting.name+"/"+tc.name, func(t *testing.T) {
 				env := func(name string) (string, bool) { return tc.env, name == variable && tc.env != "" }
-				got, diags := setting.resolve(tc.value, env)
+				got, diags := boolSetting(setting.name, tc.value, env, setting.unset)
 				if got != tc.want || diags.HasError() != tc.wantErr {
 					t.Errorf("got %v, diagnostics %v; want %v, error %v", got, diags, tc.want, tc.wantErr)
 				}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -62,13 +63,8 @@ func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (stri
 		diags.AddError("Invalid import ID", err.Error())
 		return "", diags
 	}
-	if parsed.Code == "" {
+	if parsed.Code == "" || !r.ready(&diags, "the partner was imported by code") {
 		return parsed.ID, diags
-	}
-	if r.client == nil {
-		diags.AddError("Provider not configured",
-			"Importing by code needs the provider's connection settings to be known. This is a bug in the provider; please report it.")
-		return "", diags
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
@@ -78,21 +74,14 @@ func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (stri
 		addAPIError(ctx, &diags, "Error importing partner", fmt.Sprintf("Looking up partners with code %q", parsed.Code), err)
 		return "", diags
 	}
-	switch len(matches) {
-	case 0:
-		diags.AddError("Partner not found", fmt.Sprintf("Cannot import %q: %s", raw, noPartnerWithCode(parsed.Code)))
+	p := theOne(&diags, lookup{at: path.Empty(), noun: "partner", key: "code", value: parsed.Code,
+		notFound: fmt.Sprintf("Cannot import %q: %s", raw, noPartnerWithCode(parsed.Code)),
+		pick:     "Import the one you mean by its id, for example: terraform import servitly_partner.<NAME> <ID>"}, matches, describePartner)
+	if p == nil {
 		return "", diags
-	case 1:
-		return matches[0].ID, diags
 	}
-	pick := fmt.Sprintf("Import the one you mean by its id, for example: terraform import servitly_partner.<NAME> %s", matches[0].ID)
-	diags.AddError("Ambiguous partner code", fmt.Sprintf("Cannot import %q: %s", raw, severalPartnersWithCode(parsed.Code, matches, pick)))
-	return "", diags
+	return p.ID, diags
 }
-
-// Partner codes are not unique on the server, so every lookup by code says
-// what happened when it found none or several. Import and the
-// servitly_partner data source share these texts.
 
 // noPartnerWithCode is the detail of a lookup by code that found nothing.
 func noPartnerWithCode(code string) string {
@@ -100,13 +89,4 @@ func noPartnerWithCode(code string) string {
 		"check the code in the Servitly console, or use the partner's id instead.", code)
 }
 
-// severalPartnersWithCode is the detail of a lookup by code that found more
-// than one partner; it lists them so the user can pick one by id.
-func severalPartnersWithCode(code string, matches []client.Partner, pickByID string) string {
-	var list strings.Builder
-	for _, p := range matches {
-		fmt.Fprintf(&list, "\n  - id %s, name %q", p.ID, p.Name)
-	}
-	return fmt.Sprintf("%d partners have code %q, so the code does not say which one is meant:%s\n\n%s",
-		len(matches), code, list.String(), pickByID)
-}
+func describePartner(p client.Partner) string { return fmt.Sprintf("id %s, name %q", p.ID, p.Name) }

@@ -83,7 +83,7 @@ func TestAccPartnerResource_importByCodeErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			importStep("code:P1", `(?s)Partner not found.*No partner has code "P1"`),
-			importStep("code:DUP", fmt.Sprintf(`(?s)Ambiguous partner code.*2 partners have code "DUP".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
+			importStep("code:DUP", fmt.Sprintf(`(?s)Several partners have this code.*2 partners have code "DUP".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
 				first.ID, second.ID)),
 			importStep("code:", `(?s)Invalid import ID.*no code after "code:"`),
 		},

@@ -4,30 +4,16 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-var (
-	_ provider.ProviderWithListResources = &servitlyProvider{}
-	_ list.ListResourceWithConfigure     = &partnerListResource{}
-)
-
-// ListResources are the list blocks terraform query (Terraform 1.14+) can use.
-func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		NewPartnerListResource,
-	}
-}
+var _ list.ListResourceWithConfigure = &partnerListResource{}
 
 // NewPartnerListResource returns the servitly_partner list resource.
 func NewPartnerListResource() list.ListResource { return &partnerListResource{} }
@@ -108,12 +94,4 @@ func partnerDisplayName(p *client.Partner) string {
 		return p.Name
 	}
 	return fmt.Sprintf("%s (%s)", p.Name, p.Code)
-}
-
-// nullTimeouts is an absent timeouts block, so generated configuration
-// leaves it out.
-func nullTimeouts() timeouts.Value {
-	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
-	})}
 }

@@ -88,39 +88,25 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 	return m, diags
 }
 
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // keptAfterRemoval reports what the plan removes but the API's answer to
 // the update still holds, as a server that merges updates would keep it.
 func keptAfterRemoval(in client.PartnerInput, p *client.Partner) diag.Diagnostics {
 	var diags diag.Diagnostics
-	kept := func(at path.Path, sent, value string) {
+	for _, d := range in.Diff(*p) {
+		if _, sentKey := in.Properties[d.Key]; d.Value != "" || d.Other == "" || d.Field == "properties" && sentKey {
+			continue // changed, not kept: only what the update sent empty or left out counts
+		}
+		at, sent := path.Root(d.Field), `""`
+		switch d.Field {
+		case "properties":
+			at, sent = at.AtMapKey(d.Key), "left out of properties"
+		case "organization_id":
+			sent = "organization null"
+		}
 		diags.AddAttributeError(at, "Servitly kept a removed value",
 			fmt.Sprintf("The configuration removes %s, and the update sent it cleared (%s), but Servitly's answer still holds %q: "+
 				"this API keeps values that an update leaves empty. The state records the value Servitly holds, so the next plan "+
-				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.", at, sent, value))
-	}
-	for _, field := range []struct{ name, sent, got string }{
-		{"code", in.Code, p.Code},
-		{"country", in.Country, p.Country},
-		{"timezone", in.Timezone, p.Timezone},
-	} {
-		if field.sent == "" && field.got != "" {
-			kept(path.Root(field.name), `""`, field.got)
-		}
-	}
-	for _, key := range slices.Sorted(maps.Keys(p.Properties)) {
-		if _, ok := in.Properties[key]; !ok {
-			kept(path.Root("properties").AtMapKey(key), "left out of properties", p.Properties[key])
-		}
-	}
-	if in.Organization == nil && p.OrganizationID() != "" {
-		kept(path.Root("organization_id"), "organization null", p.OrganizationID())
+				"shows the change again. Clear the value in the Servitly console, or keep it in the configuration.", at, sent, d.Other))
 	}
 	return diags
 }
@@ -137,17 +123,6 @@ func validatePropertyValues(props types.Map) diag.Diagnostics {
 			diags.AddAttributeError(path.Root("properties").AtMapKey(key), "Null property value",
 				fmt.Sprintf("properties[%q] is null. Servitly properties are strings: set a value, or remove the key to leave the property unset.", key))
 		}
-	}
-	return diags
-}
-
-// getAttributes reads the named attributes of a state, plan or config (its
-// GetAttribute method) into their targets: cheaper than a Get of the whole
-// model, and Terraform has the provider read every resource in every command.
-func getAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, targets map[string]any) diag.Diagnostics {
-	var diags diag.Diagnostics
-	for name, target := range targets {
-		diags.Append(get(ctx, path.Root(name), target)...)
 	}
 	return diags
 }

@@ -2,19 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -62,22 +55,25 @@ type partnerRefresh struct {
 	listed             map[string]client.Partner // from the list pages loaded so far
 	nextPage           int                       // pages 0 .. nextPage-1 are loaded
 	totalPages         int                       // as the server said; 0 when it did not
-	getsInsteadOfPages int                       // GETs paid instead of loading the remaining pages
+	getsInsteadOfPages int                       // GETs granted instead of loading the remaining pages
 	sample             *client.Partner           // the latest checking GET's answer, to compare with the list
 	checked            bool                      // a list entry matched the partner's GET
-	// listDone: no page is loaded any more, because the list is complete,
-	// or batching is off (by setting, or the list failed or differed, which
-	// also empties listed).
-	listDone bool
-	complete bool          // listed holds every partner: the last page is loaded and batching is on
-	busy     chan struct{} // closed when the checking GET or list load in flight ends
+	complete           bool                      // listed holds every partner
+	off                bool                      // batching is off: by setting, or the list failed or differed; listed is empty
+	busy               chan struct{}             // closed when the checking GET or list load in flight ends
 }
 
-// listConcurrency bounds the list pages requested at the same time.
-const listConcurrency = 4
-
 func newPartnerRefresh(c *client.Client, batch bool) *partnerRefresh {
-	return &partnerRefresh{client: c, listDone: !batch, listed: make(map[string]client.Partner)}
+	return &partnerRefresh{client: c, off: !batch, listed: make(map[string]client.Partner)}
+}
+
+// batchingOff says why this process stopped batching, once, for Read's
+// caller to warn: the list's entry for Partner differs from its GET in
+// Fields, or listing partners was Refused.
+type batchingOff struct {
+	Partner string
+	Fields  []string
+	Refused error
 }
 
 type readStep int
@@ -90,13 +86,14 @@ const (
 	stepWait                  // wait for the checking GET or list load in flight
 )
 
-// next decides, under r.mu, what a Read of id does now.
-func (r *partnerRefresh) next(id string) (readStep, client.Partner) {
+// grantStep decides, under r.mu, what a Read of id does now, and counts a
+// GET it grants instead of loading the remaining pages.
+func (r *partnerRefresh) grantStep(id string) (readStep, client.Partner) {
 	p, listed := r.listed[id]
 	switch {
 	case listed && r.checked:
 		return stepServe, p
-	case !listed && r.listDone:
+	case !listed && (r.complete || r.off):
 		// Missing from the complete list, or batching is off: a GET decides.
 		return stepGet, p
 	case r.busy != nil:
@@ -119,29 +116,28 @@ func (r *partnerRefresh) next(id string) (readStep, client.Partner) {
 }
 
 // Read returns partner id as the server has it now, or an error for which
-// client.IsNotFound is true when it does not exist. The diagnostics carry
-// the one warning given when the list is refused or differs from GET.
-func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, diag.Diagnostics, error) {
-	var diags diag.Diagnostics
+// client.IsNotFound is true when it does not exist. off is set by the one
+// Read that turned batching off for a reason to warn about.
+func (r *partnerRefresh) Read(ctx context.Context, id string) (p *client.Partner, off *batchingOff, err error) {
 	r.mu.Lock()
 	r.reads++
 	for {
-		step, listed := r.next(id)
+		step, listed := r.grantStep(id)
 		switch step {
 		case stepServe:
 			r.mu.Unlock()
-			return &listed, diags, nil
+			return &listed, off, nil
 		case stepGet:
 			r.mu.Unlock()
 			p, err := r.client.GetPartner(ctx, id)
-			return p, diags, err
+			return p, off, err
 		case stepWait:
 			busy := r.busy
 			r.mu.Unlock()
 			select {
 			case <-busy:
 			case <-ctx.Done():
-				return nil, diags, fmt.Errorf("waiting for the partner list: %w", ctx.Err())
+				return nil, off, fmt.Errorf("waiting for the partner list: %w", ctx.Err())
 			}
 			r.mu.Lock()
 		case stepCheck:
@@ -153,27 +149,27 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 			r.busy = nil
 			if err == nil {
 				r.sample = p
-				r.checkSample(ctx, &diags)
+				off = r.checkSample(ctx)
 			}
 			r.mu.Unlock()
-			return p, diags, err
+			return p, off, err
 		case stepLoad:
 			r.busy = make(chan struct{})
-			from, total := r.nextPage, r.totalPages
+			from := r.nextPage
 			r.mu.Unlock()
-			pages, err := r.load(ctx, from, total)
+			pages, err := r.load(ctx, from)
 			r.mu.Lock()
 			close(r.busy)
 			r.busy = nil
 			r.merge(pages)
-			r.checkSample(ctx, &diags)
+			off = r.checkSample(ctx)
 			if err != nil && ctx.Err() != nil {
 				// This Read was cancelled; a waiting one will load again.
 				r.mu.Unlock()
-				return nil, diags, fmt.Errorf("listing partners: %w", err)
+				return nil, off, fmt.Errorf("listing partners: %w", err)
 			}
-			if err != nil {
-				r.listFailed(ctx, err, &diags)
+			if err != nil && off == nil {
+				off = r.listFailed(ctx, err)
 			}
 		}
 	}
@@ -181,96 +177,44 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (*client.Partner, 
 
 // checkSample compares the latest checking GET's answer with its list
 // entry, once, under r.mu, and turns batching off when they differ.
-func (r *partnerRefresh) checkSample(ctx context.Context, diags *diag.Diagnostics) {
+func (r *partnerRefresh) checkSample(ctx context.Context) *batchingOff {
 	if r.checked || r.sample == nil {
-		return
+		return nil
 	}
 	listed, ok := r.listed[r.sample.ID]
 	if !ok {
-		return
+		return nil
 	}
-	differ := partnerDifferences(listed, *r.sample)
-	if len(differ) == 0 {
+	var differ []string
+	for _, d := range listed.Diff(*r.sample) {
+		differ = append(differ, d.Field)
+	}
+	if differ = slices.Compact(differ); len(differ) == 0 {
 		r.checked = true
-		return
+		return nil
 	}
 	r.stopBatching()
-	id := r.sample.ID
-	tflog.Warn(ctx, "the partner list differs from GET; refreshing each partner with its own GET", map[string]any{"id": id, "attributes": differ})
-	diags.AddWarning("Partner refresh batching is off",
-		fmt.Sprintf("The partner list's entry for partner %s differs from what GET /network/partners/%s answers, in: %s. "+
-			"The list seems to leave these out, so the provider reads each partner with its own request for the rest of this run, "+
-			"which costs one API call per partner. Set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
-			"without this check and warning.", id, id, strings.Join(differ, ", ")))
-}
-
-// partnerDifferences names the attributes in which two answers for the
-// same partner differ.
-func partnerDifferences(a, b client.Partner) []string {
-	var differ []string
-	check := func(name string, same bool) {
-		if !same {
-			differ = append(differ, name)
-		}
-	}
-	check("name", a.Name == b.Name)
-	check("code", a.Code == b.Code)
-	check("country", a.Country == b.Country)
-	check("timezone", a.Timezone == b.Timezone)
-	check("properties", maps.Equal(a.Properties, b.Properties))
-	check("organization_id", a.OrganizationID() == b.OrganizationID())
-	check("customer_count", a.CustomerCount == b.CustomerCount)
-	check("creation_timestamp", a.CreationTimestamp == b.CreationTimestamp)
-	return differ
-}
-
-// loadPages reads pages [from, to) concurrently, in order in the result.
-func (r *partnerRefresh) loadPages(ctx context.Context, from, to int) ([]*client.PartnerPage, error) {
-	pages := make([]*client.PartnerPage, to-from)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(listConcurrency)
-	for i := range pages {
-		g.Go(func() error {
-			p, err := r.client.ListPartnersPage(gctx, from+i)
-			pages[i] = p
-			return err
-		})
-	}
-	err := g.Wait()
-	// Keep the leading pages that arrived: they are as good as any.
-	for i, p := range pages {
-		if p == nil {
-			return pages[:i], err
-		}
-	}
-	return pages, err
+	tflog.Warn(ctx, "the partner list differs from GET; refreshing each partner with its own GET", map[string]any{"id": r.sample.ID, "attributes": differ})
+	return &batchingOff{Partner: r.sample.ID, Fields: differ}
 }
 
 // load reads page 0 alone when from is 0: it tells the tenant's size.
-// Later it reads every page from from on: the total pages the server
-// announced, all at once, then one by one while the tenant turns out to
-// have grown since.
-func (r *partnerRefresh) load(ctx context.Context, from, total int) ([]*client.PartnerPage, error) {
-	if from == 0 {
-		return r.loadPages(ctx, 0, 1)
-	}
-	pages, err := r.loadPages(ctx, from, max(total, from+1))
-	for err == nil && !pages[len(pages)-1].Last {
-		if from+len(pages) >= maxListPages {
-			return pages, fmt.Errorf("the partner list did not end after %d pages", maxListPages)
+// Later it reads every page from from on.
+func (r *partnerRefresh) load(ctx context.Context, from int) ([]client.PartnerPage, error) {
+	var pages []client.PartnerPage
+	for page, err := range r.client.PartnerPages(ctx, from) {
+		if err != nil {
+			return pages, err // the pages before it are as good as any
 		}
-		var more []*client.PartnerPage
-		more, err = r.loadPages(ctx, from+len(pages), from+len(pages)+1)
-		pages = append(pages, more...)
+		if pages = append(pages, page); from == 0 {
+			break
+		}
 	}
-	return pages, err
+	return pages, nil
 }
 
-// maxListPages stops a server that never says "last".
-const maxListPages = 10000
-
 // merge adds the pages loaded from r.nextPage on, under r.mu.
-func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
+func (r *partnerRefresh) merge(pages []client.PartnerPage) {
 	for _, p := range pages {
 		for _, partner := range p.Partners {
 			r.listed[partner.ID] = partner
@@ -279,16 +223,13 @@ func (r *partnerRefresh) merge(pages []*client.PartnerPage) {
 		if p.TotalPages > 0 {
 			r.totalPages = p.TotalPages
 		}
-		if p.Last {
-			r.listDone, r.complete = true, true
-			return
-		}
+		r.complete = p.Last
 	}
 }
 
 // stopBatching makes every later Read use GET. Called under r.mu.
 func (r *partnerRefresh) stopBatching() {
-	r.listDone, r.complete = true, false
+	r.off, r.complete = true, false
 	clear(r.listed)
 }
 
@@ -303,48 +244,14 @@ func (r *partnerRefresh) completeList() ([]client.Partner, bool) {
 	return slices.Collect(maps.Values(r.listed)), true
 }
 
-// listFailed turns batching off for this process after the list failed.
-// Called under r.mu.
-func (r *partnerRefresh) listFailed(ctx context.Context, err error, diags *diag.Diagnostics) {
+// listFailed turns batching off for this process after the list failed,
+// under r.mu. Only a refusal is worth a warning.
+func (r *partnerRefresh) listFailed(ctx context.Context, err error) *batchingOff {
 	r.stopBatching()
-	fields := map[string]any{"error": err.Error()}
-	if listRefused(err) {
-		tflog.Warn(ctx, "listing partners was refused; refreshing each partner with its own GET", fields)
-		diags.AddWarning("Partner refresh batching is off",
-			fmt.Sprintf("Listing partners to refresh them a page at a time was refused: %v\n\n"+
-				"The provider reads each partner with its own request instead, which costs one API call per partner "+
-				"on every plan. Grant READ_ALL_PARTNERS to the user and the API key so that partners are refreshed "+
-				"from the list, or set batch_refresh = false (SERVITLY_BATCH_REFRESH=false) to read them one by one "+
-				"without this warning.", err))
-		return
+	refused := client.IsListRefused(err)
+	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", map[string]any{"error": err.Error(), "refused": refused})
+	if refused {
+		return &batchingOff{Refused: err}
 	}
-	tflog.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", fields)
-}
-
-// listRefused reports whether err is the partner list's own 403 or 404, in
-// the API's shape: the caller may not list partners. A failed login, an
-// unknown tenant or a proxy's page fails every call, and the caller's own
-// error names the setting to fix.
-func listRefused(err error) bool {
-	var apiErr *client.APIError
-	var loginErr *client.LoginError
-	return errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !client.IsUnknownTenant(err) &&
-		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
-}
-
-// batchRefreshDescription documents the batch_refresh provider setting.
-const batchRefreshDescription = "Refresh `servitly_partner` resources from the paged partner list " +
-	"(`GET /v2/network/partners`, 200 partners a request) instead of one `GET` per partner, when that is cheaper: " +
-	"a plan of 1000 partners then costs about ten requests instead of 1000. A state of one partner, or a few partners " +
-	"in a large tenant, is still read one by one, and a partner missing from the list is confirmed with its own " +
-	"`GET` before it is removed from the state. The first partner taken from the list is also read with `GET`: if the two " +
-	"differ (a list that serves summaries), the provider warns once and reads partners one by one for the rest of the run. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
-	"provider warns once and reads partners one by one. Defaults to `true`. " +
-	"Environment variable: `SERVITLY_BATCH_REFRESH`."
-
-// batchRefreshSetting resolves batch_refresh and its environment variable.
-func batchRefreshSetting(v types.Bool, lookup func(string) (string, bool)) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	batch, set := scalarSetting(&diags, "batch_refresh", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
-	return batch || !set, diags
+	return nil
 }

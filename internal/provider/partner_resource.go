@@ -221,8 +221,8 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// also returns one: state written before identities existed has none,
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, diags, err := r.partners.Read(ctx, id)
-	resp.Diagnostics.Append(diags...)
+	p, off, err := r.partners.Read(ctx, id)
+	addBatchingOffWarning(&resp.Diagnostics, off)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
 		resp.Diagnostics.AddWarning("Partner no longer exists",

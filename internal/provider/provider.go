@@ -6,13 +6,17 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-var _ provider.Provider = &servitlyProvider{}
+var (
+	_ provider.Provider                  = &servitlyProvider{}
+	_ provider.ProviderWithListResources = &servitlyProvider{}
+)
 
 // servitlyProvider is the provider; version is set at build time.
 type servitlyProvider struct {
@@ -43,9 +47,9 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg, diags := clientConfig(ctx, config, envLookup)
 	resp.Diagnostics.Append(diags...)
-	batch, diags := batchRefreshSetting(config.BatchRefresh, envLookup)
+	batch, diags := boolSetting("batch_refresh", config.BatchRefresh, envLookup, true)
 	resp.Diagnostics.Append(diags...)
-	protect, diags := deletionProtectionSetting(config.DeletionProtection, envLookup)
+	protect, diags := boolSetting("deletion_protection", config.DeletionProtection, envLookup, false)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -75,6 +79,13 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 		NewPartnerDataSource,
 		NewPartnersDataSource,
 		NewOrganizationDataSource,
+	}
+}
+
+// ListResources are the list blocks terraform query (Terraform 1.14+) can use.
+func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewPartnerListResource,
 	}
 }
 

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -33,9 +35,6 @@ type providerModel struct {
 	BatchRefresh         types.Bool   `tfsdk:"batch_refresh"`
 	DeletionProtection   types.Bool   `tfsdk:"deletion_protection"`
 }
-
-// envVar names the environment variable that backs a provider setting.
-func envVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
 
 func providerSchema() schema.Schema {
 	str := func(desc string, sensitive bool) schema.StringAttribute {
@@ -71,7 +70,14 @@ func providerSchema() schema.Schema {
 				"of this provider to at most this many per minute, shared by Terraform's parallel operations, so that " +
 				"the tenant's rate limit is left to other integrations. Off (0) by default. " +
 				"Environment variable: `SERVITLY_MAX_REQUESTS_PER_MINUTE`."},
-			"batch_refresh": schema.BoolAttribute{Optional: true, MarkdownDescription: batchRefreshDescription},
+			"batch_refresh": schema.BoolAttribute{Optional: true, MarkdownDescription: "Refresh `servitly_partner` resources from the paged partner list " +
+				"(`GET /v2/network/partners`, 200 partners a request) instead of one `GET` per partner, when that is cheaper: " +
+				"a plan of 1000 partners then costs about ten requests instead of 1000. A state of one partner, or a few partners " +
+				"in a large tenant, is still read one by one, and a partner missing from the list is confirmed with its own " +
+				"`GET` before it is removed from the state. The first partner taken from the list is also read with `GET`: if the two " +
+				"differ (a list that serves summaries), the provider warns once and reads partners one by one for the rest of the run. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
+				"provider warns once and reads partners one by one. Defaults to `true`. " +
+				"Environment variable: `SERVITLY_BATCH_REFRESH`."},
 			"deletion_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "Protects every " +
 				"`servitly_partner` that does not set `deletion_protection` itself: a plan that would delete or replace it fails. " +
 				"Each partner keeps the value in effect in its state, so the protection still holds once its resource block " +
@@ -89,69 +95,66 @@ var envLookup = os.LookupEnv
 // flow complete in the block ignores the environment's credentials.
 func clientConfig(ctx context.Context, m providerModel, lookup func(string) (string, bool)) (client.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	sources := map[string]string{} // where each set value came from
-	fromBlock := func(name string, v types.String) string {
-		if v.IsUnknown() {
-			diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
+	var cfg client.Config
+	var retryMaxWait, requestTimeout string
+	settings := []struct {
+		name       string
+		block      types.String
+		value      *string
+		credential bool
+	}{
+		{"base_url", m.BaseURL, &cfg.BaseURL, false},
+		{"tenant", m.Tenant, &cfg.Tenant, false},
+		{"token", m.Token, &cfg.Token, true},
+		{"api_key", m.APIKey, &cfg.APIKey, true},
+		{"pat", m.PAT, &cfg.PAT, true},
+		{"email", m.Email, &cfg.Email, true},
+		{"password", m.Password, &cfg.Password, true},
+		{"retry_max_wait", m.RetryMaxWait, &retryMaxWait, false},
+		{"request_timeout", m.RequestTimeout, &requestTimeout, false},
+	}
+	sources := map[string]string{} // where each value set came from
+	for _, s := range settings {
+		if s.block.IsUnknown() {
+			diags.AddAttributeError(path.Root(s.name), "Unknown value for "+s.name,
 				fmt.Sprintf("The provider cannot log in to Servitly because %q depends on a value that is only known after apply. "+
-					"Set it to a literal, a variable, or use the %s environment variable.", name, envVar(name)))
-		}
-		if v.IsNull() || v.IsUnknown() {
-			return ""
-		}
-		sources[name] = "provider block"
-		return v.ValueString()
-	}
-	fromEnv := func(name string, v types.String, dst *string) {
-		if s, _ := lookup(envVar(name)); v.IsNull() && s != "" {
-			*dst, sources[name] = s, envVar(name)
+					"Set it to a literal, a variable, or use the %s environment variable.", s.name, client.EnvVar(s.name)))
+		} else if !s.block.IsNull() {
+			*s.value, sources[s.name] = s.block.ValueString(), "provider block"
 		}
 	}
-	setting := func(name string, v types.String) string {
-		s := fromBlock(name, v)
-		fromEnv(name, v, &s)
-		return s
-	}
-	cfg := client.Config{BaseURL: setting("base_url", m.BaseURL), Tenant: setting("tenant", m.Tenant)}
-	credentials := []struct {
-		name  string
-		value types.String
-		dst   *string
-	}{{"token", m.Token, &cfg.Token}, {"api_key", m.APIKey, &cfg.APIKey}, {"pat", m.PAT, &cfg.PAT},
-		{"email", m.Email, &cfg.Email}, {"password", m.Password, &cfg.Password}}
-	for _, c := range credentials {
-		*c.dst = fromBlock(c.name, c.value)
-	}
-	_, loginErr := client.LoginFlowOf(cfg)
+	_, blockLoginErr := client.LoginFlowOf(cfg, sources)
 	var ignored []string
-	for _, c := range credentials {
-		if loginErr != nil {
-			fromEnv(c.name, c.value, c.dst)
-		} else if s, _ := lookup(envVar(c.name)); s != "" {
-			ignored = append(ignored, envVar(c.name))
+	for _, s := range settings {
+		switch env, _ := lookup(client.EnvVar(s.name)); {
+		case !s.block.IsNull() || env == "":
+		case s.credential && blockLoginErr == nil:
+			ignored = append(ignored, client.EnvVar(s.name))
+		default:
+			*s.value, sources[s.name] = env, client.EnvVar(s.name)
 		}
 	}
 	if len(ignored) > 0 {
 		tflog.Debug(ctx, "the provider block configures a complete login; ignoring credentials in the environment", map[string]any{"ignored": ignored})
 	}
-	cfg.RetryMaxWait = durationSetting(&diags, "retry_max_wait", setting("retry_max_wait", m.RetryMaxWait), "\"90s\" or \"5m\"")
-	cfg.RequestTimeout = durationSetting(&diags, "request_timeout", setting("request_timeout", m.RequestTimeout), "\"30s\" or \"2m\"")
+	cfg.RetryMaxWait = durationSetting(&diags, "retry_max_wait", retryMaxWait, "\"90s\" or \"5m\"")
+	cfg.RequestTimeout = durationSetting(&diags, "request_timeout", requestTimeout, "\"30s\" or \"2m\"")
 	cfg.MaxRequestsPerMinute = requestsPerMinuteSetting(&diags, m.MaxRequestsPerMinute, lookup)
 	if diags.HasError() {
 		return cfg, diags
 	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = client.DefaultBaseURL
-	}
+	cfg.BaseURL = cmp.Or(cfg.BaseURL, client.DefaultBaseURL)
 	if _, err := client.ParseBaseURL(cfg.BaseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
-			fmt.Sprintf("%s. Set base_url (or %s) to your environment's API address, for example %s.", err, envVar("base_url"), client.DefaultBaseURL))
+			fmt.Sprintf("%s. Set base_url (or %s) to your environment's API address, for example %s.", err, client.EnvVar("base_url"), client.DefaultBaseURL))
 	}
 	if strings.TrimSpace(cfg.Tenant) == "" {
 		diags.AddAttributeError(path.Root("tenant"), "Missing Servitly tenant",
-			fmt.Sprintf("Set tenant in the provider block or the %s environment variable to your tenant (application) name.", envVar("tenant")))
+			fmt.Sprintf("Set tenant in the provider block or the %s environment variable to your tenant (application) name.", client.EnvVar("tenant")))
 	}
-	diags.Append(checkLoginFlow(cfg, sources)...)
+	if _, err := client.LoginFlowOf(cfg, sources); err != nil {
+		addLoginConfigError(&diags, err)
+	}
 	return cfg, diags
 }
 
@@ -163,7 +166,7 @@ func durationSetting(diags *diag.Diagnostics, name, value, examples string) time
 	d, err := time.ParseDuration(value)
 	if err != nil || d <= 0 {
 		diags.AddAttributeError(path.Root(name), "Invalid "+name,
-			fmt.Sprintf("%q is not a positive Go duration. Use a value such as %s (setting or %s).", value, examples, envVar(name)))
+			fmt.Sprintf("%q is not a positive Go duration. Use a value such as %s (setting or %s).", value, examples, client.EnvVar(name)))
 	}
 	return d
 }
@@ -178,28 +181,32 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 	switch {
 	case v.IsUnknown():
 		diags.AddAttributeError(path.Root(name), "Unknown value for "+name,
-			fmt.Sprintf("%q must be known when the provider is configured; use a literal or the %s environment variable.", name, envVar(name)))
+			fmt.Sprintf("%q must be known when the provider is configured; use a literal or the %s environment variable.", name, client.EnvVar(name)))
 		return value, false
 	case !v.IsNull():
 		return block, true
 	}
-	s, _ := lookup(envVar(name))
+	s, _ := lookup(client.EnvVar(name))
 	if s = strings.TrimSpace(s); s == "" {
 		return value, false
 	}
 	value, err := parse(s)
 	if err != nil {
-		diags.AddAttributeError(path.Root(name), "Invalid "+envVar(name), fmt.Sprintf("%s is %q; %s", envVar(name), s, fix))
+		diags.AddAttributeError(path.Root(name), "Invalid "+client.EnvVar(name), fmt.Sprintf("%s is %q; %s", client.EnvVar(name), s, fix))
 		return value, false
 	}
 	return value, true
 }
 
-// deletionProtectionSetting resolves deletion_protection and its environment variable; unset is false.
-func deletionProtectionSetting(v types.Bool, lookup func(string) (string, bool)) (bool, diag.Diagnostics) {
+// boolSetting resolves a true-or-false setting and its environment
+// variable; unset, it is def.
+func boolSetting(name string, v types.Bool, lookup func(string) (string, bool), def bool) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	protect, _ := scalarSetting(&diags, "deletion_protection", v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
-	return protect, diags
+	value, set := scalarSetting(&diags, name, v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
+	if !set {
+		return def, diags
+	}
+	return value, diags
 }
 
 func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup func(string) (string, bool)) int {
@@ -208,7 +215,7 @@ func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup fun
 		"set it to 0 (off) or a positive whole number of requests per minute.")
 	if n < 0 {
 		diags.AddAttributeError(path.Root(name), "Invalid "+name,
-			fmt.Sprintf("%d must be 0 (off) or a positive number of requests per minute (setting or %s).", n, envVar(name)))
+			fmt.Sprintf("%d must be 0 (off) or a positive number of requests per minute (setting or %s).", n, client.EnvVar(name)))
 	}
 	return int(n)
 }
@@ -219,43 +226,14 @@ const loginFlowHelp = "Configure exactly one way to log in:\n" +
 	"  - api_key + pat (SERVITLY_API_KEY, SERVITLY_PAT): recommended for automation;\n" +
 	"  - api_key + email + password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD)."
 
-// checkLoginFlow reports a missing, incomplete or ambiguous login on the
-// attribute to fix, and says where each credential came from.
-func checkLoginFlow(cfg client.Config, sources map[string]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	_, err := client.LoginFlowOf(cfg)
-	if err == nil {
-		return diags
+// addLoginConfigError reports a missing, incomplete or ambiguous login on
+// the setting to fix, as client.LoginFlowOf decided it.
+func addLoginConfigError(diags *diag.Diagnostics, err error) {
+	setting := "token"
+	if loginErr, ok := errors.AsType[*client.LoginConfigError](err); ok {
+		setting = loginErr.Setting
 	}
-	attr := "token"
-	switch {
-	case cfg.PAT != "" && cfg.APIKey == "", cfg.Email != "" && cfg.APIKey == "":
-		attr = "api_key"
-	case cfg.Email == "" && cfg.Password != "":
-		attr = "email"
-	case cfg.Email != "" && cfg.Password == "" && cfg.Token == "" && cfg.PAT == "":
-		attr = "password"
-	case (cfg.Token != "") && (cfg.PAT != "") || (cfg.Token != "" || cfg.PAT != "") && (cfg.Email != "" || cfg.Password != ""):
-		// Several flows: point at a credential the block sets, if any,
-		// since that is where the user edits.
-		for _, name := range []string{"token", "pat", "email", "password"} {
-			if sources[name] == "provider block" {
-				attr = name
-				break
-			}
-		}
-	}
-	var from []string
-	for _, name := range []string{"token", "api_key", "pat", "email", "password"} {
-		if src, ok := sources[name]; ok {
-			from = append(from, fmt.Sprintf("%s (%s)", name, src))
-		}
-	}
-	detail := strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
-	if len(from) > 0 {
-		detail += " Set: " + strings.Join(from, ", ") + "."
-	}
-	diags.AddAttributeError(path.Root(attr), "Invalid Servitly credentials", detail+"\n\n"+loginFlowHelp+
-		"\n\nA login that is complete in the provider block ignores credentials in the environment.")
-	return diags
+	diags.AddAttributeError(path.Root(setting), "Invalid Servitly credentials",
+		strings.ToUpper(err.Error()[:1])+err.Error()[1:]+".\n\n"+loginFlowHelp+
+			"\n\nA login that is complete in the provider block ignores credentials in the environment.")
 }

@@ -123,8 +123,8 @@ var settings = []struct {
 
 func TestClientConfigEnvFallbackAndPrecedence(t *testing.T) {
 	for _, s := range settings {
-		if envVar(s.attr) != s.env {
-			t.Errorf("envVar(%q) = %q, want %q", s.attr, envVar(s.attr), s.env)
+		if client.EnvVar(s.attr) != s.env {
+			t.Errorf("client.EnvVar(%q) = %q, want %q", s.attr, client.EnvVar(s.attr), s.env)
 		}
 		env := map[string]string{s.env: s.envValue}
 		// Fill in whatever else a valid configuration needs, from the

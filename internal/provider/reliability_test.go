@@ -271,3 +271,42 @@ func withoutEnv(env []string, names ...string) []string {
 	}
 	return out
 }
+
+// TestAccReliability_soak runs every phase of 200 partners with every fault
+// at once: 3 s JWTs from a PAT login, 10% of calls answered 429 without
+// Retry-After, 5% answered 500, and 2% never answered, which request_timeout
+// ends. Create, plan, update and destroy must all succeed, leaving no
+// duplicate on the server and nothing after destroy.
+func TestAccReliability_soak(t *testing.T) {
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		t.Skipf("the soak tests the client and the emulator, which no CLI changes, and takes most of a minute: "+
+			"it runs once per make test, with the terraform on PATH (make acc), not with %s", cli)
+	}
+	const n = 200
+	emu := newTestEmulator(t, emulator.Options{TokenTTL: 3 * time.Second})
+	emu.SetFaults(emulator.Faults{RateLimitPercent: 10, ServerErrorPercent: 5, HungPercent: 2, Seed: 17})
+	provider := emu.patProvider(`request_timeout = "2s"`)
+	updated := strings.Replace(partnersConfig(n), `"Europe/Rome"`, `"Europe/Paris"`, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             emu.checkNoPartners,
+		Steps: []resource.TestStep{
+			{Config: provider + partnersConfig(n), Check: checkStateMatchesServer(emu, n)},
+			{Config: provider + partnersConfig(n), PlanOnly: true},
+			{Config: provider + updated, Check: resource.ComposeTestCheckFunc(checkStateMatchesServer(emu, n),
+				func(*terraform.State) error {
+					for _, p := range emu.Partners() {
+						if p.Timezone != "Europe/Paris" {
+							return fmt.Errorf("partner %s was not updated: %+v", p.Code, p)
+						}
+					}
+					st := emu.Stats()
+					if st.Injected429 == 0 || st.Injected500 == 0 || st.Hung == 0 || st.Logins+st.Renewals < 2 {
+						return fmt.Errorf("the faults did not all fire, or no token was replaced: %+v", st)
+					}
+					return nil
+				})},
+		},
+	})
+	t.Logf("server stats: %+v", emu.Stats())
+}

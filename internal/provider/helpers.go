@@ -1,0 +1,57 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Small helpers that no resource or data source owns.
+
+// stringOrNull is the API's empty string as null.
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// nullTimeouts is an absent timeouts block, so generated configuration
+// leaves it out.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
+
+// getAttributes reads the named attributes of a state, plan or config (its
+// GetAttribute method) into their targets: cheaper than a Get of the whole
+// model, and Terraform has the provider read every resource in every command.
+func getAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, targets map[string]any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for name, target := range targets {
+		diags.Append(get(ctx, path.Root(name), target)...)
+	}
+	return diags
+}
+
+// hclString quotes s as an HCL string literal.
+func hclString(s string) string {
+	quoted := strconv.Quote(s)
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(quoted)
+}
+
+// plural counts n of noun: "1 customer", "2 customers".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
