@@ -112,7 +112,7 @@ func FuzzPageDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var p page[Partner]
+		var p Page[Partner]
 		err := json.Unmarshal(body, &p)
 		if err == nil && !json.Valid(body) {
 			t.Fatalf("page decoded invalid JSON %q", body)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,29 +11,34 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 )
 
 // PageSize is the page size requested from /v2 list endpoints.
 const PageSize = 200
 
+// readAhead is how many pages of the partner list are requested at a time
+// once the server has said how many there are.
+const readAhead = 4
+
 // maxPages stops a server that never says "last" from looping us forever.
 const maxPages = 10000
 
-// page is the /v2 list wrapper. Some list endpoints answer a plain array
+// Page is one page of a /v2 list. Some list endpoints answer a plain array
 // instead, which holds everything: it decodes as the only, last page.
-type page[T any] struct {
+type Page[T any] struct {
 	Content    []T  `json:"content"`
-	Last       bool `json:"last"`
-	TotalPages int  `json:"totalPages"`
+	Last       bool `json:"last"`       // no page follows; also set when empty or past TotalPages
+	TotalPages int  `json:"totalPages"` // 0 when the server did not say
 }
 
-func (p *page[T]) UnmarshalJSON(data []byte) error {
+func (p *Page[T]) UnmarshalJSON(data []byte) error {
 	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
 		p.Last = true
 		p.TotalPages = 1
 		return json.Unmarshal(trimmed, &p.Content)
 	}
-	type wrapper page[T]
+	type wrapper Page[T]
 	return json.Unmarshal(data, (*wrapper)(p))
 }
 
@@ -42,7 +48,7 @@ func (p *page[T]) UnmarshalJSON(data []byte) error {
 // with a zero item, and ends the sequence.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		for p, err := range pages[T](ctx, c, path, query, 0) {
+		for p, err := range pages[T](ctx, c, path, query, 0, 0, 1) {
 			if err != nil {
 				yield(*new(T), err)
 				return
@@ -57,19 +63,41 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 }
 
 // pages is the one pager of /v2 lists: it yields the pages from page from
-// on, in order, until the last, fetching each only when the consumer asks
-// for it. An error is yielded once, with a nil page, and ends the sequence.
-func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from int) iter.Seq2[*page[T], error] {
-	return func(yield func(*page[T], error) bool) {
+// on, in order, until the last. An error is yielded once, with a nil page,
+// and ends the sequence. When the consumer asks for a page, up to ahead
+// pages from it on are requested at once, none past the page count the
+// server gave (total, until a page gives one): without one, a page at a
+// time. Requests still running when the sequence ends are cancelled.
+func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total, ahead int) iter.Seq2[*Page[T], error] {
+	type answer struct {
+		page *Page[T]
+		err  error
+	}
+	return func(yield func(*Page[T], error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		var running sync.WaitGroup
+		defer running.Wait()
+		defer cancel()
+		var requested []chan answer // pages number, number+1, ... in order
 		for number := from; number < maxPages; number++ {
-			p, err := fetchPage[T](ctx, c, path, query, number)
-			if err != nil {
-				yield(nil, err)
+			for next := number + len(requested); next == number || next < min(number+ahead, total, maxPages); next++ {
+				answered := make(chan answer, 1)
+				running.Go(func() {
+					p, err := fetchPage[T](ctx, c, path, query, next)
+					answered <- answer{p, err}
+				})
+				requested = append(requested, answered)
+			}
+			a := <-requested[0]
+			requested = requested[1:]
+			if a.err != nil {
+				yield(nil, a.err)
 				return
 			}
-			if !yield(p, nil) || p.Last {
+			if !yield(a.page, nil) || a.page.Last {
 				return
 			}
+			total = cmp.Or(a.page.TotalPages, total)
 		}
 		yield(nil, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
 	}
@@ -77,12 +105,12 @@ func pages[T any](ctx context.Context, c *Client, path string, query url.Values,
 
 // fetchPage reads page number (from 0) of a /v2 list, PageSize items a page.
 // Last is also set when the page was empty or past the announced total.
-func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*page[T], error) {
+func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*Page[T], error) {
 	q := url.Values{}
 	maps.Copy(q, query)
 	q.Set("page", strconv.Itoa(number))
 	q.Set("size", strconv.Itoa(PageSize))
-	var p page[T]
+	var p Page[T]
 	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func TestPageUnmarshal(t *testing.T) {
 		{`null`, 0, false, 0},
 	}
 	for _, tc := range cases {
-		var p page[Partner]
+		var p Page[Partner]
 		if err := json.Unmarshal([]byte(tc.in), &p); err != nil {
 			t.Errorf("%s: %v", tc.in, err)
 			continue
@@ -184,7 +184,7 @@ func TestPageUnmarshal(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`{"content":{}}`, `[1,2]`, `{"content":[`, `"x"`, `{"last":"yes"}`} {
-		var p page[Partner]
+		var p Page[Partner]
 		if err := json.Unmarshal([]byte(bad), &p); err == nil {
 			t.Errorf("%s decoded without error: %+v", bad, p)
 		}

@@ -154,7 +154,7 @@ func IsListRefused(err error) bool {
 // the API's own shape (the caller lacks READ_ALL_PARTNERS but was
 // recognised), shows that base_url, tenant and credentials are right.
 func (c *Client) proveServer(ctx context.Context) error {
-	var p page[json.RawMessage]
+	var p Page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
 	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
 		c.proven.Store(true)
@@ -311,28 +311,18 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPage is one page of the list of every partner of the tenant.
-type PartnerPage struct {
-	Partners []Partner
-	// Last is true when no page follows: the server said so, the page was
-	// empty, or it answered a plain array (which holds every partner).
-	Last bool
-	// TotalPages is the server's count of pages, 0 when it did not say.
-	TotalPages int
-}
-
 // PartnerPages yields the pages of the unfiltered partner list, PageSize
 // partners a page, from page from on, until the last. Like StreamPartners,
-// it drops entries without an id: they cannot be matched to anything.
-func (c *Client) PartnerPages(ctx context.Context, from int) iter.Seq2[PartnerPage, error] {
-	return func(yield func(PartnerPage, error) bool) {
-		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from) {
-			if err != nil {
-				yield(PartnerPage{}, err)
-				return
+// it drops entries without an id: they cannot be matched to anything. Once
+// the page count is known (total, if the caller has it, or from a page),
+// the pages the consumer goes on to ask for are requested readAhead at once.
+func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
+	return func(yield func(*Page[Partner], error) bool) {
+		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
+			if err == nil {
+				p.Content = slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
 			}
-			partners := slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
-			if !yield(PartnerPage{Partners: partners, Last: p.Last, TotalPages: p.TotalPages}, nil) {
+			if !yield(p, err) || err != nil {
 				return
 			}
 		}

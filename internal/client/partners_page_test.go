@@ -28,8 +28,8 @@ func TestPartnerPagesReadsEachPage(t *testing.T) {
 				writeJSON(w, http.StatusOK, tc.body)
 			})
 			c := newTestClient(t, fastConfig(srv.URL))
-			var p PartnerPage
-			for page, err := range c.PartnerPages(context.Background(), tc.page) {
+			var p *Page[Partner]
+			for page, err := range c.PartnerPages(context.Background(), tc.page, 0) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -37,7 +37,7 @@ func TestPartnerPagesReadsEachPage(t *testing.T) {
 				break
 			}
 			ids := ""
-			for _, partner := range p.Partners {
+			for _, partner := range p.Content {
 				ids += partner.ID
 			}
 			if ids != tc.wantIDs || p.Last != tc.wantLast || p.TotalPages != tc.wantTotals {
@@ -57,7 +57,7 @@ func TestPartnerPagesRefused(t *testing.T) {
 		writeJSON(w, http.StatusForbidden, `{"message":"User not authorized"}`)
 	})
 	c := newTestClient(t, fastConfig(srv.URL))
-	for _, err := range c.PartnerPages(context.Background(), 0) {
+	for _, err := range c.PartnerPages(context.Background(), 0, 0) {
 		if !IsStatus(err, http.StatusForbidden) {
 			t.Errorf("err = %v, want a 403 APIError", err)
 		}

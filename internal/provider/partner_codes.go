@@ -218,11 +218,11 @@ func (g *codeGuard) run(ctx context.Context, step func(context.Context) (func(),
 func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
 	partners, complete := g.refresh.completeList()
 	if !complete {
-		for page, err := range g.client.PartnerPages(ctx, 0) {
+		for page, err := range g.client.PartnerPages(ctx, 0, 0) {
 			if err != nil {
 				return nil, err
 			}
-			partners, complete = page.Partners, page.Last
+			partners, complete = page.Content, page.Last
 			break
 		}
 	}

@@ -155,9 +155,9 @@ func (r *partnerRefresh) Read(ctx context.Context, id string) (p *client.Partner
 			return p, off, err
 		case stepLoad:
 			r.busy = make(chan struct{})
-			from := r.nextPage
+			from, total := r.nextPage, r.totalPages
 			r.mu.Unlock()
-			pages, err := r.load(ctx, from)
+			pages, err := r.load(ctx, from, total)
 			r.mu.Lock()
 			close(r.busy)
 			r.busy = nil
@@ -199,10 +199,11 @@ func (r *partnerRefresh) checkSample(ctx context.Context) *batchingOff {
 }
 
 // load reads page 0 alone when from is 0: it tells the tenant's size.
-// Later it reads every page from from on.
-func (r *partnerRefresh) load(ctx context.Context, from int) ([]client.PartnerPage, error) {
-	var pages []client.PartnerPage
-	for page, err := range r.client.PartnerPages(ctx, from) {
+// Later it reads every page from from on, several at a time while the
+// server says how many there are.
+func (r *partnerRefresh) load(ctx context.Context, from, total int) ([]*client.Page[client.Partner], error) {
+	var pages []*client.Page[client.Partner]
+	for page, err := range r.client.PartnerPages(ctx, from, total) {
 		if err != nil {
 			return pages, err // the pages before it are as good as any
 		}
@@ -214,9 +215,9 @@ func (r *partnerRefresh) load(ctx context.Context, from int) ([]client.PartnerPa
 }
 
 // merge adds the pages loaded from r.nextPage on, under r.mu.
-func (r *partnerRefresh) merge(pages []client.PartnerPage) {
+func (r *partnerRefresh) merge(pages []*client.Page[client.Partner]) {
 	for _, p := range pages {
-		for _, partner := range p.Partners {
+		for _, partner := range p.Content {
 			r.listed[partner.ID] = partner
 		}
 		r.nextPage++

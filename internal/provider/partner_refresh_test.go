@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -34,6 +35,8 @@ type refreshServer struct {
 	listStatus int             // when not 0, the list answers this status
 	gets       []string        // ids read with GET /network/partners/{id}
 	refused    int             // list requests answered with listStatus
+	listing    int             // list requests being served
+	mostListed int             // the most list requests served at once
 }
 
 func newRefreshServer(t *testing.T, opts emulator.Options) *refreshServer {
@@ -75,6 +78,17 @@ func (s *refreshServer) refusedLists() int {
 }
 
 func (s *refreshServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v2/network/partners" {
+		s.mu.Lock()
+		s.listing++
+		s.mostListed = max(s.mostListed, s.listing)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.listing--
+			s.mu.Unlock()
+		}()
+	}
 	s.mu.Lock()
 	status, hidden := s.listStatus, len(s.hidden) > 0 || s.summaries
 	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/network/partners/") {
@@ -221,6 +235,24 @@ func TestPartnerRefresh_wholeTenantCostsAFewRequests(t *testing.T) {
 	}
 	if st.ByRoute[routeList] != 5 {
 		t.Errorf("listed %d pages, want the 5 pages of the tenant once each", st.ByRoute[routeList])
+	}
+}
+
+// The pages after page 0 are requested together, as page 0 told how many
+// there are: with latency, a large tenant waits for fewer round trips.
+func TestPartnerRefresh_remainingPagesLoadTogether(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{Latency: 20 * time.Millisecond})
+	partners := srv.seed(3 * client.PageSize)
+	r := newPartnerRefresh(srv.client(t), true)
+
+	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
+		t.Fatalf("errors %v, %d warnings", errs, warnings)
+	}
+	srv.mu.Lock()
+	most := srv.mostListed
+	srv.mu.Unlock()
+	if listed := srv.Stats().ByRoute[routeList]; listed != 3 || most != 2 {
+		t.Errorf("listed %d pages, at most %d at a time; want 3, and pages 1 and 2 together", listed, most)
 	}
 }
 
