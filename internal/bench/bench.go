@@ -84,9 +84,7 @@ func (c *Config) defaults(ctx context.Context) error {
 		c.Parallelism = 10
 	}
 	c.Terraform = cmp.Or(c.Terraform, "terraform")
-	if c.Log == nil {
-		c.Log = io.Discard
-	}
+	c.Log = cmp.Or[io.Writer](c.Log, io.Discard)
 	if c.ModuleDir == "" {
 		out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}").Output()
 		if err != nil {

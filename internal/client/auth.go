@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -229,9 +230,7 @@ func (a *authenticator) renew(ctx context.Context, old *session) (*session, erro
 	if err != nil {
 		return nil, err
 	}
-	if s.RefreshToken == "" {
-		s.RefreshToken = old.RefreshToken
-	}
+	s.RefreshToken = cmp.Or(s.RefreshToken, old.RefreshToken)
 	a.client.logger.Debug(ctx, "renewed the Servitly token", map[string]any{"expires_at": s.expiresAt().UTC().Format(time.RFC3339)})
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,9 +29,7 @@ func toOrganizationJSON(o Organization) organizationJSON {
 func (s *Server) AddOrganization(o Organization) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if o.ID == "" {
-		o.ID = newID()
-	}
+	o.ID = cmp.Or(o.ID, newID())
 	if i := s.organizationIndexLocked(o.ID); i >= 0 {
 		s.organizations[i] = o
 	} else {

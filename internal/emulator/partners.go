@@ -61,12 +61,8 @@ func (s *Server) AddPartner(p Partner) Partner {
 
 func (s *Server) addPartnerLocked(p Partner) Partner {
 	p = p.clone()
-	if p.ID == "" {
-		p.ID = newID()
-	}
-	if p.CreationTimestamp == 0 {
-		p.CreationTimestamp = s.opts.Now().UnixMilli()
-	}
+	p.ID = cmp.Or(p.ID, newID())
+	p.CreationTimestamp = cmp.Or(p.CreationTimestamp, s.opts.Now().UnixMilli())
 	s.partners[p.ID] = p
 	return p.clone()
 }

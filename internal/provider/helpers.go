@@ -44,8 +44,7 @@ func getAttributes(ctx context.Context, get func(context.Context, path.Path, any
 
 // hclString quotes s as an HCL string literal.
 func hclString(s string) string {
-	quoted := strconv.Quote(s)
-	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(quoted)
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(strconv.Quote(s))
 }
 
 // plural counts n of noun: "1 customer", "2 customers".

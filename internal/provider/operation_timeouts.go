@@ -71,10 +71,7 @@ func validateTimeouts(t types.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, name := range []string{"create", "read", "update", "delete"} {
 		v, ok := timeoutSetting(t, name)
-		if !ok {
-			continue
-		}
-		if d, err := time.ParseDuration(v); err == nil && d <= 0 {
+		if d, err := time.ParseDuration(v); ok && err == nil && d <= 0 {
 			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
 				fmt.Sprintf("timeouts.%s is %q; it must be a positive duration such as \"30s\" or \"10m\". "+
 					"Remove it to use the default.", name, v))

@@ -63,15 +63,11 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	refresh := newPartnerRefresh(c, batch)
 	data := &providerData{client: c, partners: refresh, codes: newCodeGuard(c, refresh), deletionProtection: protect}
-	resp.ResourceData = data
-	resp.DataSourceData = data
-	resp.ListResourceData = data
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData = data, data, data
 }
 
 func (p *servitlyProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewPartnerResource,
-	}
+	return []func() resource.Resource{NewPartnerResource}
 }
 
 func (p *servitlyProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -84,9 +80,7 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 
 // ListResources are the list blocks terraform query (Terraform 1.14+) can use.
 func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
-		NewPartnerListResource,
-	}
+	return []func() list.ListResource{NewPartnerListResource}
 }
 
 func userAgent(version, terraformVersion string) string {

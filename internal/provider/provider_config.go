@@ -202,11 +202,10 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 // variable; unset, it is def.
 func boolSetting(name string, v types.Bool, lookup func(string) (string, bool), def bool) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	value, set := scalarSetting(&diags, name, v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false.")
-	if !set {
-		return def, diags
+	if value, set := scalarSetting(&diags, name, v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false."); set {
+		return value, diags
 	}
-	return value, diags
+	return def, diags
 }
 
 func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup func(string) (string, bool)) int {
