@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -47,7 +48,12 @@ func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 // corrupts some answers) on loopback until the test ends.
 func serveEmulator(t *testing.T, srv *emulator.Server, handler http.Handler, opts emulator.Options) *testEmulator {
 	t.Helper()
-	skipIfLive(t, "the test needs the emulator (its state, fault switches or seeded data)")
+	if liveMode() {
+		if strings.HasPrefix(t.Name(), "TestAcc") {
+			t.Fatalf("%s needs the emulator in a live run: call emulatorOnly(t, why) first, or use newAccTarget", t.Name())
+		}
+		t.Skip(emulatorOnlySkip + "not an acceptance test")
+	}
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	if opts.Tenant == "" {
@@ -81,6 +87,12 @@ provider "servitly" {
 `, e.URL, e.opts.Tenant, orDefault(e.opts.APIKey, "demo-api-key"), orDefault(e.opts.PAT, "demo-pat"), extra)
 }
 
+// servitlyEnv is the SERVITLY_* environment of a CLI run against e.
+func (e *testEmulator) servitlyEnv() []string {
+	return []string{"SERVITLY_BASE_URL=" + e.URL, "SERVITLY_TENANT=" + e.opts.Tenant,
+		"SERVITLY_API_KEY=" + orDefault(e.opts.APIKey, "demo-api-key"), "SERVITLY_PAT=" + orDefault(e.opts.PAT, "demo-pat")}
+}
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def
@@ -105,10 +117,11 @@ func (e *testEmulator) checkNoPartners(s *terraform.State) error {
 	return nil
 }
 
-// emulatorCheck is a state check that asks the emulator instead of the state.
-type emulatorCheck func() error
+// serverCheck is a state check that asks the server (the emulator or the tenant)
+// instead of the state.
+type serverCheck func() error
 
-func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (f serverCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
 }
 

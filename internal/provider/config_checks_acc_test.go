@@ -90,7 +90,7 @@ resource "servitly_partner" "many" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  checkStateMatchesServer(emu, 5),
-			ConfigStateChecks: []statecheck.StateCheck{emulatorCheck(func() error {
+			ConfigStateChecks: []statecheck.StateCheck{serverCheck(func() error {
 				if got := emu.Stats().ByRoute["POST /network/partners"]; got != 5 {
 					return fmt.Errorf("%d creates sent, want 5", got)
 				}

@@ -154,7 +154,7 @@ resource "servitly_partner" "test" {
 						},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
-							emulatorCheck(func() error {
+							serverCheck(func() error {
 								if n := emu.Stats().ByRoute["PUT /network/partners/{id}"]; n != 0 {
 									return errors.New("changing deletion_protection sent a PUT to Servitly")
 								}

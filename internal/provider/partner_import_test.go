@@ -37,7 +37,7 @@ import {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateString(partnerAddr, "id", existing.ID),
-					emulatorCheck(func() error {
+					serverCheck(func() error {
 						if n := len(emu.Partners()); n != 2 {
 							return fmt.Errorf("importing must not create or delete partners: the emulator holds %d, want 2", n)
 						}

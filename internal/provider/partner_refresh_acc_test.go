@@ -120,7 +120,7 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateString("servitly_partner.test[5]", "name", "Partner 5"),
-					emulatorCheck(func() error {
+					serverCheck(func() error {
 						if p, ok := emu.Partner(ids[5]); !ok || p.Name != "Partner 5" || len(p.Properties) != 1 {
 							return fmt.Errorf("the out-of-band edit was not undone: %+v", p)
 						}
