@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,12 +82,13 @@ func liveClient() (*client.Client, error) {
 // or the real tenant in a live run. Either way the provider reaches it
 // through a meter, which counts the requests.
 type accTarget struct {
-	t        *testing.T
-	emu      *testEmulator  // nil in a live run
-	api      *client.Client // nil unless live
-	meter    *meter
-	basePath string // below the meter's URL, where the API is
-	tag      string // the codes of this test's partners start with it; "" on the emulator
+	t         *testing.T
+	emu       *testEmulator  // nil in a live run
+	api       *client.Client // nil unless live
+	meter     *meter
+	basePath  string // below the meter's URL, where the API is
+	tag       string // the codes of this test's partners start with it; "" on the emulator
+	orgsTaken int    // organizations handed out by organization
 }
 
 // newAccTarget returns the emulator with opts, or the live tenant.
@@ -177,6 +179,21 @@ func (a *accTarget) servitlyEnv() []string {
 		}
 	}
 	return env
+}
+
+// tenant is the tenant's name.
+func (a *accTarget) tenant() string {
+	if a.live() {
+		return os.Getenv("SERVITLY_TENANT")
+	}
+	return a.emu.opts.Tenant
+}
+
+// example reads a file of examples/ with the given replacements (old, new,
+// ...), which give it the test's codes, ids and names.
+func (a *accTarget) example(rel string, oldnew ...string) string {
+	a.t.Helper()
+	return strings.NewReplacer(oldnew...).Replace(readExample(a.t, rel))
 }
 
 // useEnv sets the test process's SERVITLY_* variables to servitlyEnv, for
@@ -354,6 +371,29 @@ func (a *accTarget) organizations() []emulator.Organization {
 		}
 	}
 	return out
+}
+
+// organization returns an organization to place the test's partners in:
+// o, added to the emulator, or in a live run one of the tenant's, which are
+// not the tests' to make. Each call takes another organization whose name
+// no other has, those with a parent first, while the tenant has more.
+func (a *accTarget) organization(o emulator.Organization) emulator.Organization {
+	a.t.Helper()
+	if !a.live() {
+		return a.emu.AddOrganization(o)
+	}
+	orgs := a.organizations()
+	named := map[string]int{}
+	for _, o := range orgs {
+		named[o.Name]++
+	}
+	orgs = slices.DeleteFunc(orgs, func(o emulator.Organization) bool { return named[o.Name] > 1 })
+	slices.SortStableFunc(orgs, func(x, y emulator.Organization) int { return cmp.Compare(y.ParentID, x.ParentID) }) // roots last
+	if len(orgs) == 0 {
+		a.t.Fatal("the tenant has no organization with a name of its own")
+	}
+	a.orgsTaken++
+	return orgs[(a.orgsTaken-1)%len(orgs)]
 }
 
 // rootOrganizationID is the id of an organization without a parent.
