@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -124,6 +123,3 @@ type serverCheck func() error
 func (f serverCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
 }
-
-// emulatorIDPattern is the shape of the ids the emulator assigns.
-var emulatorIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
