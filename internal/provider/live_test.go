@@ -189,6 +189,17 @@ func (a *accTarget) tenant() string {
 	return a.emu.opts.Tenant
 }
 
+// login is the value of a login variable (SERVITLY_TENANT, _API_KEY, _PAT,
+// _EMAIL or _TOKEN): the emulator's, or the live run's, "" when it has none.
+func (a *accTarget) login(name string) string {
+	if a.live() {
+		return os.Getenv(name)
+	}
+	o := a.emu.opts
+	return map[string]string{"SERVITLY_TENANT": o.Tenant, "SERVITLY_API_KEY": orDefault(o.APIKey, "demo-api-key"), "SERVITLY_PAT": orDefault(o.PAT, "demo-pat"),
+		"SERVITLY_EMAIL": orDefault(o.Email, "demo@example.com"), "SERVITLY_TOKEN": a.emu.IssueToken(0)}[name]
+}
+
 // example reads a file of examples/ with the given replacements (old, new,
 // ...), which give it the test's codes, ids and names.
 func (a *accTarget) example(rel string, oldnew ...string) string {
