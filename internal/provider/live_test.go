@@ -407,17 +407,53 @@ func (a *accTarget) organization(o emulator.Organization) emulator.Organization 
 	return orgs[(a.orgsTaken-1)%len(orgs)]
 }
 
-// rootOrganizationID is the id of an organization without a parent.
-func (a *accTarget) rootOrganizationID() string {
+// loadSeed adds the partners of a seed (emulator.LoadSeed's format) with
+// the test's codes. A live run makes no organizations: there the seed's
+// stand in for the tenant's root and for others from organization. It
+// returns the organizations by the seed's names.
+func (a *accTarget) loadSeed(seed string) map[string]emulator.Organization {
+	a.t.Helper()
+	srv := emulator.New(emulator.Options{}) // as the emulator's process would
+	if a.emu != nil {
+		srv = a.emu.Server
+	}
+	if _, _, err := srv.LoadSeed([]byte(seed)); err != nil {
+		a.t.Fatalf("seed: %v", err)
+	}
+	byName, byID := map[string]emulator.Organization{}, map[string]string{}
+	for _, o := range srv.Organizations() {
+		name, id := o.Name, o.ID
+		switch {
+		case !a.live():
+		case o.ParentID == "":
+			o = a.rootOrganization()
+		default:
+			o = a.organization(o)
+		}
+		byName[name], byID[id] = o, o.ID
+	}
+	if a.live() {
+		for _, p := range srv.Partners() {
+			p.Code, p.OrganizationID = a.code(p.Code), byID[p.OrganizationID]
+			a.addPartner(p)
+		}
+	}
+	return byName
+}
+
+// rootOrganization is an organization without a parent.
+func (a *accTarget) rootOrganization() emulator.Organization {
 	a.t.Helper()
 	for _, o := range a.organizations() {
 		if o.ParentID == "" {
-			return o.ID
+			return o
 		}
 	}
 	a.t.Fatal("no organization without a parent")
-	return ""
+	return emulator.Organization{}
 }
+
+func (a *accTarget) rootOrganizationID() string { return a.rootOrganization().ID }
 
 // stats counts what the provider sent since the test began or resetStats.
 func (a *accTarget) stats() emulator.Stats { return a.meter.snapshot() }

@@ -18,12 +18,7 @@ import (
 // run uses the tenant's organizations: it makes none.
 func TestAccOrganizationDataSource_lookupAndUse(t *testing.T) {
 	target := newAccTarget(t, emulator.Options{OrganizationName: "Acme Manufacturing"})
-	var root emulator.Organization
-	for _, o := range target.organizations() {
-		if o.ParentID == "" {
-			root = o
-		}
-	}
+	root := target.rootOrganization()
 	dealers := target.organization(emulator.Organization{Name: "Acme Dealers", Country: "Italy", Timezone: "Europe/Rome", ParentID: root.ID})
 	if !target.live() { // a name that starts with the one looked up
 		target.emu.AddOrganization(emulator.Organization{Name: "Acme Dealers Italy", ParentID: dealers.ID})
