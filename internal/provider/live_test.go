@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -68,6 +70,9 @@ func emulatorOnly(t *testing.T, why string) {
 	}
 }
 
+// liveBaseURL is the tenant's API in the SERVITLY_* variables.
+func liveBaseURL() string { return cmp.Or(os.Getenv("SERVITLY_BASE_URL"), client.DefaultBaseURL) }
+
 // liveClient is a client for the tenant in the SERVITLY_* variables.
 func liveClient() (*client.Client, error) {
 	cfg, err := probe.ConfigFromEnv(os.Getenv)
@@ -114,7 +119,7 @@ func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Hand
 	if err != nil {
 		t.Fatalf("%s=1 needs a tenant: %v", liveEnv, err)
 	}
-	a := &accTarget{t: t, api: api, meter: newMeter(t, cmp.Or(os.Getenv("SERVITLY_BASE_URL"), "https://api.servitly.com")),
+	a := &accTarget{t: t, api: api, meter: newMeter(t, liveBaseURL()),
 		tag: fmt.Sprintf("%s%s-%d-", liveCodePrefix, liveRun, liveTests.Add(1))}
 	// Last, after Terraform's destroy: whatever the test made and left.
 	t.Cleanup(func() {
@@ -191,13 +196,51 @@ func (a *accTarget) tenant() string {
 
 // login is the value of a login variable (SERVITLY_TENANT, _API_KEY, _PAT,
 // _EMAIL or _TOKEN): the emulator's, or the live run's, "" when it has none.
+// A live run without SERVITLY_TOKEN gets a token with its API key and PAT.
 func (a *accTarget) login(name string) string {
 	if a.live() {
+		if name == "SERVITLY_TOKEN" {
+			return a.liveToken()
+		}
 		return os.Getenv(name)
 	}
 	o := a.emu.opts
 	return map[string]string{"SERVITLY_TENANT": o.Tenant, "SERVITLY_API_KEY": orDefault(o.APIKey, "demo-api-key"), "SERVITLY_PAT": orDefault(o.PAT, "demo-pat"),
 		"SERVITLY_EMAIL": orDefault(o.Email, "demo@example.com"), "SERVITLY_TOKEN": a.emu.IssueToken(0)}[name]
+}
+
+// liveToken is SERVITLY_TOKEN, or a token from patLogin with the run's API
+// key and PAT, as the provider would log in; "" when the run has neither.
+func (a *accTarget) liveToken() string {
+	a.t.Helper()
+	key, pat := os.Getenv("SERVITLY_API_KEY"), os.Getenv("SERVITLY_PAT")
+	if token := os.Getenv("SERVITLY_TOKEN"); token != "" || key == "" || pat == "" {
+		return token
+	}
+	body, err := json.Marshal(map[string]string{"apiKey": key, "pat": pat})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(liveBaseURL(), "/")+"/identity/users/patLogin", bytes.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set(client.TenantHeader, os.Getenv("SERVITLY_TENANT"))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatalf("patLogin: %v", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var session struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&session); err != nil || resp.StatusCode != http.StatusOK || session.Token == "" {
+		a.t.Fatalf("patLogin answered %s (%v)", resp.Status, err)
+	}
+	return session.Token
 }
 
 // example reads a file of examples/ with the given replacements (old, new,
