@@ -74,16 +74,15 @@ provider "servitly" {
 
 // patProvider is a provider block that logs in with the emulator's API key
 // and personal access token.
-func (e *testEmulator) patProvider(extra string) string {
+func (e *testEmulator) patProvider() string {
 	return fmt.Sprintf(`
 provider "servitly" {
   base_url = %q
   tenant   = %q
   api_key  = %q
   pat      = %q
-  %s
 }
-`, e.URL, e.opts.Tenant, orDefault(e.opts.APIKey, "demo-api-key"), orDefault(e.opts.PAT, "demo-pat"), extra)
+`, e.URL, e.opts.Tenant, orDefault(e.opts.APIKey, "demo-api-key"), orDefault(e.opts.PAT, "demo-pat"))
 }
 
 // servitlyEnv is the SERVITLY_* environment of a CLI run against e.

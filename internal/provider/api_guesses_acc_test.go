@@ -139,7 +139,7 @@ func TestAccAPIGuess_lostCreateWithFilters(t *testing.T) {
 			emu := newTestEmulator(t, opts)
 			emu.AddPartner(emulator.Partner{Name: "Someone else", Code: "LOST"})
 			emu.SetFaults(emulator.Faults{CreateCommitThenError: 1, CreateCommitThenDrop: 1})
-			config := emu.patProvider("") + `
+			config := emu.patProvider() + `
 resource "servitly_partner" "a" {
   name = "Prefixed code"
   code = "eq;LOST"

@@ -81,7 +81,7 @@ func TestAccConfigChecks_createTimeoutShorterThanTheAnswer(t *testing.T) {
 	emulatorOnly(t, "the emulator answers creates 3 s late on purpose (Faults.CreateAnswerDelay)")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateAnswerDelay: 3 * time.Second})
-	config := emu.patProvider("") + `
+	config := emu.patProvider() + `
 resource "servitly_partner" "many" {
   count = 5
   name  = "Slow ${count.index}"

@@ -26,18 +26,6 @@ func readExample(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// useEmulatorEnv points the provider at emu through the SERVITLY_*
-// variables, as a user would point it at a tenant.
-func useEmulatorEnv(t *testing.T, emu *testEmulator) {
-	t.Setenv("SERVITLY_BASE_URL", emu.URL)
-	t.Setenv("SERVITLY_TENANT", emu.opts.Tenant)
-	t.Setenv("SERVITLY_API_KEY", "demo-api-key")
-	t.Setenv("SERVITLY_PAT", "demo-pat")
-	for _, name := range []string{"SERVITLY_TOKEN", "SERVITLY_EMAIL", "SERVITLY_PASSWORD"} {
-		t.Setenv(name, "")
-	}
-}
-
 // TestAccExamples applies every Terraform file under examples/ against the
 // emulator, or the tenant, so the examples in the docs cannot rot. Each file
 // must apply and then plan clean.

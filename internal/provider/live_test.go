@@ -174,9 +174,7 @@ func (a *accTarget) provider(extra ...string) string {
 func (a *accTarget) servitlyEnv() []string {
 	env := []string{"SERVITLY_BASE_URL=" + a.baseURL()}
 	if !a.live() {
-		e := a.emu
-		return append(env, "SERVITLY_TENANT="+e.opts.Tenant, "SERVITLY_API_KEY="+orDefault(e.opts.APIKey, "demo-api-key"),
-			"SERVITLY_PAT="+orDefault(e.opts.PAT, "demo-pat"))
+		return append(env, withoutEnv(a.emu.servitlyEnv(), "SERVITLY_BASE_URL")...)
 	}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "SERVITLY_") && !strings.HasPrefix(kv, "SERVITLY_BASE_URL=") {

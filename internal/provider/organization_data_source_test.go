@@ -61,7 +61,7 @@ resource "servitly_partner" "test" {
 			Check: func(s *terraform.State) error {
 				p, _, err := target.partner(s.RootModule().Resources[partnerAddr].Primary.ID)
 				if p.OrganizationID != dealers.ID {
-					return fmt.Errorf("the partner's organization on the server is %q, want %q (%v)", p.OrganizationID, dealers.ID, err)
+					return fmt.Errorf("the partner's organization on the server is %q, want %q (%w)", p.OrganizationID, dealers.ID, err)
 				}
 				return nil
 			},

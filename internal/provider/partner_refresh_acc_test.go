@@ -133,7 +133,7 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 					stateString("servitly_partner.test[5]", "name", "Partner 5"),
 					serverCheck(func() error {
 						if p, ok, err := target.partner(ids[5]); !ok || p.Name != "Partner 5" || len(p.Properties) != 1 {
-							return fmt.Errorf("the out-of-band edit was not undone: %+v (%v)", p, err)
+							return fmt.Errorf("the out-of-band edit was not undone: %+v (%w)", p, err)
 						}
 						return nil
 					}),

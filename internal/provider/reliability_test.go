@@ -70,7 +70,7 @@ func TestAccReliability_faultyServer(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkNoPartners,
 		Steps: []resource.TestStep{{
-			Config: emu.patProvider("") + partnersConfig(50),
+			Config: emu.patProvider() + partnersConfig(50),
 			Check: resource.ComposeTestCheckFunc(
 				checkStateMatchesServer(emu, 50),
 				func(*terraform.State) error {
@@ -96,7 +96,7 @@ func TestAccReliability_lostCreateAnswers(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkNoPartners,
 		Steps: []resource.TestStep{{
-			Config: emu.patProvider("") + partnersConfig(6),
+			Config: emu.patProvider() + partnersConfig(6),
 			Check: resource.ComposeTestCheckFunc(
 				checkStateMatchesServer(emu, 6),
 				func(*terraform.State) error {
@@ -120,7 +120,7 @@ func TestAccReliability_lostCreateWithoutCode(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      emu.patProvider("") + `resource "servitly_partner" "test" { name = "No code" }`,
+			Config:      emu.patProvider() + `resource "servitly_partner" "test" { name = "No code" }`,
 			ExpectError: expectError(`(?s)outcome unknown.*has no code.*terraform import servitly_partner.<NAME> <ID>`),
 		}},
 	})
