@@ -67,7 +67,11 @@ func TestLiveRun(t *testing.T) {
 		out, err := runMake(t, env, "testacc-live", "LIVE_FLAGS=-json", "LIVE_PARALLEL=4")
 		ran, skipped, failed := summarize(out)
 		if err != nil || len(failed) > 0 {
-			t.Fatalf("make testacc-live: %v; failed: %v\n%s", err, failed, tail(out, 60))
+			detail := strings.Join(slices.Collect(maps.Values(failed)), "\n")
+			if detail == "" { // not a test: make's or the sweeper's own lines
+				detail = strings.Join(slices.DeleteFunc(strings.Split(out, "\n"), func(l string) bool { return strings.HasPrefix(l, "{") }), "\n")
+			}
+			t.Fatalf("make testacc-live: %v; failed: %v\n%s", err, slices.Sorted(maps.Keys(failed)), detail)
 		}
 		made := emu.requests()[len(requests):]
 		t.Logf("%d of %d acceptance tests ran live; they sent %d requests and created %d partners",
@@ -195,17 +199,23 @@ func runMake(t *testing.T, env []string, target ...string) (string, error) {
 
 // summarize reads go test -json output: the top-level tests that ran (they
 // or one of their subtests passed), those skipped as emulator only, with
-// the reason, and those that failed. Tests skipped for another reason (an
-// older CLI) count in neither.
-func summarize(out string) (ran []string, skipped map[string]string, failed []string) {
+// the reason, and those that failed, with their output; or, when the output
+// is no test's, all of it. Tests skipped for another reason (an older CLI)
+// count in neither.
+func summarize(out string) (ran []string, skipped, failed map[string]string) {
 	type event struct{ Action, Test, Output string }
 	result, reason, subtestPassed, hasSubtests := map[string]string{}, map[string]string{}, map[string]bool{}, map[string]bool{}
+	output := map[string]*strings.Builder{}
 	for _, line := range strings.Split(out, "\n") {
 		var e event
 		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &e) != nil || e.Test == "" {
 			continue
 		}
 		top, sub, isSub := strings.Cut(e.Test, "/")
+		if output[top] == nil {
+			output[top] = &strings.Builder{}
+		}
+		output[top].WriteString(e.Output)
 		switch {
 		case e.Action == "output" && !isSub:
 			if _, why, ok := strings.Cut(e.Output, "(live run): emulator only: "); ok {
@@ -218,16 +228,19 @@ func summarize(out string) (ran []string, skipped map[string]string, failed []st
 			result[top] = e.Action
 		}
 	}
-	skipped = map[string]string{}
+	skipped, failed = map[string]string{}, map[string]string{}
 	for name, action := range result {
 		switch {
 		case action == "fail":
-			failed = append(failed, name)
+			failed[name] = output[name].String()
 		case action == "skip" && reason[name] != "":
 			skipped[name] = reason[name]
 		case action == "pass" && (!hasSubtests[name] || subtestPassed[name]):
 			ran = append(ran, name)
 		}
+	}
+	if len(result) == 0 {
+		failed[""] = out
 	}
 	return ran, skipped, failed
 }
@@ -319,10 +332,4 @@ func descendants(t *testing.T, pid int) []int {
 		tree = append(tree, children[tree[i]]...)
 	}
 	return tree
-}
-
-// tail returns the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
