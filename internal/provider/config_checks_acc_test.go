@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -113,8 +114,7 @@ resource "servitly_partner" "many" {
 func TestAccConfigChecks_unreachableServer(t *testing.T) {
 	plain := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(plain.Close)
-	closed := httptest.NewServer(nil)
-	closed.Close()
+	closed := refusingAddress(t)
 	provider := func(baseURL string) string {
 		return fmt.Sprintf(`
 provider "servitly" {
@@ -135,7 +135,7 @@ resource "servitly_partner" "test" { name = "x" }
 				ExpectError: expectError(`(?s)https:// but the server there speaks plain HTTP`),
 			},
 			{
-				Config:      provider(closed.URL),
+				Config:      provider("http://" + closed),
 				ExpectError: expectError(`(?s)Nothing accepts connections at base_url`),
 			},
 		},
@@ -182,4 +182,25 @@ func TestAccConfigChecks_importByAnyCode(t *testing.T) {
 			{Config: config, ResourceName: partnerAddr, ImportState: true, ImportStateId: "code:" + code, ImportStateVerify: true},
 		},
 	})
+}
+
+// refusingAddress is a loopback address where connections are refused: its
+// port is bound, so no other test's server can take it, but nothing listens.
+// (A server closed at once would leave a port that the next one may get.)
+func refusingAddress(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	addr, ok := sa.(*syscall.SockaddrInet4)
+	if err != nil || !ok {
+		t.Fatalf("getsockname: %v %T", err, sa)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", addr.Port)
 }
