@@ -16,18 +16,12 @@ cp "$root/examples/quickstart/main.tf" "$work/"
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 say "Starting the Servitly emulator on $url"
-"$bin/servitly-emulator" -addr "127.0.0.1:$port" -quiet >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-trap 'kill $emulator_pid 2>/dev/null || true; wait $emulator_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-  if ! kill -0 "$emulator_pid" 2>/dev/null; then
-    cat "$work/emulator.log" >&2
-    echo "The emulator did not start (is port $port free? set DEMO_PORT to use another)." >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+# shellcheck source=scripts/emulator.sh
+. "$root/scripts/emulator.sh"
+start_emulator "$bin/servitly-emulator" "$work/emulator.log" "127.0.0.1:$port" || {
+  echo "Set DEMO_PORT to use another port." >&2
+  exit 1
+}
 
 # Use the provider just built instead of downloading one from the registry.
 cat >"$work/terraformrc" <<RC

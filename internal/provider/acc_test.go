@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -47,7 +47,12 @@ func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 // corrupts some answers) on loopback until the test ends.
 func serveEmulator(t *testing.T, srv *emulator.Server, handler http.Handler, opts emulator.Options) *testEmulator {
 	t.Helper()
-	skipIfLive(t, "the test needs the emulator (its state, fault switches or seeded data)")
+	if liveMode() {
+		if strings.HasPrefix(t.Name(), "TestAcc") {
+			t.Fatalf("%s needs the emulator in a live run: call emulatorOnly(t, why) first, or use newAccTarget", t.Name())
+		}
+		t.Skip(emulatorOnlySkip + "not an acceptance test")
+	}
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	if opts.Tenant == "" {
@@ -68,8 +73,8 @@ provider "servitly" {
 }
 
 // patProvider is a provider block that logs in with the emulator's API key
-// and personal access token.
-func (e *testEmulator) patProvider(extra string) string {
+// and personal access token, with the extra settings given.
+func (e *testEmulator) patProvider(extra ...string) string {
 	return fmt.Sprintf(`
 provider "servitly" {
   base_url = %q
@@ -78,7 +83,13 @@ provider "servitly" {
   pat      = %q
   %s
 }
-`, e.URL, e.opts.Tenant, orDefault(e.opts.APIKey, "demo-api-key"), orDefault(e.opts.PAT, "demo-pat"), extra)
+`, e.URL, e.opts.Tenant, orDefault(e.opts.APIKey, "demo-api-key"), orDefault(e.opts.PAT, "demo-pat"), strings.Join(extra, "\n  "))
+}
+
+// servitlyEnv is the SERVITLY_* environment of a CLI run against e.
+func (e *testEmulator) servitlyEnv() []string {
+	return []string{"SERVITLY_BASE_URL=" + e.URL, "SERVITLY_TENANT=" + e.opts.Tenant,
+		"SERVITLY_API_KEY=" + orDefault(e.opts.APIKey, "demo-api-key"), "SERVITLY_PAT=" + orDefault(e.opts.PAT, "demo-pat")}
 }
 
 func orDefault(s, def string) string {
@@ -105,12 +116,10 @@ func (e *testEmulator) checkNoPartners(s *terraform.State) error {
 	return nil
 }
 
-// emulatorCheck is a state check that asks the emulator instead of the state.
-type emulatorCheck func() error
+// serverCheck is a state check that asks the server (the emulator or the tenant)
+// instead of the state.
+type serverCheck func() error
 
-func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (f serverCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
 }
-
-// emulatorIDPattern is the shape of the ids the emulator assigns.
-var emulatorIDPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)

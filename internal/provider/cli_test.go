@@ -69,7 +69,11 @@ func buildProvider(t *testing.T) string {
 	return providerBinDir
 }
 
-func newTerraformCLI(t *testing.T, emu *testEmulator) *terraformCLI {
+// apiServer is what a CLI test's provider connects to: an emulator, or an
+// accTarget (the emulator or the live tenant).
+type apiServer interface{ servitlyEnv() []string }
+
+func newTerraformCLI(t *testing.T, server apiServer) *terraformCLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -87,15 +91,7 @@ func newTerraformCLI(t *testing.T, emu *testEmulator) *terraformCLI {
 	if err := os.WriteFile(rc, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{
-		"TF_CLI_CONFIG_FILE=" + rc,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"SERVITLY_BASE_URL=" + emu.URL,
-		"SERVITLY_TENANT=" + emu.opts.Tenant,
-		"SERVITLY_API_KEY=" + orDefault(emu.opts.APIKey, "demo-api-key"),
-		"SERVITLY_PAT=" + orDefault(emu.opts.PAT, "demo-pat"),
-	}
+	env := append([]string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}, server.servitlyEnv()...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SERVITLY_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
 			env = append(env, kv)

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,9 +19,9 @@ import (
 // on the setting to fix, at plan time where it can be.
 
 func TestAccConfigChecks_planTime(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	target := newAccTarget(t, emulator.Options{})
 	step := func(body, pattern string) resource.TestStep {
-		return resource.TestStep{Config: emu.tokenProvider() + body, PlanOnly: true, ExpectError: expectError(pattern)}
+		return resource.TestStep{Config: target.provider() + body, PlanOnly: true, ExpectError: expectError(pattern)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -42,27 +44,32 @@ func TestAccConfigChecks_planTime(t *testing.T) {
 }`, `(?s)Invalid timeout.*timeouts.update is "-1s"`),
 		},
 	})
-	if n := emu.Stats().Requests; n != 0 {
+	if n := target.stats().Requests; n != 0 {
 		t.Errorf("plan-time checks sent %d requests, want none", n)
 	}
 }
 
 // TestAccConfigChecks_timeoutsAreNamed: a call that runs out of its timeout
-// says which timeout, with its value.
+// says which timeout, with its value. The emulator takes 300 ms to answer;
+// a tenant's time is unknown, so a live run allows no time at all.
 func TestAccConfigChecks_timeoutsAreNamed(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{Latency: 300 * time.Millisecond})
+	target := newAccTarget(t, emulator.Options{Latency: 300 * time.Millisecond})
+	timeout := map[bool]string{false: "100ms", true: "1ns"}[target.live()]
+	config := func(name, timeouts string) string {
+		return target.provider() + fmt.Sprintf(`resource "servitly_partner" "test" {
+  name = %q
+  code = %q
+  %s
+}`, name, target.code("T1"), timeouts)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
-			{Config: emu.tokenProvider() + `resource "servitly_partner" "test" { name = "x" }`},
+			{Config: config("x", "")},
 			{
-				Config: emu.tokenProvider() + `resource "servitly_partner" "test" {
-  name = "y"
-  timeouts {
-    update = "100ms"
-  }
-}`,
-				ExpectError: expectError(`(?s)Error updating partner.*ran out of time: timeouts.update is "100ms"`),
+				Config:      config("y", fmt.Sprintf("timeouts {\n    update = %q\n  }", timeout)),
+				ExpectError: expectError(fmt.Sprintf(`(?s)Error updating partner.*ran out of time: timeouts.update is "%s"`, timeout)),
 			},
 		},
 	})
@@ -72,9 +79,10 @@ func TestAccConfigChecks_timeoutsAreNamed(t *testing.T) {
 // the server made is recorded with a warning, never left to be created
 // again.
 func TestAccConfigChecks_createTimeoutShorterThanTheAnswer(t *testing.T) {
+	emulatorOnly(t, "the emulator answers creates 3 s late on purpose (Faults.CreateAnswerDelay)")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateAnswerDelay: 3 * time.Second})
-	config := emu.patProvider("") + `
+	config := emu.patProvider() + `
 resource "servitly_partner" "many" {
   count = 5
   name  = "Slow ${count.index}"
@@ -90,7 +98,7 @@ resource "servitly_partner" "many" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  checkStateMatchesServer(emu, 5),
-			ConfigStateChecks: []statecheck.StateCheck{emulatorCheck(func() error {
+			ConfigStateChecks: []statecheck.StateCheck{serverCheck(func() error {
 				if got := emu.Stats().ByRoute["POST /network/partners"]; got != 5 {
 					return fmt.Errorf("%d creates sent, want 5", got)
 				}
@@ -102,10 +110,11 @@ resource "servitly_partner" "many" {
 
 // TestAccConfigChecks_unreachableServer: https to a plain-http server and a
 // refused connection fail at once with a hint, not after the retry budget.
+// Neither server is a tenant, so a live run sends the tenant nothing.
 func TestAccConfigChecks_unreachableServer(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	closed := httptest.NewServer(nil)
-	closed.Close()
+	plain := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(plain.Close)
+	closed := refusingAddress(t)
 	provider := func(baseURL string) string {
 		return fmt.Sprintf(`
 provider "servitly" {
@@ -122,11 +131,11 @@ resource "servitly_partner" "test" { name = "x" }
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      provider(strings.Replace(emu.URL, "http://", "https://", 1)),
+				Config:      provider(strings.Replace(plain.URL, "http://", "https://", 1)),
 				ExpectError: expectError(`(?s)https:// but the server there speaks plain HTTP`),
 			},
 			{
-				Config:      provider(closed.URL),
+				Config:      provider("http://" + closed),
 				ExpectError: expectError(`(?s)Nothing accepts connections at base_url`),
 			},
 		},
@@ -136,20 +145,21 @@ resource "servitly_partner" "test" { name = "x" }
 // TestAccConfigChecks_unknownOrganization: a 404 on create or update of a
 // partner that names an organization is explained on organization_id.
 func TestAccConfigChecks_unknownOrganization(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
+	target := newAccTarget(t, emulator.Options{})
 	config := func(org string) string {
-		return emu.tokenProvider() + fmt.Sprintf(`resource "servitly_partner" "test" {
+		return target.provider() + fmt.Sprintf(`resource "servitly_partner" "test" {
   name            = "x"
+  code            = %q
   organization_id = %q
-}`, org)
+}`, target.code("X1"), org)
 	}
 	const missing = "000000000000000000000000"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config(missing), ExpectError: expectError(`(?s)Error creating partner.*organization "` + missing + `".*does not exist.*organization_id`)},
-			{Config: config(emu.RootOrganizationID())},
+			{Config: config(target.rootOrganizationID())},
 			{Config: config(missing), ExpectError: expectError(`(?s)Error updating partner.*organization "` + missing + `".*does not exist.*organization_id`)},
 		},
 	})
@@ -158,18 +168,39 @@ func TestAccConfigChecks_unknownOrganization(t *testing.T) {
 // TestAccConfigChecks_importByAnyCode: codes the resource accepts, odd
 // spaces included, can be imported by code.
 func TestAccConfigChecks_importByAnyCode(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	const code = " P 7 "
-	config := emu.tokenProvider() + fmt.Sprintf(`resource "servitly_partner" "test" {
+	target := newAccTarget(t, emulator.Options{})
+	code := target.code(" P 7 ")
+	config := target.provider() + fmt.Sprintf(`resource "servitly_partner" "test" {
   name = "Spaced"
   code = %q
 }`, code)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{Config: config, ResourceName: partnerAddr, ImportState: true, ImportStateId: "code:" + code, ImportStateVerify: true},
 		},
 	})
+}
+
+// refusingAddress is a loopback address where connections are refused: its
+// port is bound, so no other test's server can take it, but nothing listens.
+// (A server closed at once would leave a port that the next one may get.)
+func refusingAddress(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	addr, ok := sa.(*syscall.SockaddrInet4)
+	if err != nil || !ok {
+		t.Fatalf("getsockname: %v %T", err, sa)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", addr.Port)
 }

@@ -25,7 +25,8 @@ func TestAccExamplesGitOpsDestroyBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := newTerraformCLI(t, newTestEmulator(t, emulator.Options{}))
+	target := newAccTarget(t, emulator.Options{})
+	tf := newTerraformCLI(t, target)
 	env := append(slices.Clip(tf.env), "TERRAFORM="+tf.terraformPath())
 	// expect runs the script on a plan file with a budget ("" for the
 	// default) and checks its exit status and output.
@@ -51,27 +52,28 @@ func TestAccExamplesGitOpsDestroyBudget(t *testing.T) {
 
 	// Without the example's deletion protection, which would stop these
 	// plans before the budget sees them.
-	names := map[string]string{"B-1": "Alpha Service", "B-2": "Beta Service", "B-3": "Gamma Service", "B-4": "Delta Service"}
+	b1, b2, b3, b4 := target.code("B-1"), target.code("B-2"), target.code("B-3"), target.code("B-4")
+	names := map[string]string{b1: "Alpha Service", b2: "Beta Service", b3: "Gamma Service", b4: "Delta Service"}
 	tf.writeFile("main.tf", forEachPartners(names))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 
 	renamed := maps.Clone(names)
-	renamed["B-1"] = "Alpha Services"
+	renamed[b1] = "Alpha Services"
 	tf.writeFile("main.tf", forEachPartners(renamed))
 	tf.mustRun("plan", "-input=false", "-out=update.tfplan")
 	expect("update.tfplan", "0", 0, "the plan deletes 0 partner(s), MAX_PARTNER_DELETIONS allows 0.")
 
 	tf.writeFile("main.tf", forEachPartners(names))
-	tf.mustRun("plan", "-input=false", "-out=replace.tfplan", `-replace=servitly_partner.partner["B-2"]`)
-	expect("replace.tfplan", "0", 1, `servitly_partner.partner["B-2"]: code B-2, name "Beta Service" (replaced)`)
+	tf.mustRun("plan", "-input=false", "-out=replace.tfplan", `-replace=servitly_partner.partner["`+b2+`"]`)
+	expect("replace.tfplan", "0", 1, `servitly_partner.partner["`+b2+`"]: code `+b2+`, name "Beta Service" (replaced)`)
 	expect("replace.tfplan", "", 0, "the plan deletes 1 partner(s), MAX_PARTNER_DELETIONS allows 1.")
 
-	tf.writeFile("main.tf", forEachPartners(map[string]string{"B-1": "Alpha Service"}))
+	tf.writeFile("main.tf", forEachPartners(map[string]string{b1: "Alpha Service"}))
 	tf.mustRun("plan", "-input=false", "-out=delete.tfplan")
 	expect("delete.tfplan", "2", 1, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 2:",
-		`servitly_partner.partner["B-2"]: code B-2, name "Beta Service"`,
-		`servitly_partner.partner["B-3"]: code B-3, name "Gamma Service"`,
-		`servitly_partner.partner["B-4"]: code B-4, name "Delta Service"`)
+		`servitly_partner.partner["`+b2+`"]: code `+b2+`, name "Beta Service"`,
+		`servitly_partner.partner["`+b3+`"]: code `+b3+`, name "Gamma Service"`,
+		`servitly_partner.partner["`+b4+`"]: code `+b4+`, name "Delta Service"`)
 	expect("delete.tfplan", "3", 0, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 3.")
 
 	if v, ok := strings.CutPrefix(tf.cliVersion(), "Terraform v"); ok && !versionAtLeast(v, "1.7.0") {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // because removed blocks take no instance keys.
 const retiredPartner = `
 moved {
-  from = servitly_partner.partner["NL-050"]
+  from = servitly_partner.partner[%q]
   to   = servitly_partner.retired_nl050
 }
 
@@ -35,48 +36,49 @@ removed {
 // it, unchanged, as it does the partners left in the CSV.
 func TestAccExamplesGitOpsRemoved(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	tf := newTerraformCLI(t, emu)
+	target := newAccTarget(t, emulator.Options{})
+	be001, nl050, de014 := target.code("BE-001"), target.code("NL-050"), target.code("DE-014")
+	tf := newTerraformCLI(t, target)
 	// OpenTofu takes removed blocks from 1.7 but their lifecycle block only
 	// from 1.10, and without it Terraform destroys.
 	tf.requireCLI("a removed block with destroy = false", "1.7.0", "1.10.0")
 
 	// Protected, as examples/gitops protects them: forgetting is no delete.
 	tf.setEnv("SERVITLY_DELETION_PROTECTION", "true")
-	tf.writeFile("main.tf", forEachPartners(dealers("BE-001", "NL-050", "DE-014")))
+	tf.writeFile("main.tf", forEachPartners(dealers(be001, nl050, de014)))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	before := map[string]emulator.Partner{}
-	for _, p := range emu.Partners() {
+	for _, p := range target.partners() {
 		before[p.Code] = p
 	}
 	if len(before) != 3 {
-		t.Fatalf("want 3 partners after the first apply, the emulator holds codes %v", keys(before))
+		t.Fatalf("want 3 partners after the first apply, the server holds codes %v", keys(before))
 	}
 
-	tf.writeFile("main.tf", forEachPartners(dealers("BE-001", "DE-014")))
-	tf.writeFile("retired.tf", retiredPartner)
-	emu.ResetStats()
+	tf.writeFile("main.tf", forEachPartners(dealers(be001, de014)))
+	tf.writeFile("retired.tf", fmt.Sprintf(retiredPartner, nl050))
+	target.resetStats()
 	tf.mustRun("plan", "-input=false", "-out=retire.tfplan")
 	want := map[string]string{
-		`servitly_partner.partner["BE-001"]`: "no-op",
-		`servitly_partner.partner["DE-014"]`: "no-op",
-		`servitly_partner.retired_nl050`:     "forget",
+		`servitly_partner.partner["` + be001 + `"]`: "no-op",
+		`servitly_partner.partner["` + de014 + `"]`: "no-op",
+		`servitly_partner.retired_nl050`:            "forget",
 	}
 	if got := plannedActions(t, tf.mustRun("show", "-json", "retire.tfplan")); !reflect.DeepEqual(got, want) {
 		t.Fatalf("planned actions %v, want %v", got, want)
 	}
 	tf.mustRun("apply", "-input=false", "retire.tfplan")
 
-	stats := emu.Stats()
+	stats := target.stats()
 	if writes := stats.ByRoute["DELETE /network/partners/{id}"] + stats.ByRoute["PUT /network/partners/{id}"]; writes != 0 {
 		t.Errorf("forgetting a partner sent %d DELETE or PUT requests, want none", writes)
 	}
 	for code, was := range before {
-		if now, ok := emu.Partner(was.ID); !ok || !reflect.DeepEqual(now, was) {
-			t.Errorf("partner %s was %+v before the apply, now %+v (exists: %v)", code, was, now, ok)
+		if now, ok, err := target.partner(was.ID); !ok || !reflect.DeepEqual(now, was) {
+			t.Errorf("partner %s was %+v before the apply, now %+v (exists: %v, error %v)", code, was, now, ok, err)
 		}
 	}
-	wantState := []string{`servitly_partner.partner["BE-001"]`, `servitly_partner.partner["DE-014"]`}
+	wantState := []string{`servitly_partner.partner["` + be001 + `"]`, `servitly_partner.partner["` + de014 + `"]`}
 	if got := strings.Fields(tf.mustRun("state", "list")); !slices.Equal(got, wantState) {
 		t.Errorf("state list = %v, want %v", got, wantState)
 	}

@@ -10,58 +10,61 @@ import (
 )
 
 // TestAccExamplesGitOps applies examples/gitops as its pipeline would, against
-// a tenant that already holds the partners its import blocks adopt.
+// a tenant that already holds the partners its import blocks adopt. A live
+// run puts them in organizations of the tenant that stand in for the seed's.
 func TestAccExamplesGitOps(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	if _, _, err := emu.LoadSeed([]byte(readExample(t, "gitops/seed.json"))); err != nil {
-		t.Fatalf("gitops/seed.json: %v", err)
+	target := newAccTarget(t, emulator.Options{})
+	orgs := target.loadSeed(readExample(t, "gitops/seed.json"))
+	if !target.live() && orgs["Acme"].ID != target.rootOrganizationID() {
+		t.Fatalf("the seed should name the root organization Acme: %+v", orgs)
 	}
-	orgIDs := map[string]string{}
-	for _, o := range emu.Organizations() {
-		orgIDs[o.Name] = o.ID
+	italy, europe := orgs["Acme Dealers Italy"], orgs["Acme Dealers Europe"]
+	var renames []string // the example's codes and organizations, as this test's
+	for _, code := range []string{"P000123", "P000124", "NL-050", "DE-014", "US-207"} {
+		renames = append(renames, code, target.code(code))
 	}
-	if orgIDs["Acme"] != emu.RootOrganizationID() {
-		t.Fatalf("the seed should name the root organization Acme: %+v", emu.Organizations())
-	}
-	seeded := partnersByCode(emu.Partners())
+	renames = append(renames, "Acme Dealers Italy", italy.Name, "Acme Dealers Europe", europe.Name)
+	rename := strings.NewReplacer(renames...).Replace
+	code := func(c string) string { return target.code(c) }
+	seeded := partnersByCode(target.partners())
 	if len(seeded) != 3 {
 		t.Fatalf("want P000123, P000124 and NL-050 in the seed, got codes %v", keys(seeded))
 	}
 	// Made by hand in the console: P000123 exactly as in the CSV, P000124
 	// as the CSV corrects it, NL-050 not in the CSV at all.
-	rossi, verdi, vanDijk := seeded["P000123"][0], seeded["P000124"][0], seeded["NL-050"][0]
+	rossi, verdi, vanDijk := seeded[code("P000123")][0], seeded[code("P000124")][0], seeded[code("NL-050")][0]
 
-	tf := newTerraformCLI(t, emu)
-	for _, file := range []string{"gitops/main.tf", "gitops/imports.tf", "gitops/partners.csv"} {
-		tf.copyExample(file)
+	tf := newTerraformCLI(t, target)
+	for _, file := range []string{"main.tf", "imports.tf", "partners.csv"} {
+		tf.writeFile(file, rename(readExample(t, "gitops/"+file)))
 	}
 	tf.mustRun("validate")
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 
-	byCode := partnersByCode(emu.Partners())
+	byCode := partnersByCode(target.partners())
 	if len(byCode) != 5 {
-		t.Fatalf("want the 4 partners of partners.csv and NL-050, the emulator holds codes %v", keys(byCode))
+		t.Fatalf("want the 4 partners of partners.csv and NL-050, the server holds codes %v", keys(byCode))
 	}
 	for code, ps := range byCode {
 		if len(ps) != 1 {
 			t.Errorf("code %s: %d partners, want 1 (a duplicate means an import did not happen)", code, len(ps))
 		}
 	}
-	if got := byCode["P000123"][0]; got.ID != rossi.ID || got.CustomerCount != 12 {
-		t.Errorf("P000123 should be the adopted partner %s, got %+v", rossi.ID, got)
+	if got := byCode[code("P000123")][0]; got.ID != rossi.ID || got.CustomerCount != rossi.CustomerCount {
+		t.Errorf("P000123 should be the adopted partner %+v, got %+v", rossi, got)
 	}
-	if got := byCode["P000124"][0]; got.ID != verdi.ID || got.Name != "Verdi Servizi S.p.A." || got.Properties["tier"] != "silver" ||
-		got.Timezone != "Europe/Rome" || got.OrganizationID != orgIDs["Acme Dealers Italy"] {
+	if got := byCode[code("P000124")][0]; got.ID != verdi.ID || got.Name != "Verdi Servizi S.p.A." || got.Properties["tier"] != "silver" ||
+		got.Timezone != "Europe/Rome" || got.OrganizationID != italy.ID {
 		t.Errorf("P000124 should be partner %s, adopted and updated to its CSV row, got %+v", verdi.ID, got)
 	}
-	if got := byCode["DE-014"][0]; got.Name != "Schmidt Service GmbH" || got.OrganizationID != orgIDs["Acme Dealers Europe"] || got.Properties["tier"] != "silver" {
+	if got := byCode[code("DE-014")][0]; got.Name != "Schmidt Service GmbH" || got.OrganizationID != europe.ID || got.Properties["tier"] != "silver" {
 		t.Errorf("DE-014 was not created as in partners.csv: %+v", got)
 	}
-	if got := byCode["US-207"][0]; got.Country != "United States" || got.OrganizationID != "" || len(got.Properties) != 0 {
+	if got := byCode[code("US-207")][0]; got.Country != "United States" || got.OrganizationID != "" || len(got.Properties) != 0 {
 		t.Errorf("US-207 was not created as in partners.csv (blank cells unset): %+v", got)
 	}
-	if got := byCode["NL-050"][0]; !reflect.DeepEqual(got, vanDijk) {
+	if got := byCode[code("NL-050")][0]; !reflect.DeepEqual(got, vanDijk) {
 		t.Errorf("NL-050 is not in partners.csv and must be left alone: got %+v, was %+v", got, vanDijk)
 	}
 
@@ -69,7 +72,7 @@ func TestAccExamplesGitOps(t *testing.T) {
 	if err := json.Unmarshal([]byte(tf.mustRun("output", "-json", "partner_ids")), &ids); err != nil {
 		t.Fatalf("output partner_ids: %v", err)
 	}
-	delete(byCode, "NL-050") // not managed, so not in the output
+	delete(byCode, code("NL-050")) // not managed, so not in the output
 	for code, ps := range byCode {
 		if ids[code] != ps[0].ID {
 			t.Errorf("output partner_ids[%q] = %q, want %q", code, ids[code], ps[0].ID)
@@ -79,7 +82,7 @@ func TestAccExamplesGitOps(t *testing.T) {
 
 	// A bad merge that empties the CSV deletes nothing: main.tf protects
 	// every partner.
-	csv := readExample(t, "gitops/partners.csv")
+	csv := rename(readExample(t, "gitops/partners.csv"))
 	// The import blocks have done their work; OpenTofu refuses one whose
 	// target has no row.
 	tf.writeFile("imports.tf", "")
@@ -89,17 +92,17 @@ func TestAccExamplesGitOps(t *testing.T) {
 	}
 	// A row for the partner made in the console is refused, with the import
 	// block that adopts it.
-	tf.copyExample("gitops/imports.tf")
-	tf.writeFile("partners.csv", csv+"NL-050,Van Dijk Dealers B.V.,Netherlands,Europe/Amsterdam,Acme Dealers Europe,,\n")
-	expectOutput(t, tf.failing("plan", "-input=false"), `with servitly_partner.partner["NL-050"]`,
-		`Servitly already has a partner with code "NL-050": "Van Dijk Dealers B.V." (id `+vanDijk.ID+")", `id = "code:NL-050"`)
+	tf.writeFile("imports.tf", rename(readExample(t, "gitops/imports.tf")))
+	tf.writeFile("partners.csv", csv+rename("NL-050,Van Dijk Dealers B.V.,Netherlands,Europe/Amsterdam,Acme Dealers Europe,,\n"))
+	expectOutput(t, tf.failing("plan", "-input=false"), `with servitly_partner.partner["`+code("NL-050")+`"]`,
+		`Servitly already has a partner with code "`+code("NL-050")+`": "Van Dijk Dealers B.V." (id `+vanDijk.ID+")", `id = "code:`+code("NL-050")+`"`)
 	// Deleting a partner on purpose: its row allows it, then the row goes.
 	allowed := strings.Replace(csv, "America/Chicago,,,", "America/Chicago,,,false", 1)
 	tf.writeFile("partners.csv", allowed)
 	tf.mustRun("apply", "-auto-approve", "-input=false")
-	tf.writeFile("partners.csv", strings.Replace(allowed, "US-207,Lakeside Equipment,United States,America/Chicago,,,false\n", "", 1))
+	tf.writeFile("partners.csv", strings.Replace(allowed, rename("US-207,Lakeside Equipment,United States,America/Chicago,,,false\n"), "", 1))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
-	if left := partnersByCode(emu.Partners()); len(left["US-207"]) != 0 || len(left) != 4 {
+	if left := partnersByCode(target.partners()); len(left[code("US-207")]) != 0 || len(left) != 4 {
 		t.Errorf("after its row allowed it and was removed, US-207 should be deleted and the rest kept: %v", keys(left))
 	}
 }

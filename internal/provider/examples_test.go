@@ -26,45 +26,33 @@ func readExample(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// useEmulatorEnv points the provider at emu through the SERVITLY_*
-// variables, as a user would point it at a tenant.
-func useEmulatorEnv(t *testing.T, emu *testEmulator) {
-	t.Setenv("SERVITLY_BASE_URL", emu.URL)
-	t.Setenv("SERVITLY_TENANT", emu.opts.Tenant)
-	t.Setenv("SERVITLY_API_KEY", "demo-api-key")
-	t.Setenv("SERVITLY_PAT", "demo-pat")
-	for _, name := range []string{"SERVITLY_TOKEN", "SERVITLY_EMAIL", "SERVITLY_PASSWORD"} {
-		t.Setenv(name, "")
-	}
-}
-
 // TestAccExamples applies every Terraform file under examples/ against the
-// emulator, so the examples in the docs cannot rot. Each file must apply
-// and then plan clean.
+// emulator, or the tenant, so the examples in the docs cannot rot. Each file
+// must apply and then plan clean.
 func TestAccExamples(t *testing.T) {
 	t.Run("provider+resource", func(t *testing.T) {
-		emu := newTestEmulator(t, emulator.Options{Tenant: "acme"})
-		useEmulatorEnv(t, emu)
+		target := newAccTarget(t, emulator.Options{Tenant: "acme"})
+		target.useEnv()
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             emu.checkNoPartners,
+			CheckDestroy:             target.checkDestroyed,
 			Steps: []resource.TestStep{{
-				Config: withoutTerraformBlock(readExample(t, "provider/provider.tf")) +
-					readExample(t, "resources/servitly_partner/resource.tf"),
+				Config: withoutTerraformBlock(target.example("provider/provider.tf", `"acme"`, fmt.Sprintf("%q", target.tenant()))) +
+					target.example("resources/servitly_partner/resource.tf", "P000123", target.code("P000123")),
 			}},
 		})
 	})
 
 	t.Run("import-by-string-id", func(t *testing.T) {
-		emu := newTestEmulator(t, emulator.Options{})
-		useEmulatorEnv(t, emu)
-		emu.AddPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: "P000123",
+		target := newAccTarget(t, emulator.Options{})
+		target.useEnv()
+		rossi := target.addPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"),
 			Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
-				Config: readExample(t, "resources/servitly_partner/import-by-string-id.tf") +
-					readExample(t, "resources/servitly_partner/resource.tf"),
+				Config: target.example("resources/servitly_partner/import-by-string-id.tf", "6616689a0de6d87b47cd6308", rossi.ID) +
+					target.example("resources/servitly_partner/resource.tf", "P000123", rossi.Code),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)},
 				},
@@ -77,24 +65,29 @@ func TestAccExamples(t *testing.T) {
 // Terraform CLI with the built provider, since the test harness's state
 // reader cannot handle for_each.
 func TestAccExamplesQuickstart(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	tf := newTerraformCLI(t, emu)
-	tf.copyExample("quickstart/main.tf")
+	target := newAccTarget(t, emulator.Options{})
+	tf := newTerraformCLI(t, target)
+	var codes []string
+	for _, code := range []string{"IT-001", "DE-014", "US-207"} {
+		codes = append(codes, code, target.code(code))
+	}
+	tf.writeFile("main.tf", target.example("quickstart/main.tf", codes...))
 
 	tf.mustRun("apply", "-auto-approve", "-input=false")
-	if n := len(emu.Partners()); n != 3 {
-		t.Fatalf("quickstart should create 3 partners, the emulator holds %d", n)
+	partners := target.partners()
+	if n := len(partners); n != 3 {
+		t.Fatalf("quickstart should create 3 partners, the server holds %d", n)
 	}
 	out := tf.mustRun("output", "-json", "partner_ids")
-	for _, p := range emu.Partners() {
+	for _, p := range partners {
 		if !strings.Contains(out, fmt.Sprintf("%q:%q", p.Code, p.ID)) {
 			t.Errorf("output partner_ids %s lacks %s => %s", out, p.Code, p.ID)
 		}
 	}
 	tf.expectCleanPlan()
 	tf.mustRun("destroy", "-auto-approve", "-input=false")
-	if n := len(emu.Partners()); n != 0 {
-		t.Errorf("%d partners left on the emulator after destroy", n)
+	if n := len(target.partners()); n != 0 {
+		t.Errorf("%d partners left on the server after destroy", n)
 	}
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,22 +26,23 @@ provider "servitly" {}
 // import blocks, lets Terraform write their configuration, and checks that
 // the written configuration applies without changes and then plans clean.
 func TestAccPartnerResource_generateConfig(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	full := emu.AddPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: "P000123", Country: "Italy", Timezone: "Europe/Rome",
-		Properties: map[string]string{"tier": "gold"}, OrganizationID: emu.RootOrganizationID(), CustomerCount: 5})
-	bare := emu.AddPartner(emulator.Partner{Name: "Bare", Code: "P000124"})
-	tf := newTerraformCLI(t, emu)
-	tf.writeFile("main.tf", providerFromEnv+`
+	target := newAccTarget(t, emulator.Options{})
+	root := target.rootOrganizationID()
+	full := target.addPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"), Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, OrganizationID: root, CustomerCount: 5})
+	bare := target.addPartner(emulator.Partner{Name: "Bare", Code: target.code("P000124")})
+	tf := newTerraformCLI(t, target)
+	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`
 import {
   to = servitly_partner.rossi
-  id = "code:P000123"
+  id = "code:%s"
 }
 
 import {
   to = servitly_partner.bare
-  id = "code:P000124"
+  id = "code:%s"
 }
-`)
+`, full.Code, bare.Code))
 
 	tf.mustRun("plan", "-input=false", "-generate-config-out=generated.tf")
 	raw, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
@@ -49,8 +51,8 @@ import {
 	}
 	generated := string(raw)
 	for _, want := range []string{
-		`resource "servitly_partner" "rossi"`, `name = "Rossi Macchine S.r.l."`, `code = "P000123"`, `country = "Italy"`,
-		`timezone = "Europe/Rome"`, `tier = "gold"`, `organization_id = "` + emu.RootOrganizationID() + `"`,
+		`resource "servitly_partner" "rossi"`, `name = "Rossi Macchine S.r.l."`, `code = "` + full.Code + `"`, `country = "Italy"`,
+		`timezone = "Europe/Rome"`, `tier = "gold"`, `organization_id = "` + root + `"`,
 		`resource "servitly_partner" "bare"`, `name = "Bare"`,
 	} {
 		if !strings.Contains(squeezeSpaces(generated), want) {
@@ -65,8 +67,8 @@ import {
 
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	for _, seeded := range []emulator.Partner{full, bare} {
-		now, ok := emu.Partner(seeded.ID)
-		if !ok {
+		now, ok, err := target.partner(seeded.ID)
+		if err != nil || !ok {
 			t.Fatalf("partner %s (%s) is gone after apply", seeded.ID, seeded.Code)
 		}
 		if now.Name != seeded.Name || now.Code != seeded.Code || now.Country != seeded.Country || now.Timezone != seeded.Timezone ||
@@ -74,8 +76,8 @@ import {
 			t.Errorf("applying the generated configuration changed partner %s:\nbefore %+v\nafter  %+v", seeded.ID, seeded, now)
 		}
 	}
-	if n := len(emu.Partners()); n != 2 {
-		t.Errorf("the emulator holds %d partners after apply, want the 2 imported ones", n)
+	if n := len(target.partners()); n != 2 {
+		t.Errorf("the server holds %d partners after apply, want the 2 imported ones", n)
 	}
 	state := tf.mustRun("state", "list")
 	for _, addr := range []string{"servitly_partner.rossi", "servitly_partner.bare"} {

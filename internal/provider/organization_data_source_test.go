@@ -14,22 +14,25 @@ import (
 )
 
 // TestAccOrganizationDataSource_lookupAndUse finds organizations by name
-// and by id, and places a partner under one without copying its id.
+// and by id, and places a partner under one without copying its id. A live
+// run uses the tenant's organizations: it makes none.
 func TestAccOrganizationDataSource_lookupAndUse(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{OrganizationName: "Acme Manufacturing"})
-	root := emu.RootOrganizationID()
-	dealers := emu.AddOrganization(emulator.Organization{Name: "Acme Dealers", Country: "Italy", Timezone: "Europe/Rome", ParentID: root})
-	emu.AddOrganization(emulator.Organization{Name: "Acme Dealers Italy", ParentID: dealers.ID})
+	target := newAccTarget(t, emulator.Options{OrganizationName: "Acme Manufacturing"})
+	root := target.rootOrganization()
+	dealers := target.organization(emulator.Organization{Name: "Acme Dealers", Country: "Italy", Timezone: "Europe/Rome", ParentID: root.ID})
+	if !target.live() { // a name that starts with the one looked up
+		target.emu.AddOrganization(emulator.Organization{Name: "Acme Dealers Italy", ParentID: dealers.ID})
+	}
 
 	rootAddr := "data.servitly_organization.root"
 	byID := "data.servitly_organization.by_id"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{{
-			Config: emu.tokenProvider() + fmt.Sprintf(`
+			Config: target.provider() + fmt.Sprintf(`
 data "servitly_organization" "root" {
-  name = "Acme Manufacturing"
+  name = %q
 }
 
 data "servitly_organization" "by_id" {
@@ -37,27 +40,28 @@ data "servitly_organization" "by_id" {
 }
 
 data "servitly_organization" "dealers" {
-  name = "Acme Dealers"
+  name = %q
 }
 
 resource "servitly_partner" "test" {
   name            = "Rossi"
+  code            = %q
   organization_id = data.servitly_organization.dealers.id
 }
-`, dealers.ID),
+`, root.Name, dealers.ID, dealers.Name, target.code("R1")),
 			ConfigStateChecks: []statecheck.StateCheck{
-				stateString(rootAddr, "id", root),
+				stateString(rootAddr, "id", root.ID),
 				statecheck.ExpectKnownValue(rootAddr, tfjsonpath.New("parent_id"), knownvalue.Null()),
-				stateString(rootAddr, "country", "Italy"),
-				stateString(byID, "name", "Acme Dealers"),
-				stateString(byID, "parent_id", root),
-				stateString(byID, "timezone", "Europe/Rome"),
+				statecheck.ExpectKnownValue(rootAddr, tfjsonpath.New("country"), textValue(root.Country)),
+				stateString(byID, "name", dealers.Name),
+				statecheck.ExpectKnownValue(byID, tfjsonpath.New("parent_id"), textValue(dealers.ParentID)),
+				statecheck.ExpectKnownValue(byID, tfjsonpath.New("timezone"), textValue(dealers.Timezone)),
 				stateString(partnerAddr, "organization_id", dealers.ID),
 			},
 			Check: func(s *terraform.State) error {
-				p, _ := emu.Partner(s.RootModule().Resources[partnerAddr].Primary.ID)
+				p, _, err := target.partner(s.RootModule().Resources[partnerAddr].Primary.ID)
 				if p.OrganizationID != dealers.ID {
-					return fmt.Errorf("the partner's organization on the server is %q, want %q", p.OrganizationID, dealers.ID)
+					return fmt.Errorf("the partner's organization on the server is %q, want %q (%w)", p.OrganizationID, dealers.ID, err)
 				}
 				return nil
 			},
@@ -66,6 +70,31 @@ resource "servitly_partner" "test" {
 }
 
 func TestAccOrganizationDataSource_errors(t *testing.T) {
+	target := newAccTarget(t, emulator.Options{})
+	step := func(body, pattern string) resource.TestStep {
+		return resource.TestStep{Config: target.provider() + body, ExpectError: expectError(pattern)}
+	}
+	nobody := target.code("Nobody")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(fmt.Sprintf(`data "servitly_organization" "x" { name = %q }`, nobody),
+				`(?s)Organization not found.*No organization visible to the caller is named "`+nobody+`"`),
+			step(`data "servitly_organization" "x" { id = "0123456789abcdef01234567" }`,
+				`(?s)Organization not found.*HTTP 404: Resource not found: no organization has id\s+"0123456789abcdef01234567"`),
+			step(fmt.Sprintf(`data "servitly_organization" "x" {
+  id   = %q
+  name = "Twin"
+}`, target.rootOrganizationID()), `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,name\]`),
+		},
+	})
+}
+
+// TestAccOrganizationDataSource_ambiguousOrForbidden: a name that several
+// organizations have, and a login without READ_ALL_ORGANIZATIONS, fail
+// saying so.
+func TestAccOrganizationDataSource_ambiguousOrForbidden(t *testing.T) {
+	emulatorOnly(t, "it needs two organizations of one name and a login without READ_ALL_ORGANIZATIONS; a live run makes no organizations")
 	emu := newTestEmulator(t, emulator.Options{})
 	first := emu.AddOrganization(emulator.Organization{Name: "Twin", ParentID: emu.RootOrganizationID()})
 	second := emu.AddOrganization(emulator.Organization{Name: "Twin", ParentID: emu.RootOrganizationID()})
@@ -76,16 +105,9 @@ func TestAccOrganizationDataSource_errors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(emu, `data "servitly_organization" "x" { name = "Nobody" }`, `(?s)Organization not found.*No organization visible to the caller is named "Nobody"`),
 			step(emu, `data "servitly_organization" "x" { name = "Twin" }`,
 				fmt.Sprintf(`(?s)Several organizations have this name.*2 organizations have name "Twin".*(%[1]s.*%[2]s|%[2]s.*%[1]s).*Set id instead`,
 					first.ID, second.ID)),
-			step(emu, `data "servitly_organization" "x" { id = "0123456789abcdef01234567" }`,
-				`(?s)Organization not found.*HTTP 404: Resource not found: no organization has id\s+"0123456789abcdef01234567"`),
-			step(emu, fmt.Sprintf(`data "servitly_organization" "x" {
-  id   = %q
-  name = "Twin"
-}`, first.ID), `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,name\]`),
 			step(forbidden, `data "servitly_organization" "x" { name = "Demo Manufacturing" }`,
 				`(?s)Error listing organizations.*HTTP 403.*needs READ_ALL_ORGANIZATIONS`),
 		},

@@ -15,12 +15,6 @@ import (
 // partnerValues checks every attribute of a partner in a data source
 // against what the emulator holds.
 func partnerValues(p emulator.Partner) map[string]knownvalue.Check {
-	text := func(s string) knownvalue.Check {
-		if s == "" {
-			return knownvalue.Null()
-		}
-		return knownvalue.StringExact(s)
-	}
 	var props knownvalue.Check = knownvalue.Null()
 	if len(p.Properties) > 0 {
 		m := map[string]knownvalue.Check{}
@@ -32,14 +26,22 @@ func partnerValues(p emulator.Partner) map[string]knownvalue.Check {
 	return map[string]knownvalue.Check{
 		"id":                 knownvalue.StringExact(p.ID),
 		"name":               knownvalue.StringExact(p.Name),
-		"code":               text(p.Code),
-		"country":            text(p.Country),
-		"timezone":           text(p.Timezone),
+		"code":               textValue(p.Code),
+		"country":            textValue(p.Country),
+		"timezone":           textValue(p.Timezone),
 		"properties":         props,
-		"organization_id":    text(p.OrganizationID),
+		"organization_id":    textValue(p.OrganizationID),
 		"customer_count":     knownvalue.Int64Exact(p.CustomerCount),
 		"creation_timestamp": knownvalue.Int64Exact(p.CreationTimestamp),
 	}
+}
+
+// textValue checks an optional string attribute: null when s is empty.
+func textValue(s string) knownvalue.Check {
+	if s == "" {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(s)
 }
 
 // expectPartner checks every attribute of a servitly_partner data source.
@@ -52,23 +54,25 @@ func expectPartner(addr string, p emulator.Partner) []statecheck.StateCheck {
 }
 
 func TestAccPartnerDataSource_byCodeAndID(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	full := emu.AddPartner(emulator.Partner{Name: "Rossi Macchine", Code: "P000123", Country: "Italy", Timezone: "Europe/Rome",
-		Properties: map[string]string{"tier": "gold"}, OrganizationID: emu.RootOrganizationID(), CustomerCount: 4})
-	bare := emu.AddPartner(emulator.Partner{Name: "No code, no properties"})
-	emu.AddPartner(emulator.Partner{Name: "Decoy", Code: "P0001234"})
+	target := newAccTarget(t, emulator.Options{})
+	full := target.addPartner(emulator.Partner{Name: "Rossi Macchine", Code: target.code("P000123"), Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, OrganizationID: target.rootOrganizationID(), CustomerCount: 4})
+	// No code on the emulator; live, the bare code of the test, which the
+	// sweeper can find.
+	bare := target.addPartner(emulator.Partner{Name: "No code, no properties", Code: target.code("")})
+	target.addPartner(emulator.Partner{Name: "Decoy", Code: target.code("P0001234")})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: emu.tokenProvider() + fmt.Sprintf(`
+			Config: target.provider() + fmt.Sprintf(`
 data "servitly_partner" "by_code" {
-  code = "P000123"
+  code = %q
 }
 data "servitly_partner" "by_id" {
   id = %q
 }
-`, bare.ID),
+`, full.Code, bare.ID),
 			ConfigStateChecks: append(expectPartner("data.servitly_partner.by_code", full),
 				expectPartner("data.servitly_partner.by_id", bare)...),
 		}},
@@ -78,40 +82,46 @@ data "servitly_partner" "by_id" {
 // TestAccPartnerDataSource_errors: zero or several matches, and a wrong
 // combination of id and code, fail with a message saying which.
 func TestAccPartnerDataSource_errors(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	first := emu.AddPartner(emulator.Partner{Name: "Twin A", Code: "DUP"})
-	second := emu.AddPartner(emulator.Partner{Name: "Twin B", Code: "DUP"})
+	target := newAccTarget(t, emulator.Options{})
+	dup := target.code("DUP")
+	first := target.addPartner(emulator.Partner{Name: "Twin A", Code: dup})
+	second := target.addPartner(emulator.Partner{Name: "Twin B", Code: dup})
 	step := func(body, pattern string) resource.TestStep {
-		return resource.TestStep{Config: emu.tokenProvider() + body, ExpectError: expectError(pattern)}
+		return resource.TestStep{Config: target.provider() + body, ExpectError: expectError(pattern)}
 	}
+	byCode := func(code string) string { return fmt.Sprintf(`data "servitly_partner" "x" { code = %q }`, code) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			step(`data "servitly_partner" "x" { code = "NOPE" }`, `(?s)Partner not found.*No partner has code "NOPE"`),
-			step(`data "servitly_partner" "x" { code = "dup" }`, `(?s)Partner not found.*No partner has code "dup"`),
-			step(`data "servitly_partner" "x" { code = "DUP" }`,
-				fmt.Sprintf(`(?s)Several partners have this code.*2 partners have code "DUP".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
-					`id `+first.ID+`, name "Twin A"`, `id `+second.ID+`, name "Twin B"`)),
+			step(byCode(target.code("NOPE")), `(?s)Partner not found.*No partner has code "`+target.code("NOPE")+`"`),
+			step(byCode(target.code("dup")), `(?s)Partner not found.*No partner has code "`+target.code("dup")+`"`),
+			step(byCode(dup),
+				fmt.Sprintf(`(?s)Several partners have this code.*2 partners have code "%[3]s".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
+					`id `+first.ID+`, name "Twin A"`, `id `+second.ID+`, name "Twin B"`, dup)),
 			step(`data "servitly_partner" "x" { id = "0123456789abcdef01234567" }`,
 				`(?s)Partner not found.*No partner has id "0123456789abcdef01234567"`),
 			step(fmt.Sprintf(`data "servitly_partner" "x" {
   id   = %q
-  code = "DUP"
-}`, first.ID), `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,code\]`),
+  code = %q
+}`, first.ID, dup), `(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[id,code\]`),
 			step(`data "servitly_partner" "x" {}`, `(?s)Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[id,code\]`),
 			step(`data "servitly_partner" "x" { code = " " }`, `code must not be empty`),
 		},
 	})
 }
 
+// TestAccPartnerDataSource_forbidden: without READ_ALL_PARTNERS neither data
+// source can list, and the error names the permission.
 func TestAccPartnerDataSource_forbidden(t *testing.T) {
+	emulatorOnly(t, "it needs a login without READ_ALL_PARTNERS (Options.Permissions)")
 	emu := newTestEmulator(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER"}})
 	emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P9"})
+	forbidden := expectError(`(?s)Error listing partners.*HTTP 403.*needs READ_ALL_PARTNERS`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      emu.tokenProvider() + `data "servitly_partner" "x" { code = "P9" }`,
-			ExpectError: expectError(`(?s)Error listing partners.*HTTP 403.*needs READ_ALL_PARTNERS`),
-		}},
+		Steps: []resource.TestStep{
+			{Config: emu.tokenProvider() + `data "servitly_partner" "x" { code = "P9" }`, ExpectError: forbidden},
+			{Config: emu.tokenProvider() + `data "servitly_partners" "x" {}`, ExpectError: forbidden},
+		},
 	})
 }

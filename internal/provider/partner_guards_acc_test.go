@@ -2,8 +2,10 @@ package provider
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,55 +48,57 @@ func expectOutput(t *testing.T, out string, wants ...string) {
 // that an update would give to a second partner.
 func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	console := emu.AddPartner(emulator.Partner{Name: "Van Dijk Dealers B.V.", Code: "NL-050", CustomerCount: 200})
-	tf := newTerraformCLI(t, emu)
+	target := newAccTarget(t, emulator.Options{})
+	nl050, de014, it001, twin := target.code("NL-050"), target.code("DE-014"), target.code("IT-001"), target.code("TWIN")
+	console := target.addPartner(emulator.Partner{Name: "Van Dijk Dealers B.V.", Code: nl050, CustomerCount: 200})
+	tf := newTerraformCLI(t, target)
 
-	tf.writeFile("main.tf", forEachPartners(dealers("DE-014", "NL-050")))
+	tf.writeFile("main.tf", forEachPartners(dealers(de014, nl050)))
 	out := tf.failing("plan", "-input=false")
-	expectOutput(t, out, "Error: Partner code already in use", `with servitly_partner.partner["NL-050"]`,
-		`Servitly already has a partner with code "NL-050": "Van Dijk Dealers B.V." (id `+console.ID+")",
-		`import { to = servitly_partner.<NAME> id = "code:NL-050" }`)
+	expectOutput(t, out, "Error: Partner code already in use", `with servitly_partner.partner["`+nl050+`"]`,
+		`Servitly already has a partner with code "`+nl050+`": "Van Dijk Dealers B.V." (id `+console.ID+")",
+		`import { to = servitly_partner.<NAME> id = "code:`+nl050+`" }`)
 
 	t.Run("apply time", func(t *testing.T) {
-		tf.writeFile("main.tf", forEachPartners(dealers("DE-014", "IT-001")))
+		tf.writeFile("main.tf", forEachPartners(dealers(de014, it001)))
 		tf.mustRun("plan", "-input=false", "-out=tfplan")
-		emu.AddPartner(emulator.Partner{Name: "Rossi, made in the console meanwhile", Code: "IT-001"})
+		target.addPartner(emulator.Partner{Name: "Rossi, made in the console meanwhile", Code: it001})
 		out := tf.failing("apply", "-input=false", "tfplan")
-		expectOutput(t, out, `Servitly already has a partner with code "IT-001"`)
-		if n := len(partnersByCode(emu.Partners())["IT-001"]); n != 1 {
-			t.Errorf("%d partners with code IT-001 after the apply, want the console's 1", n)
+		expectOutput(t, out, `Servitly already has a partner with code "`+it001+`"`)
+		if n := len(partnersByCode(target.partners())[it001]); n != 1 {
+			t.Errorf("%d partners with code %s after the apply, want the console's 1", n, it001)
 		}
 	})
 
 	t.Run("two resources", func(t *testing.T) {
-		tf.writeFile("main.tf", forEachPartners(dealers("TWIN"))+`
+		tf.writeFile("main.tf", forEachPartners(dealers(twin))+fmt.Sprintf(`
 resource "servitly_partner" "copy" {
   name = "Twin Dealers again"
-  code = "TWIN"
+  code = %q
 }
-`)
+`, twin))
 		out := tf.failing("plan", "-input=false")
-		expectOutput(t, out, "Another servitly_partner of this configuration also creates a partner with code \"TWIN\"")
+		expectOutput(t, out, `Another servitly_partner of this configuration also creates a partner with code "`+twin+`"`)
 	})
 
 	t.Run("code change", func(t *testing.T) {
-		tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "solo" {
+		tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`resource "servitly_partner" "solo" {
   name = "Solo"
-  code = "S-1"
+  code = %q
 }
-`)
+`, target.code("S-1")))
 		tf.mustRun("apply", "-auto-approve", "-input=false")
-		tf.writeFile("main.tf", strings.Replace(tf.readFile("main.tf"), `"S-1"`, `"NL-050"`, 1))
+		tf.writeFile("main.tf", strings.Replace(tf.readFile("main.tf"), fmt.Sprintf("%q", target.code("S-1")), fmt.Sprintf("%q", nl050), 1))
 		out := tf.failing("plan", "-input=false")
-		expectOutput(t, out, `Partner "Van Dijk Dealers B.V." (id `+console.ID+`) already has code "NL-050"`)
+		expectOutput(t, out, `Partner "Van Dijk Dealers B.V." (id `+console.ID+`) already has code "`+nl050+`"`)
 	})
 
-	if n := len(partnersByCode(emu.Partners())["NL-050"]); n != 1 {
-		t.Errorf("%d partners with code NL-050, want the console's 1", n)
+	byCode := partnersByCode(target.partners())
+	if n := len(byCode[nl050]); n != 1 {
+		t.Errorf("%d partners with code %s, want the console's 1", n, nl050)
 	}
-	if n := len(partnersByCode(emu.Partners())["TWIN"]); n != 0 {
-		t.Errorf("%d partners with code TWIN: a plan that failed created one", n)
+	if n := len(byCode[twin]); n != 0 {
+		t.Errorf("%d partners with code %s: a plan that failed created one", n, twin)
 	}
 }
 
@@ -103,6 +107,7 @@ resource "servitly_partner" "copy" {
 // once and creates the partners, where it would otherwise find no code in
 // use and say nothing.
 func TestAccGuards_uncheckableCodesWarnOnce(t *testing.T) {
+	emulatorOnly(t, "it needs a login without READ_ALL_PARTNERS, or a list that leaves codes out")
 	t.Parallel()
 	for name, tc := range map[string]struct {
 		opts emulator.Options
@@ -152,25 +157,22 @@ func TestAccGuards_deletionProtection(t *testing.T) {
 		{"by provider", "deletion_protection = true", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := newTestEmulator(t, emulator.Options{})
-			protected := emu.patProvider(tc.provider) + `
+			target := newAccTarget(t, emulator.Options{})
+			code := target.code("P1")
+			partner := func(provider, setting string) string {
+				return target.provider(provider) + fmt.Sprintf(`
 resource "servitly_partner" "test" {
   name = "Bianchi"
-  code = "P1"
-  ` + tc.resource + `
+  code = %q
+  %s
 }
-`
-			unprotected := emu.patProvider("") + `
-resource "servitly_partner" "test" {
-  name                = "Bianchi"
-  code                = "P1"
-  deletion_protection = false
-}
-`
-			refused := expectError(`Partner "Bianchi" \(code "P1", id [0-9a-f]{24}\) has deletion_protection`)
+`, code, setting)
+			}
+			protected, unprotected := partner(tc.provider, tc.resource), partner("", "deletion_protection = false")
+			refused := expectError(`Partner "Bianchi" \(code "` + regexp.QuoteMeta(code) + `", id [^)]+\) has deletion_protection`)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             emu.checkNoPartners,
+				CheckDestroy:             target.checkDestroyed,
 				Steps: []resource.TestStep{
 					{
 						Config: protected,
@@ -179,7 +181,7 @@ resource "servitly_partner" "test" {
 						},
 					},
 					// The block is gone, and with it the provider's setting.
-					{Config: emu.patProvider(""), ExpectError: refused},
+					{Config: target.provider(), ExpectError: refused},
 					{Config: protected, Destroy: true, ExpectError: refused},
 					{
 						Config: unprotected,
@@ -188,11 +190,11 @@ resource "servitly_partner" "test" {
 						},
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)),
-							emulatorCheck(func() error {
-								if n := emu.Stats().ByRoute["PUT /network/partners/{id}"]; n != 0 {
+							serverCheck(func() error {
+								if n := target.stats().ByRoute["PUT /network/partners/{id}"]; n != 0 {
 									return errors.New("changing deletion_protection sent a PUT to Servitly")
 								}
-								if len(emu.Partners()) != 1 {
+								if len(target.partners()) != 1 {
 									return errors.New("the protected partner is gone")
 								}
 								return nil
@@ -205,22 +207,45 @@ resource "servitly_partner" "test" {
 	}
 }
 
-// TestAccGuards_replaceAndCustomers: -replace of a protected partner fails;
-// destroying or replacing one with customers warns, naming how many; an
-// unprotected partner is replaced under the same code.
-func TestAccGuards_replaceAndCustomers(t *testing.T) {
+// guardedPartner is one partner, protected or not, for the CLI tests.
+func guardedPartner(code string, protect bool) string {
+	return providerFromEnv + fmt.Sprintf(`resource "servitly_partner" "p" {
+  name                = "Van Dijk Dealers B.V."
+  code                = %q
+  deletion_protection = %t
+}
+`, code, protect)
+}
+
+// TestAccGuards_replace: -replace of a protected partner fails; an
+// unprotected one is replaced under the same code.
+func TestAccGuards_replace(t *testing.T) {
 	t.Parallel()
+	target := newAccTarget(t, emulator.Options{})
+	code := target.code("NL-050")
+	tf := newTerraformCLI(t, target)
+	tf.writeFile("main.tf", guardedPartner(code, true))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	old := tf.stateIDs()
+	expectOutput(t, tf.failing("plan", "-replace=servitly_partner.p", "-input=false"), "Error: Partner is protected from deletion", "cannot be replaced")
+
+	tf.writeFile("main.tf", guardedPartner(code, false))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	out := strings.Join(strings.Fields(tf.mustRun("apply", "-auto-approve", "-input=false", "-replace=servitly_partner.p")), " ")
+	expectOutput(t, out, "1 added, 0 changed, 1 destroyed")
+	if now := target.partners(); len(old) != 1 || len(now) != 1 || now[0].ID == old[0] || now[0].Code != code {
+		t.Fatalf("after the replacement the server holds %v, want one new partner with code %s instead of %v", now, code, old)
+	}
+}
+
+// TestAccGuards_customers: destroying or replacing a partner with customers
+// warns, naming how many, protected or not.
+func TestAccGuards_customers(t *testing.T) {
+	t.Parallel()
+	emulatorOnly(t, "only the emulator can give a partner customers (customer_count is the server's count)")
 	emu := newTestEmulator(t, emulator.Options{})
 	tf := newTerraformCLI(t, emu)
-	config := func(protect bool) string {
-		return providerFromEnv + `resource "servitly_partner" "p" {
-  name                = "Van Dijk Dealers B.V."
-  code                = "NL-050"
-  deletion_protection = ` + map[bool]string{true: "true", false: "false"}[protect] + `
-}
-`
-	}
-	tf.writeFile("main.tf", config(true))
+	tf.writeFile("main.tf", guardedPartner("NL-050", true))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	withCustomers := func() string {
 		ids := serverIDs(emu)
@@ -234,20 +259,16 @@ func TestAccGuards_replaceAndCustomers(t *testing.T) {
 	for _, args := range [][]string{{"plan", "-replace=servitly_partner.p"}, {"plan", "-destroy"}} {
 		out := tf.failing(append(args, "-input=false")...)
 		removal := map[bool]string{true: "replaced", false: "destroyed"}[args[1] == "-replace=servitly_partner.p"]
-		expectOutput(t, out, "Error: Partner is protected from deletion", "cannot be "+removal,
-			"Warning: Partner with customers will be "+removal, `"Van Dijk Dealers B.V." (code "NL-050", id `+old+`) will be `+removal+`, and it has 200 customers`)
+		expectOutput(t, out, "Error: Partner is protected from deletion", "Warning: Partner with customers will be "+removal,
+			`"Van Dijk Dealers B.V." (code "NL-050", id `+old+`) will be `+removal+`, and it has 200 customers`)
 	}
 
-	tf.writeFile("main.tf", config(false))
+	tf.writeFile("main.tf", guardedPartner("NL-050", false))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	out := strings.Join(strings.Fields(tf.mustRun("apply", "-auto-approve", "-input=false", "-replace=servitly_partner.p")), " ")
 	// Terraform shows a replacement plan's warnings only next to an error,
 	// so this one comes from the delete.
-	expectOutput(t, out, "Warning: Partner with customers was deleted", "it has 200 customers", "1 added, 0 changed, 1 destroyed")
-	ids := serverIDs(emu)
-	if len(ids) != 1 || ids[0] == old || len(partnersByCode(emu.Partners())["NL-050"]) != 1 {
-		t.Fatalf("after the replacement the emulator holds %v, want one new partner with code NL-050", emu.Partners())
-	}
+	expectOutput(t, out, "Warning: Partner with customers was deleted", "it has 200 customers")
 	withCustomers()
 	out = strings.Join(strings.Fields(tf.mustRun("plan", "-destroy", "-input=false")), " ")
 	expectOutput(t, out, "Warning: Partner with customers will be destroyed", "it has 200 customers")
@@ -258,26 +279,28 @@ func TestAccGuards_replaceAndCustomers(t *testing.T) {
 // plans clean; the provider's deletion_protection then protects it.
 func TestAccGuards_stateFromBeforeTheGuards(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	emu.AddPartner(emulator.Partner{ID: "619227a41514c231407d9938", Name: "Rossi Macchine S.r.l.", Code: "P000123",
+	target := newAccTarget(t, emulator.Options{})
+	p := target.addPartner(emulator.Partner{ID: "619227a41514c231407d9938", Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"),
 		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold"}, CreationTimestamp: 1796531991571})
-	tf := newTerraformCLI(t, emu)
+	tf := newTerraformCLI(t, target)
 	state, err := os.ReadFile("testdata/state-before-deletion-protection.tfstate")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A tenant gives the partner its own id, code and creation time.
+	replace := []string{"619227a41514c231407d9938", p.ID, `"P000123"`, fmt.Sprintf("%q", p.Code), "1796531991571", fmt.Sprint(p.CreationTimestamp)}
 	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" { // OpenTofu names its own registry
-		state = []byte(strings.ReplaceAll(string(state), "registry.terraform.io", host))
+		replace = append(replace, "registry.terraform.io", host)
 	}
-	tf.writeFile("terraform.tfstate", string(state))
-	tf.writeFile("main.tf", providerFromEnv+`resource "servitly_partner" "dealer" {
+	tf.writeFile("terraform.tfstate", strings.NewReplacer(replace...).Replace(string(state)))
+	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`resource "servitly_partner" "dealer" {
   name       = "Rossi Macchine S.r.l."
-  code       = "P000123"
+  code       = %q
   country    = "Italy"
   timezone   = "Europe/Rome"
   properties = { tier = "gold" }
 }
-`)
+`, p.Code))
 	tf.expectCleanPlan()
 
 	// The refresh fills in the provider's setting, so turning it on plans
@@ -286,7 +309,7 @@ func TestAccGuards_stateFromBeforeTheGuards(t *testing.T) {
 	tf.expectCleanPlan()
 	out := tf.failing("plan", "-destroy", "-input=false")
 	expectOutput(t, out, "Error: Partner is protected from deletion")
-	if len(emu.Partners()) != 1 {
+	if len(target.partners()) != 1 {
 		t.Error("the partner is gone")
 	}
 }

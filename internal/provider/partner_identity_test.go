@@ -22,7 +22,7 @@ import (
 // its id.
 func identityChecks(addr string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(emulatorIDPattern)}),
+		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.NotNull()}),
 		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
 	}
 }
@@ -31,12 +31,13 @@ func identityChecks(addr string) []statecheck.StateCheck {
 // identity, and imports by identity, by id and by code all give the state
 // the configuration describes, with the same identity.
 func TestAccPartnerResource_identity(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	config := emu.tokenProvider() + partnerConfig("Rossi Macchine", "P000123", `{ tier = "gold" }`)
+	target := newAccTarget(t, emulator.Options{})
+	code := target.code("P000123")
+	config := target.provider() + partnerConfig("Rossi Macchine", code, `{ tier = "gold" }`)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigStateChecks: identityChecks(partnerAddr)},
 			{
@@ -53,16 +54,16 @@ func TestAccPartnerResource_identity(t *testing.T) {
 				ResourceName:    partnerAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "code:P000123",
+				ImportStateId:   "code:" + code,
 			},
 			{
 				ResourceName:      partnerAddr,
 				ImportState:       true,
-				ImportStateId:     "code:P000123",
+				ImportStateId:     "code:" + code,
 				ImportStateVerify: true,
 			},
 			{
-				Config: emu.tokenProvider() + partnerConfig("Rossi Macchine S.p.A.", "P000123", `{ tier = "gold" }`),
+				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code, `{ tier = "gold" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
 				},
@@ -76,11 +77,11 @@ func TestAccPartnerResource_identity(t *testing.T) {
 // release, which predates identities, gains an identity on the next
 // refresh without any planned change.
 func TestAccPartnerResource_identityUpgrade(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	config := emu.tokenProvider() + partnerConfig("Rossi Macchine", "P000123", `{ tier = "gold" }`)
+	target := newAccTarget(t, emulator.Options{})
+	config := target.provider() + partnerConfig("Rossi Macchine", target.code("P000123"), `{ tier = "gold" }`)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		CheckDestroy:           emu.checkNoPartners,
+		CheckDestroy:           target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: releasedProviderFactories,
@@ -103,21 +104,17 @@ func TestAccPartnerResource_identityUpgrade(t *testing.T) {
 // predates identities and that was deleted outside Terraform is planned for
 // creation again after the upgrade, not refused for lacking an identity.
 func TestAccPartnerResource_identityUpgradeVanished(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	config := emu.tokenProvider() + partnerConfig("Rossi Macchine", "P000123", `{ tier = "gold" }`)
+	target := newAccTarget(t, emulator.Options{})
+	config := target.provider() + partnerConfig("Rossi Macchine", target.code("P000123"), `{ tier = "gold" }`)
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		CheckDestroy:           emu.checkNoPartners,
+		CheckDestroy:           target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: releasedProviderFactories,
 				Config:                   config,
 				Check: func(s *terraform.State) error {
-					id := s.RootModule().Resources[partnerAddr].Primary.ID
-					if !emu.DeletePartner(id) {
-						return fmt.Errorf("partner %s was not on the server", id)
-					}
-					return nil
+					return target.deletePartner(s.RootModule().Resources[partnerAddr].Primary.ID)
 				},
 				ExpectNonEmptyPlan: true,
 			},
@@ -210,16 +207,16 @@ func (s withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6
 // with the resource example: the partner is adopted unchanged, with its
 // identity recorded.
 func TestAccExamplesImportByIdentity(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	useEmulatorEnv(t, emu)
-	existing := emu.AddPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: "P000123",
+	target := newAccTarget(t, emulator.Options{})
+	target.useEnv()
+	existing := target.addPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"),
 		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: readExample(t, "resources/servitly_partner/import-by-identity.tf") +
-				readExample(t, "resources/servitly_partner/resource.tf"),
+			Config: target.example("resources/servitly_partner/import-by-identity.tf", "6616689a0de6d87b47cd6308", existing.ID) +
+				target.example("resources/servitly_partner/resource.tf", "P000123", existing.Code),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)},
 			},

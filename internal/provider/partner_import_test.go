@@ -16,30 +16,31 @@ import (
 // import block and with the import command, and checks that only the
 // canonical id reaches the state.
 func TestAccPartnerResource_importByCode(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P000123", Country: "Italy", Timezone: "Europe/Rome",
+	target := newAccTarget(t, emulator.Options{})
+	code := target.code("P000123")
+	existing := target.addPartner(emulator.Partner{Name: "Verdi", Code: code, Country: "Italy", Timezone: "Europe/Rome",
 		Properties: map[string]string{"tier": "gold"}, CustomerCount: 2})
-	emu.AddPartner(emulator.Partner{Name: "Other", Code: "P000124"})
-	config := partnerConfig("Verdi", "P000123", `{ tier = "gold" }`)
+	target.addPartner(emulator.Partner{Name: "Other", Code: target.code("P000124")})
+	config := partnerConfig("Verdi", code, `{ tier = "gold" }`)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emu.tokenProvider() + `
+				Config: target.provider() + fmt.Sprintf(`
 import {
   to = servitly_partner.test
-  id = "code:P000123"
+  id = "code:%s"
 }
-` + config,
+`, code) + config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateString(partnerAddr, "id", existing.ID),
-					emulatorCheck(func() error {
-						if n := len(emu.Partners()); n != 2 {
-							return fmt.Errorf("importing must not create or delete partners: the emulator holds %d, want 2", n)
+					serverCheck(func() error {
+						if n := len(target.partners()); n != 2 {
+							return fmt.Errorf("importing must not create or delete partners: the server holds %d, want 2", n)
 						}
 						return nil
 					}),
@@ -47,10 +48,10 @@ import {
 			},
 			{
 				// The import command, same code, same partner and same attributes.
-				Config:            emu.tokenProvider() + config,
+				Config:            target.provider() + config,
 				ResourceName:      partnerAddr,
 				ImportState:       true,
-				ImportStateId:     "code:P000123",
+				ImportStateId:     "code:" + code,
 				ImportStateVerify: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					if len(states) != 1 || states[0].ID != existing.ID {
@@ -66,13 +67,14 @@ import {
 // TestAccPartnerResource_importByCodeErrors: a code that matches no partner
 // or several, and an empty code, are refused with what to do instead.
 func TestAccPartnerResource_importByCodeErrors(t *testing.T) {
-	emu := newTestEmulator(t, emulator.Options{})
-	first := emu.AddPartner(emulator.Partner{Name: "Twin A", Code: "DUP"})
-	second := emu.AddPartner(emulator.Partner{Name: "Twin B", Code: "DUP"})
-	emu.AddPartner(emulator.Partner{Name: "Lower", Code: "p1"})
+	target := newAccTarget(t, emulator.Options{})
+	dup := target.code("DUP")
+	first := target.addPartner(emulator.Partner{Name: "Twin A", Code: dup})
+	second := target.addPartner(emulator.Partner{Name: "Twin B", Code: dup})
+	target.addPartner(emulator.Partner{Name: "Lower", Code: target.code("p1")})
 	importStep := func(id, pattern string) resource.TestStep {
 		return resource.TestStep{
-			Config:        emu.tokenProvider() + `resource "servitly_partner" "test" { name = "x" }`,
+			Config:        target.provider() + `resource "servitly_partner" "test" { name = "x" }`,
 			ResourceName:  partnerAddr,
 			ImportState:   true,
 			ImportStateId: id,
@@ -82,9 +84,9 @@ func TestAccPartnerResource_importByCodeErrors(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			importStep("code:P1", `(?s)Partner not found.*No partner has code "P1"`),
-			importStep("code:DUP", fmt.Sprintf(`(?s)Several partners have this code.*2 partners have code "DUP".*(%[1]s.*%[2]s|%[2]s.*%[1]s)`,
-				first.ID, second.ID)),
+			importStep("code:"+target.code("P1"), `(?s)Partner not found.*No partner has code "`+target.code("P1")+`"`),
+			importStep("code:"+dup, fmt.Sprintf(`(?s)Several partners have this code.*2 partners have code "%s".*(%[2]s.*%[3]s|%[3]s.*%[2]s)`,
+				dup, first.ID, second.ID)),
 			importStep("code:", `(?s)Invalid import ID.*no code after "code:"`),
 		},
 	})
@@ -93,6 +95,7 @@ func TestAccPartnerResource_importByCodeErrors(t *testing.T) {
 // TestAccPartnerResource_importByCodeForbidden: without READ_ALL_PARTNERS
 // the code cannot be looked up, and the error names the permission.
 func TestAccPartnerResource_importByCodeForbidden(t *testing.T) {
+	emulatorOnly(t, "it needs a login without READ_ALL_PARTNERS (Options.Permissions)")
 	emu := newTestEmulator(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER"}})
 	existing := emu.AddPartner(emulator.Partner{Name: "Verdi", Code: "P9"})
 	config := emu.tokenProvider() + `resource "servitly_partner" "test" { name = "Verdi" }`

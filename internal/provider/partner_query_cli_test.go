@@ -90,17 +90,19 @@ func versionAtLeast(v, least string) bool {
 // the guide: terraform query with the list-resource example writes a
 // resource and an identity import block for each of 300 partners, the
 // written file applies without changing any partner, and the next plan is
-// empty.
+// empty. A live run adopts SERVITLY_ACC_LIVE_MAX_PARTNERS partners (30 by
+// default), and lists only the test's codes: it must not adopt the tenant.
 func TestAccPartnerListResource_generateConfig(t *testing.T) {
-	const n = 300
-	emu := newTestEmulator(t, emulator.Options{})
-	root := emu.RootOrganizationID()
+	target := newAccTarget(t, emulator.Options{})
+	n := target.scale(300)
+	root := target.rootOrganizationID()
 	before := map[string]emulator.Partner{}
 	for i := range n {
 		p := emulator.Partner{Name: fmt.Sprintf("Partner %03d", i)}
-		// Vary what is set, so null and empty forms are all written and applied.
-		if i%3 != 0 {
-			p.Code = fmt.Sprintf("P%06d", i)
+		// Vary what is set, so null and empty forms are all written and
+		// applied. Live, every partner has a code, for the sweeper.
+		if i%3 != 0 || target.live() {
+			p.Code = target.code(fmt.Sprintf("P%06d", i))
 		}
 		if i%2 == 0 {
 			p.Country, p.Timezone = "Italy", "Europe/Rome"
@@ -112,13 +114,17 @@ func TestAccPartnerListResource_generateConfig(t *testing.T) {
 			p.OrganizationID = root
 		}
 		p.CustomerCount = int64(i % 11)
-		p = emu.AddPartner(p)
+		p = target.addPartner(p)
 		before[p.ID] = p
 	}
-	tf := newTerraformCLI(t, emu)
+	tf := newTerraformCLI(t, target)
 	tf.requireCLI("terraform query", "1.14.0", "")
 	tf.writeFile("main.tf", providerFromEnv)
-	tf.copyExample("list-resources/servitly_partner/list-resource.tfquery.hcl")
+	if target.live() {
+		tf.writeFile("partners.tfquery.hcl", listBlock("all", fmt.Sprintf("search_text = %q\n    search_field = \"code\"", target.code("*")), "limit = 10000"))
+	} else {
+		tf.copyExample("list-resources/servitly_partner/list-resource.tfquery.hcl")
+	}
 
 	out := tf.mustRun("query", "-generate-config-out=partners.tf")
 	raw, err := os.ReadFile(filepath.Join(tf.dir, "partners.tf"))
@@ -143,8 +149,8 @@ func TestAccPartnerListResource_generateConfig(t *testing.T) {
 		t.Errorf("apply did not say %q:\n%s", want, tail(applied, 20))
 	}
 	for id, was := range before {
-		now, ok := emu.Partner(id)
-		if !ok {
+		now, ok, err := target.partner(id)
+		if err != nil || !ok {
 			t.Fatalf("partner %s is gone after apply", id)
 		}
 		if now.Name != was.Name || now.Code != was.Code || now.Country != was.Country || now.Timezone != was.Timezone ||
@@ -152,8 +158,8 @@ func TestAccPartnerListResource_generateConfig(t *testing.T) {
 			t.Errorf("applying partners.tf changed partner %s:\nbefore %+v\nafter  %+v", id, was, now)
 		}
 	}
-	if got := len(emu.Partners()); got != n {
-		t.Errorf("the emulator holds %d partners after apply, want %d", got, n)
+	if got := len(target.partners()); got != n {
+		t.Errorf("the server holds %d partners after apply, want %d", got, n)
 	}
 	tf.expectCleanPlan()
 }

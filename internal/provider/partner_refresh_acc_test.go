@@ -19,22 +19,23 @@ import (
 )
 
 // Acceptance tests of refresh batching (partner_refresh.go): the real CLI
-// refreshes many partners through the provider against the emulator, and
-// the emulator counts what it cost. They prove that batching changes the
-// number of requests and nothing else.
+// refreshes many partners through the provider against the emulator or a
+// tenant, and the meter in front of it counts what it cost. They prove that
+// batching changes the number of requests and nothing else.
 
-// countedPartners is n partners made with count, every field set.
-func countedPartners(n int) string {
+// countedPartners is n partners made with count, every field set, with
+// codes that start with prefix.
+func countedPartners(prefix string, n int) string {
 	return fmt.Sprintf(`
 resource "servitly_partner" "test" {
   count      = %d
   name       = "Partner ${count.index}"
-  code       = format("R%%04d", count.index)
+  code       = format("%sR%%04d", count.index)
   country    = "Italy"
   timezone   = "Europe/Rome"
   properties = { index = tostring(count.index) }
 }
-`, n)
+`, n, prefix)
 }
 
 // newRefreshEmulator serves an emulator behind the refreshServer wrapper,
@@ -69,38 +70,48 @@ func partnerReadRequests(st emulator.Stats) int {
 	return st.ByRoute[routeGet] + st.ByRoute[routeList]
 }
 
+// TestAccPartnerRefresh_batchedPlanStillSeesDrift refreshes a large state
+// (30 partners; live, at most SERVITLY_ACC_LIVE_MAX_PARTNERS) from the list,
+// and still sees a partner edited and one deleted behind Terraform's back.
 func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
-	const n = 30
-	emu, rs := newRefreshEmulator(t, emulator.Options{})
-	config := emu.tokenProvider() + countedPartners(n)
+	target := newAccTarget(t, emulator.Options{})
+	n := target.scale(30)
+	config := target.provider() + countedPartners(target.code(""), n)
+	// The emulator holds only the test's partners; a tenant of any size
+	// costs at most a GET and a list page per partner.
+	budget := map[bool]int{false: n/100 + 2, true: 2*n + 2}[target.live()]
 	var ids []string
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config, Check: partnerIDs(&ids)},
 			{
 				// One refreshing plan (PlanOnly runs one -refresh=false plan, then one with refresh).
-				PreConfig: emu.ResetStats,
+				PreConfig: target.resetStats,
 				Config:    config,
 				PlanOnly:  true,
 			},
 			{
 				PreConfig: func() {
-					st := emu.Stats()
-					if got, budget := st.Requests, n/100+2; got > budget {
+					st := target.stats()
+					if got := st.Requests; got > budget {
 						t.Errorf("a no-change plan of %d partners cost %d requests (%v), want at most %d", n, got, st.ByRoute, budget)
 					}
 					if st.ByRoute[routeList] == 0 {
 						t.Errorf("the plan did not use the partner list: %v", st.ByRoute)
 					}
-					edited, _ := emu.Partner(ids[5])
+					edited := target.mustPartner(ids[5])
 					edited.Name = "Renamed in the console"
 					edited.Properties = map[string]string{"index": "5", "extra": "yes"}
-					emu.UpdatePartner(edited)
-					emu.DeletePartner(ids[7])
-					rs.resetGets()
+					if err := target.updatePartner(edited); err != nil {
+						t.Fatal(err)
+					}
+					if err := target.deletePartner(ids[7]); err != nil {
+						t.Fatal(err)
+					}
+					target.resetStats()
 				},
 				Config:             config,
 				PlanOnly:           true,
@@ -113,16 +124,16 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if got := rs.got(ids[7]); got != 1 {
+					if got := target.meter.got(ids[7]); got != 1 {
 						t.Errorf("the partner deleted out of band was read %d times with GET, want once before leaving the state", got)
 					}
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateString("servitly_partner.test[5]", "name", "Partner 5"),
-					emulatorCheck(func() error {
-						if p, ok := emu.Partner(ids[5]); !ok || p.Name != "Partner 5" || len(p.Properties) != 1 {
-							return fmt.Errorf("the out-of-band edit was not undone: %+v", p)
+					serverCheck(func() error {
+						if p, ok, err := target.partner(ids[5]); !ok || p.Name != "Partner 5" || len(p.Properties) != 1 {
+							return fmt.Errorf("the out-of-band edit was not undone: %+v (%w)", p, err)
 						}
 						return nil
 					}),
@@ -133,9 +144,10 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 }
 
 func TestAccPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
+	emulatorOnly(t, "it hides partners from the list pages (a wrapper around the emulator)")
 	const n = 10
 	emu, rs := newRefreshEmulator(t, emulator.Options{})
-	config := emu.tokenProvider() + countedPartners(n)
+	config := emu.tokenProvider() + countedPartners("", n)
 	var ids []string
 	hidden := []int{2, 4, 6}
 
@@ -175,6 +187,7 @@ func TestAccPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
 }
 
 func TestAccPartnerRefresh_listRefusedFallsBack(t *testing.T) {
+	emulatorOnly(t, "it needs the list refused: a login without READ_ALL_PARTNERS, or a 404 from a wrapper around the emulator")
 	for name, tc := range map[string]struct {
 		opts   emulator.Options
 		status int // refused by the wrapper with this status; 0: by the emulator's permissions
@@ -188,7 +201,7 @@ func TestAccPartnerRefresh_listRefusedFallsBack(t *testing.T) {
 			if tc.status != 0 {
 				rs.refuseList(tc.status)
 			}
-			config := emu.tokenProvider() + countedPartners(n)
+			config := emu.tokenProvider() + countedPartners("", n)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             emu.checkNoPartners,
@@ -218,9 +231,10 @@ func TestAccPartnerRefresh_listRefusedFallsBack(t *testing.T) {
 // real CLI, which shows warnings, where the plugin-testing harness hides them.
 func TestAccPartnerRefresh_listRefusedWarnsOnce(t *testing.T) {
 	t.Parallel()
+	emulatorOnly(t, "it needs a login without READ_ALL_PARTNERS (Options.Permissions)")
 	emu := newTestEmulator(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER", "READ_ORGANIZATION"}})
 	tf := newTerraformCLI(t, emu)
-	tf.writeFile("main.tf", requiredProviders+"provider \"servitly\" {}\n"+countedPartners(6))
+	tf.writeFile("main.tf", requiredProviders+"provider \"servitly\" {}\n"+countedPartners("", 6))
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	defer tf.mustRun("destroy", "-auto-approve", "-input=false")
 
@@ -238,17 +252,17 @@ func TestAccPartnerRefresh_listRefusedWarnsOnce(t *testing.T) {
 
 func TestAccPartnerRefresh_settingOffReadsOneByOne(t *testing.T) {
 	const n = 5
-	emu := newTestEmulator(t, emulator.Options{})
-	config := emu.patProvider("batch_refresh = false") + countedPartners(n)
+	target := newAccTarget(t, emulator.Options{})
+	config := target.provider("batch_refresh = false") + countedPartners(target.code(""), n)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config},
-			{PreConfig: emu.ResetStats, Config: config, PlanOnly: true},
+			{PreConfig: target.resetStats, Config: config, PlanOnly: true},
 			{
 				PreConfig: func() {
-					if st := emu.Stats(); st.ByRoute[routeGet] != n || st.ByRoute[routeList] != 0 {
+					if st := target.stats(); st.ByRoute[routeGet] != n || st.ByRoute[routeList] != 0 {
 						t.Errorf("with batch_refresh = false the plan cost %v; want a GET per partner and no list", st.ByRoute)
 					}
 				},
@@ -258,30 +272,37 @@ func TestAccPartnerRefresh_settingOffReadsOneByOne(t *testing.T) {
 	})
 }
 
+// TestAccPartnerRefresh_smallStateInLargeTenant: a plan of 3 partners in a
+// tenant of 2000 costs at most one list page and a GET each. A live run
+// takes the tenant as it is: the bound holds whatever its size.
 func TestAccPartnerRefresh_smallStateInLargeTenant(t *testing.T) {
-	const tenant, n = 2000, 3
-	emu := newTestEmulator(t, emulator.Options{})
-	for i := range tenant {
-		emu.AddPartner(emulator.Partner{Name: fmt.Sprintf("Dealer %d", i), Code: fmt.Sprintf("D%05d", i)})
+	const n = 3
+	target := newAccTarget(t, emulator.Options{})
+	if !target.live() {
+		for i := range 2000 {
+			target.addPartner(emulator.Partner{Name: fmt.Sprintf("Dealer %d", i), Code: fmt.Sprintf("D%05d", i)})
+		}
 	}
-	config := emu.tokenProvider() + countedPartners(n)
+	others := len(target.partners())
+	config := target.provider() + countedPartners(target.code(""), n)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			if left := len(emu.Partners()); left != tenant {
-				return fmt.Errorf("%d partners on the server after destroy, want the %d others", left, tenant)
+			if left := len(target.partners()); left != others {
+				return fmt.Errorf("%d partners of the test on the server after destroy, want the %d others", left, others)
 			}
 			return nil
 		},
 		Steps: []resource.TestStep{
 			{Config: config},
-			{PreConfig: emu.ResetStats, Config: config, PlanOnly: true},
+			{PreConfig: target.resetStats, Config: config, PlanOnly: true},
 			{
 				PreConfig: func() {
-					st := emu.Stats()
-					if st.ByRoute[routeList] > 1 || partnerReadRequests(st) > n+1 || st.Requests != partnerReadRequests(st) {
-						t.Errorf("a plan of %d partners in a tenant of %d cost %v; want at most one list page and %d requests",
-							n, tenant, st.ByRoute, n+1)
+					st := target.stats()
+					logins := st.ByRoute["POST /identity/users/login"] + st.ByRoute["POST /identity/users/patLogin"]
+					if reads := partnerReadRequests(st); st.ByRoute[routeList] > 1 || reads > n+1 || st.Requests != reads+logins {
+						t.Errorf("a plan of %d partners in a tenant of %d cost %v; want at most one list page and %d reads, and logins",
+							n, others, st.ByRoute, n+1)
 					}
 				},
 				Config: config,
@@ -294,17 +315,16 @@ func TestAccPartnerRefresh_smallStateInLargeTenant(t *testing.T) {
 // of band with import blocks, whose reads are batched, and checks the result
 // against the server, a data source, and a single-partner import.
 func TestAccPartnerRefresh_importAndDataSources(t *testing.T) {
-	const n = 30
-	emu := newTestEmulator(t, emulator.Options{})
-	ids := make([]string, n)
+	target := newAccTarget(t, emulator.Options{})
+	n := target.scale(30)
+	seeded := make([]emulator.Partner, n)
 	var imports strings.Builder
 	for i := range n {
-		p := emu.AddPartner(emulator.Partner{Name: fmt.Sprintf("Partner %d", i), Code: fmt.Sprintf("R%04d", i), Country: "Italy",
-			Timezone: "Europe/Rome", Properties: map[string]string{"index": fmt.Sprint(i)}, CustomerCount: int64(i)})
-		ids[i] = p.ID
-		fmt.Fprintf(&imports, "    %q = { index = %d, id = %q }\n", fmt.Sprint(i), i, p.ID)
+		seeded[i] = target.addPartner(emulator.Partner{Name: fmt.Sprintf("Partner %d", i), Code: target.code(fmt.Sprintf("R%04d", i)),
+			Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"index": fmt.Sprint(i)}, CustomerCount: int64(i)})
+		fmt.Fprintf(&imports, "    %q = { index = %d, id = %q }\n", fmt.Sprint(i), i, seeded[i].ID)
 	}
-	config := emu.tokenProvider() + countedPartners(n) + fmt.Sprintf(`
+	config := target.provider() + countedPartners(target.code(""), n) + fmt.Sprintf(`
 locals {
   ids = {
 %s  }
@@ -317,24 +337,24 @@ import {
 }
 
 data "servitly_partner" "by_code" {
-  code = "R0003"
+  code = %q
 }
-`, imports.String())
+`, imports.String(), seeded[3].Code)
 	const addr = "servitly_partner.test[3]"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: emu.ResetStats,
+				PreConfig: target.resetStats,
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateString(addr, "id", ids[3]),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(3)),
+					stateString(addr, "id", seeded[3].ID),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(seeded[3].CustomerCount)),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), "data.servitly_partner.by_code", tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("properties"), "data.servitly_partner.by_code", tfjsonpath.New("properties"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(addr, tfjsonpath.New("creation_timestamp"), "data.servitly_partner.by_code", tfjsonpath.New("creation_timestamp"), compare.ValuesSame()),
@@ -343,14 +363,15 @@ data "servitly_partner" "by_code" {
 			{
 				PreConfig: func() {
 					// The step imported, applied and planned twice: a GET per
-					// partner would be well over 2n.
-					if st := emu.Stats(); st.ByRoute[routeList] == 0 || st.ByRoute[routeGet] >= n {
+					// partner would be well over 2n. A tenant much larger
+					// than the state may rightly prefer GETs.
+					if st := target.stats(); st.ByRoute[routeList] == 0 || !target.live() && st.ByRoute[routeGet] >= n {
 						t.Errorf("importing %d partners cost %v; want their reads batched", n, st.ByRoute)
 					}
 				},
 				ResourceName:      addr,
 				ImportState:       true,
-				ImportStateId:     ids[3],
+				ImportStateId:     seeded[3].ID,
 				ImportStateVerify: true,
 			},
 		},

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -61,13 +63,14 @@ func checkStateMatchesServer(emu *testEmulator, n int) resource.TestCheckFunc {
 // answers are 429 (half with Retry-After) and a tenth are 500. The harness
 // also plans again after apply and fails on any change.
 func TestAccReliability_faultyServer(t *testing.T) {
+	emulatorOnly(t, "it answers a fifth of the requests with 429 and a tenth with 500 on purpose (emulator.Faults)")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 20, RetryAfter: "0", ServerErrorPercent: 10, Seed: 7})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkNoPartners,
 		Steps: []resource.TestStep{{
-			Config: emu.patProvider("") + partnersConfig(50),
+			Config: emu.patProvider() + partnersConfig(50),
 			Check: resource.ComposeTestCheckFunc(
 				checkStateMatchesServer(emu, 50),
 				func(*terraform.State) error {
@@ -86,13 +89,14 @@ func TestAccReliability_faultyServer(t *testing.T) {
 // partners but the answers are lost (two 500s, one dropped connection).
 // The provider must find them by code instead of creating them twice.
 func TestAccReliability_lostCreateAnswers(t *testing.T) {
+	emulatorOnly(t, "it loses create answers on purpose (Faults.CreateCommitThenError and CreateCommitThenDrop)")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateCommitThenError: 2, CreateCommitThenDrop: 1})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             emu.checkNoPartners,
 		Steps: []resource.TestStep{{
-			Config: emu.patProvider("") + partnersConfig(6),
+			Config: emu.patProvider() + partnersConfig(6),
 			Check: resource.ComposeTestCheckFunc(
 				checkStateMatchesServer(emu, 6),
 				func(*terraform.State) error {
@@ -110,12 +114,13 @@ func TestAccReliability_lostCreateAnswers(t *testing.T) {
 // be identified, so the provider must stop and say how to import it rather
 // than risk a duplicate.
 func TestAccReliability_lostCreateWithoutCode(t *testing.T) {
+	emulatorOnly(t, "it loses a create answer on purpose (Faults.CreateCommitThenError), for a partner without a code")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateCommitThenError: 1})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      emu.patProvider("") + `resource "servitly_partner" "test" { name = "No code" }`,
+			Config:      emu.patProvider() + `resource "servitly_partner" "test" { name = "No code" }`,
 			ExpectError: expectError(`(?s)outcome unknown.*has no code.*terraform import servitly_partner.<NAME> <ID>`),
 		}},
 	})
@@ -132,6 +137,7 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 		"password": `api_key = "demo-api-key"` + "\n" + `email = "demo@example.com"` + "\n" + `password = "demo-password"`,
 	} {
 		t.Run(name, func(t *testing.T) {
+			emulatorOnly(t, "it needs tokens that live 400 ms (Options.TokenTTL)")
 			// The create apply is a login plus at least six waves of ten
 			// 100 ms calls, so it outlives its first 400 ms token however
 			// fast the machine is, and must obtain another (renewal or new
@@ -162,15 +168,18 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 	}
 
 	t.Run("expired static token", func(t *testing.T) {
-		emu := newTestEmulator(t, emulator.Options{})
+		target := newAccTarget(t, emulator.Options{})
+		// It expired an hour ago, and the server did not sign it: it
+		// refuses it as it would any token past its time.
+		claims := base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, `{"exp":%d}`, time.Now().Add(-time.Hour).Unix()))
 		config := fmt.Sprintf(`
 provider "servitly" {
   base_url = %q
-  tenant   = "demo"
+  tenant   = %q
   token    = %q
 }
 resource "servitly_partner" "test" { name = "x" }
-`, emu.URL, emu.IssueToken(time.Millisecond))
+`, target.baseURL(), target.tenant(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."+claims+".c2lnbmF0dXJl")
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{{
@@ -182,61 +191,99 @@ resource "servitly_partner" "test" { name = "x" }
 }
 
 // TestAccReliability_refusedCredentials: each kind of refusal is one
-// diagnostic naming what to fix, reached without minutes of retries.
+// diagnostic naming what to fix, reached without minutes of retries. A live
+// run sends the tenant one wrong PAT, one wrong password when it logs in
+// with an email, and one unknown tenant name.
 func TestAccReliability_refusedCredentials(t *testing.T) {
 	cases := []struct {
 		name    string
 		opts    emulator.Options
-		login   string
+		login   []string // variables whose values the provider block sets, then settings
 		pattern string
 		route   string
 	}{
-		{"wrong pat", emulator.Options{}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "wrong"`,
+		{"wrong pat", emulator.Options{}, []string{"SERVITLY_TENANT", "SERVITLY_API_KEY", `pat = "wrong"`},
 			`(?s)login with API key and personal access token failed.*Invalid credentials.*Check api_key and pat`, "POST /identity/users/patLogin"},
-		{"wrong password", emulator.Options{}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `email = "demo@example.com"` + "\n" + `password = "wrong"`,
+		{"wrong password", emulator.Options{}, []string{"SERVITLY_TENANT", "SERVITLY_API_KEY", "SERVITLY_EMAIL", `password = "wrong"`},
 			`(?s)Invalid credentials.*Check api_key, email and password`, "POST /identity/users/login"},
-		{"wrong tenant", emulator.Options{}, `tenant = "nope"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "demo-pat"`,
+		{"wrong tenant", emulator.Options{}, []string{"SERVITLY_API_KEY", "SERVITLY_PAT", `tenant = "tfacc-no-such-tenant"`},
 			`(?s)Tenant not found.*Check tenant \(SERVITLY_TENANT\)`, "POST /identity/users/patLogin"},
-		{"missing permission", emulator.Options{Permissions: []string{"READ_PARTNER"}}, `tenant = "demo"` + "\n" + `api_key = "demo-api-key"` + "\n" + `pat = "demo-pat"`,
+		{"missing permission", emulator.Options{Permissions: []string{"READ_PARTNER"}}, []string{"SERVITLY_TENANT", "SERVITLY_API_KEY", "SERVITLY_PAT"},
 			`(?s)HTTP 403: User not authorized.*READ_PARTNER and WRITE_PARTNER`, "POST /network/partners"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := newTestEmulator(t, tc.opts)
-			config := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  %s\n}\n", emu.URL, tc.login) +
+			if tc.opts.Permissions != nil {
+				emulatorOnly(t, "it needs a login without WRITE_PARTNER (Options.Permissions)")
+			}
+			target := newAccTarget(t, tc.opts)
+			var settings []string
+			for _, v := range tc.login {
+				name, isVariable := strings.CutPrefix(v, "SERVITLY_")
+				if !isVariable {
+					settings = append(settings, v)
+					continue
+				}
+				value := target.login(v)
+				if value == "" {
+					t.Skipf("the live run logs in without %s", v)
+				}
+				settings = append(settings, fmt.Sprintf("%s = %q", strings.ToLower(name), value))
+			}
+			config := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  %s\n}\n", target.baseURL(), strings.Join(settings, "\n  ")) +
+				// No code: a login refused at plan time would only postpone
+				// the code check to the apply, a second try.
 				`resource "servitly_partner" "test" { name = "x" }`
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: config, ExpectError: expectError(tc.pattern)}},
 			})
 			// Refusals are final: one try, not a retry loop.
-			if got := emu.Stats().ByRoute[tc.route]; got != 1 {
+			if got := target.stats().ByRoute[tc.route]; got != 1 {
 				t.Errorf("%s was sent %d times, want 1", tc.route, got)
 			}
 		})
 	}
 }
 
+// jwtPattern finds a JSON Web Token: a header and a payload, both JSON
+// objects in base64url.
+var jwtPattern = regexp.MustCompile(`eyJ[\w-]+\.eyJ[\w-]+\.`)
+
 // TestAccReliability_secretsStayOutOfLogs applies with TF_LOG=TRACE in every
-// login flow and searches the whole log for the secrets and for any JWT.
+// login flow (live, in the run's own) and searches the whole log for the
+// secrets and for any JWT.
 func TestAccReliability_secretsStayOutOfLogs(t *testing.T) {
 	const apiKey, pat, password = "key-Zq81secret", "pat-Wv52secret", "pw-Kx07secret"
-	emu := newTestEmulator(t, emulator.Options{APIKey: apiKey, PAT: pat, Password: password})
-	staticToken := emu.IssueToken(0)
-	flows := map[string][]string{
-		"pat":      {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_PAT=" + pat},
-		"password": {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_EMAIL=demo@example.com", "SERVITLY_PASSWORD=" + password},
-		"token":    {"SERVITLY_TOKEN=" + staticToken},
+	target := newAccTarget(t, emulator.Options{APIKey: apiKey, PAT: pat, Password: password})
+	flows := map[string][]string{"live": nil} // the run's own variables
+	secrets := map[string]string{}
+	for _, name := range []string{"SERVITLY_API_KEY", "SERVITLY_PAT", "SERVITLY_PASSWORD", "SERVITLY_TOKEN"} {
+		if v := os.Getenv(name); v != "" && target.live() {
+			secrets[name] = v
+		}
+	}
+	if !target.live() {
+		staticToken := target.login("SERVITLY_TOKEN")
+		flows = map[string][]string{
+			"pat":      {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_PAT=" + pat},
+			"password": {"SERVITLY_API_KEY=" + apiKey, "SERVITLY_EMAIL=demo@example.com", "SERVITLY_PASSWORD=" + password},
+			"token":    {"SERVITLY_TOKEN=" + staticToken},
+		}
+		secrets = map[string]string{"api key": apiKey, "pat": pat, "password": password, "static token": staticToken}
 	}
 	for name, env := range flows {
 		t.Run(name, func(t *testing.T) {
-			tf := newTerraformCLI(t, emu)
+			tf := newTerraformCLI(t, target)
 			logPath := filepath.Join(t.TempDir(), "trace.log")
-			tf.env = append(withoutEnv(tf.env, "SERVITLY_API_KEY", "SERVITLY_PAT"), append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
-			tf.writeFile("main.tf", requiredProviders+`resource "servitly_partner" "test" {
+			if env != nil {
+				tf.env = append(withoutEnv(tf.env, "SERVITLY_API_KEY", "SERVITLY_PAT"), env...)
+			}
+			tf.env = append(tf.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+			tf.writeFile("main.tf", requiredProviders+fmt.Sprintf(`resource "servitly_partner" "test" {
   name = "Logged"
-  code = "LOG-`+name+`"
-}`)
+  code = %q
+}`, target.code("LOG-"+name)))
 			tf.mustRun("apply", "-auto-approve", "-input=false")
 			tf.mustRun("destroy", "-auto-approve", "-input=false")
 			raw, err := os.ReadFile(logPath)
@@ -247,10 +294,13 @@ func TestAccReliability_secretsStayOutOfLogs(t *testing.T) {
 			if !strings.Contains(log, "Servitly API request") {
 				t.Fatalf("the trace log has no provider request lines; the test would prove nothing")
 			}
-			for label, secret := range map[string]string{"api key": apiKey, "pat": pat, "password": password, "static token": staticToken, "a JWT": "eyJhbGci"} {
+			for label, secret := range secrets {
 				if i := strings.Index(log, secret); i >= 0 {
 					t.Errorf("%s appears in the TF_LOG=TRACE log: ...%s...", label, log[max(0, i-120):min(len(log), i+40)])
 				}
+			}
+			if jwt := jwtPattern.FindStringIndex(log); jwt != nil {
+				t.Errorf("a JWT appears in the TF_LOG=TRACE log: ...%s...", log[max(0, jwt[0]-120):min(len(log), jwt[1]+40)])
 			}
 		})
 	}
@@ -278,9 +328,10 @@ func withoutEnv(env []string, names ...string) []string {
 // ends. Create, plan, update and destroy must all succeed, leaving no
 // duplicate on the server and nothing after destroy.
 func TestAccReliability_soak(t *testing.T) {
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+	emulatorOnly(t, "it injects faults")
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv("SERVITLY_ACC_SOAK") != "1" {
 		t.Skipf("the soak tests the client and the emulator, which no CLI changes, and takes most of a minute: "+
-			"it runs once per make test, with the terraform on PATH (make acc), not with %s", cli)
+			"it runs on one CLI per run (make acc, and make test's Terraform 1.14 pass, which sets SERVITLY_ACC_SOAK=1), not with %s", cli)
 	}
 	const n = 200
 	emu := newTestEmulator(t, emulator.Options{TokenTTL: 3 * time.Second})
