@@ -222,6 +222,12 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 	p, off, err := r.partners.Read(ctx, id)
+	if err != nil && !client.IsNotFound(err) {
+		// The error says what to fix. A list that failed too, say for a wrong
+		// base_url path, would otherwise add a warning that blames permissions.
+		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
+		return
+	}
 	addBatchingOffWarning(&resp.Diagnostics, off)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
@@ -229,10 +235,6 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 			fmt.Sprintf("Partner %s was not found in Servitly; it was probably deleted outside Terraform. "+
 				"It has been removed from the state, and the next apply will create it again.", id))
 		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
 		return
 	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
