@@ -61,8 +61,7 @@ const (
 // errFilterBroken means a filtered list held a partner with another code.
 var errFilterBroken = errors.New("the partner list ignored the code filter")
 
-// errListWithoutCodes means the list leaves codes out, so no code can be
-// checked: every code would look unused.
+// errListWithoutCodes means the list leaves codes out: no code can be checked.
 var errListWithoutCodes = errors.New("the partner list does not show partner codes")
 
 func newCodeGuard(c *client.Client, refresh *partnerRefresh) *codeGuard {
@@ -128,8 +127,7 @@ func (g *codeGuard) deleted(id string) {
 	g.gone[id] = true
 }
 
-// firstRefusal returns the list's refusal the first time it is asked, so
-// that a run warns about it once.
+// firstRefusal is true the first time it is asked, so that a run warns once.
 func (g *codeGuard) firstRefusal() bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -233,8 +231,7 @@ func (g *codeGuard) loadFirstPage(ctx context.Context) (func(), error) {
 }
 
 // checkListShowsCodes reads the first listed partner by id when no listed
-// partner has a code: a list that leaves codes out would make every code
-// look unused. Lists that show a code cost nothing more.
+// partner has a code: a list that leaves codes out makes every code look unused.
 func (g *codeGuard) checkListShowsCodes(ctx context.Context, listed []client.Partner) error {
 	if len(listed) == 0 || slices.ContainsFunc(listed, func(p client.Partner) bool { return p.Code != "" }) {
 		return nil

@@ -185,12 +185,12 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 }
 
 func codesNotCheckedDetail(code string, err error) string {
+	why := fmt.Sprintf("listing partners was refused: %v\n\nGrant READ_ALL_PARTNERS to the user and the API key, "+
+		"so that the provider never creates a second partner for a code in use.", err)
 	if errors.Is(err, errListWithoutCodes) {
-		return fmt.Sprintf("The provider could not check that no other partner has code %q, because %v. "+
-			"No code is checked in this run: look in the Servitly console for partners with the codes this run writes.", code, err)
+		why = fmt.Sprintf("%v. No code is checked in this run: look in the Servitly console for partners with the codes this run writes.", err)
 	}
-	return fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
-		"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err)
+	return fmt.Sprintf("The provider could not check that no other partner has code %q, because %s", code, why)
 }
 
 // lostBecause says why a create's answer was lost, for the warning.
@@ -223,8 +223,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 	p, off, err := r.partners.Read(ctx, id)
 	if err != nil && !client.IsNotFound(err) {
-		// The error says what to fix. A list that failed too, say for a wrong
-		// base_url path, would otherwise add a warning that blames permissions.
+		// The error says what to fix; a batching warning would blame permissions.
 		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
 		return
 	}

@@ -55,9 +55,7 @@ func validateTimezone(name string) error {
 	return nil
 }
 
-// knownZones holds the names validateTimezone accepted: Terraform validates
-// every resource's configuration several times a run, and time.LoadLocation
-// reads a file each time.
+// knownZones caches accepted names: Terraform validates each config several times a run.
 var knownZones sync.Map
 
 // tzNameShape matches names whose every part starts with an upper-case
