@@ -10,10 +10,9 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// codeGuard keeps the provider from creating a second partner for a code
-// that the tenant already has, such as one made by hand in the console.
-// Servitly does not say that codes are unique, but import by code, the
-// recovery of lost creates and the data sources all need them to be.
+// codeGuard keeps the provider from creating a second partner for a code that the
+// tenant already has, such as one made by hand in the console. Servitly does not say
+// that codes are unique, but import by code, lost creates and data sources need them to be.
 //
 // Within one provider process it answers "which other partner has this
 // code?" as cheaply as the tenant's size allows:
@@ -27,10 +26,9 @@ import (
 //     again: apply plans each resource again right before writing it, and
 //     that plan's lookup serves the write's check too.
 //
-// The process's own creates, updates and deletes keep what it loaded
-// current, so a partner deleted by this apply never blocks the one that
-// replaces it. Claims stop two resources of one configuration from both
-// taking a code that no partner has yet.
+// The process's own creates, updates and deletes keep what it loaded current, so a
+// partner deleted by this apply never blocks the one that replaces it. Claims stop two
+// resources of one configuration from both taking a code that no partner has yet.
 type codeGuard struct {
 	client  *client.Client
 	refresh *partnerRefresh
@@ -246,8 +244,12 @@ func (g *codeGuard) checkListShowsCodes(ctx context.Context, listed []client.Par
 	return nil
 }
 
-// codesUncheckable reports whether err means that this tenant's codes
-// cannot be checked at all, rather than that one check failed.
+// failsEveryCall: a refused login or an unknown tenant, past which no call gets.
+func failsEveryCall(err error) bool {
+	return errors.As(err, new(*client.LoginError)) || client.IsUnknownTenant(err)
+}
+
+// codesUncheckable: no code of this tenant can be checked, not only this one.
 func codesUncheckable(err error) bool {
 	return client.IsListRefused(err) || errors.Is(err, errListWithoutCodes)
 }

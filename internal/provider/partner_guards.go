@@ -79,10 +79,8 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	self := ""
 	if state != nil {
 		self = state.ID.ValueString()
-		replaced, err := json.Marshal(managedPartnerOf(*state, r.deletionProtection))
-		if err == nil {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, replaced)...)
-		}
+		replaced, _ := json.Marshal(managedPartnerOf(*state, r.deletionProtection)) // strings, a number and a bool
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, replaced)...)
 		if plan.Code.Equal(state.Code) {
 			return
 		}
@@ -95,25 +93,25 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	conflict, err := r.codes.plan(ctx, plan.Code.ValueString(), self)
-	if err != nil {
+	switch {
+	case failsEveryCall(err): // say it now, where the apply would log in again
+		addAPIError(ctx, &resp.Diagnostics, "Error checking partner code", "Checking that no other partner has code "+hclString(plan.Code.ValueString()), err)
+	case err != nil:
 		tflog.Warn(ctx, "could not check at plan time that the partner code is unused; apply checks it", map[string]any{"error": err.Error()})
 	}
 	resp.Diagnostics.Append(codeConflictDiagnostic(conflict, state == nil, "plan")...)
 }
 
-// replacedPartner is the partner whose replacement a create plan is, if any.
-// private is the request's private state, whose type the framework keeps
-// internal.
+// replacedPartner is the partner that a create plan replaces, if any. private
+// is the request's private state, whose type the framework keeps internal.
 func replacedPartner(ctx context.Context, private interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
 },
 ) (managedPartner, bool) {
 	var p managedPartner
 	raw, diags := private.GetKey(ctx, replacedKey)
-	if diags.HasError() || raw == nil || json.Unmarshal(raw, &p) != nil || p.ID == "" {
-		return p, false
-	}
-	return p, true
+	ok := !diags.HasError() && raw != nil && json.Unmarshal(raw, &p) == nil && p.ID != ""
+	return p, ok
 }
 
 // checkRemoval refuses to remove a protected partner and warns about one

@@ -231,9 +231,9 @@ func TestAccReliability_refusedCredentials(t *testing.T) {
 				settings = append(settings, fmt.Sprintf("%s = %q", strings.ToLower(name), value))
 			}
 			config := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  %s\n}\n", target.baseURL(), strings.Join(settings, "\n  ")) +
-				// No code: a login refused at plan time would only postpone
-				// the code check to the apply, a second try.
-				`resource "servitly_partner" "test" { name = "x" }`
+				// With a code, the plan's code check is the first call: its
+				// refused login must end the run, not leave the apply a second try.
+				fmt.Sprintf("resource \"servitly_partner\" \"test\" {\n  name = \"x\"\n  code = %q\n}\n", target.code("REFUSED"))
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: config, ExpectError: expectError(tc.pattern)}},
