@@ -61,6 +61,9 @@ type Config struct {
 	// HTTPClient is used for every request; its Transport gets wrapped.
 	HTTPClient *http.Client
 	Logger     Logger
+	// BatchRefresh lets RefreshPartner answer from the paged partner list
+	// when that costs fewer requests than one GET each (refresh.go).
+	BatchRefresh bool
 }
 
 // Client talks to one Servitly tenant. It is safe for concurrent use.
@@ -75,6 +78,9 @@ type Client struct {
 	// proven is set by the first answer that shows base_url, tenant and
 	// credentials are right (a 2xx). Until then a 404 proves nothing.
 	proven atomic.Bool
+	// index is what this Client knows of the partner list (index.go).
+	index *partnerIndex
+	orgs  organizationIndex
 }
 
 // New checks cfg and returns a client. It does not contact the server: the
@@ -118,6 +124,7 @@ func New(cfg Config) (*Client, error) {
 			maxBackoff: positiveOr(cfg.MaxBackoff, defaultMaxBackoff),
 		},
 		logger: logger,
+		index:  newPartnerIndex(cfg.BatchRefresh),
 	}
 	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
 	return c, nil

@@ -4,7 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"sync"
 )
+
+const organizationsListPath = "/v2/network/organizations"
 
 // Organization is an organization as the API returns it.
 type Organization struct {
@@ -24,12 +28,62 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization,
 	return &o, nil
 }
 
-// ListOrganizations returns the organizations the caller may see, filtered
-// by exact name when name is not empty.
+// ListOrganizations returns the organizations the caller may see, asking
+// the server to filter by exact name when name is not empty: what it
+// answers, as it answers it (FindOrganizations checks the answer).
 func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organization, error) {
 	q := url.Values{}
 	if name != "" {
 		q.Set("name", "eq;"+name)
 	}
-	return collect(items[Organization](ctx, c, "/v2/network/organizations", q))
+	return collect(items[Organization](ctx, c, organizationsListPath, q))
+}
+
+// organizationIndex is what a Client knows of the organization list: like
+// the partner list's filters, its name filter is a guess about the API.
+type organizationIndex struct {
+	mu     sync.Mutex // held across the requests: lookups by name are few
+	filter trait      // whether the server honours the name filter
+	all    []Organization
+	walked bool
+}
+
+// FindOrganizations returns the organizations named exactly name that the
+// caller may see, however the server reads the name filter. A filtered
+// answer that holds only such organizations is taken as it is: one
+// request. Otherwise the whole list decides, walked once per Client; when
+// it holds organizations the filter missed, the filter is not asked again.
+func (c *Client) FindOrganizations(ctx context.Context, name string) ([]Organization, error) {
+	ix := &c.orgs
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	otherName := func(o Organization) bool { return o.Name != name }
+	if ix.filter != no {
+		answer, err := c.ListOrganizations(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		matches := slices.DeleteFunc(slices.Clone(answer), otherName)
+		switch {
+		case len(matches) < len(answer):
+			ix.filter = no
+		case len(matches) > 0:
+			ix.filter = yes
+			return matches, nil
+		case ix.filter == yes:
+			return nil, nil
+		}
+	}
+	if !ix.walked {
+		all, err := c.ListOrganizations(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		ix.all, ix.walked = all, true
+	}
+	matches := slices.DeleteFunc(slices.Clone(ix.all), otherName)
+	if len(matches) > 0 {
+		ix.filter = no // the filter answered none of them
+	}
+	return matches, nil
 }

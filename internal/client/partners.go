@@ -1,7 +1,6 @@
 package client
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,8 +99,13 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 	if p.ID == "" {
 		// [inferred] any 2xx means success; without the partner in the
 		// answer (204, empty body), read it back so state comes from the API.
-		return c.GetPartner(ctx, id)
+		got, err := c.GetPartner(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p = *got
 	}
+	c.index.wrote(&p)
 	return &p, nil
 }
 
@@ -109,7 +113,8 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 // deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
-	if err = c.partnerGone(ctx, err); IsNotFound(err) {
+	if err = c.partnerGone(ctx, err); err == nil || IsNotFound(err) {
+		c.index.deleted(id)
 		return nil
 	}
 	return err
@@ -208,6 +213,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		err := c.do(ctx, req, &p)
 		if err == nil {
 			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
+				c.index.wrote(&p)
 				return &p, false, nil
 			}
 			err = req.failed(err, true)
@@ -226,12 +232,17 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 			lookupCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 			defer cancel()
 		}
-		matches, lookupErr := c.FindPartnersByCode(lookupCtx, in.Code)
+		matches, lookupErr := c.findPartners(lookupCtx, PartnerFilter{Code: in.Code}, true)
+		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 {
+			// The list entry may leave fields out: its GET decides.
+			matches, lookupErr = c.Complete(lookupCtx, matches)
+		}
 		if lookupErr != nil {
 			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err, LookupErr: lookupErr}
 		}
 		if len(matches) == 1 && len(in.Diff(matches[0])) == 0 {
 			c.logger.Warn(ctx, "create outcome was unknown; adopted the partner the server had created", map[string]any{"id": matches[0].ID, "code": in.Code})
+			c.index.wrote(&matches[0])
 			return &matches[0], true, nil
 		}
 		if len(matches) > 0 || attempt >= maxCreateAttempts || ctx.Err() != nil {
@@ -239,56 +250,6 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		}
 		c.logger.Debug(ctx, "create outcome was unknown and no partner has its code; sending it again", map[string]any{"code": in.Code, "attempt": attempt})
 	}
-}
-
-// FindPartnersByCode lists the partners whose code is exactly code. The
-// list filter is a guess about the API, so a filtered miss is confirmed by
-// walking the unfiltered list: a filter the server reads differently must
-// never make a partner look absent.
-func (c *Client) FindPartnersByCode(ctx context.Context, code string) ([]Partner, error) {
-	filtered, err := c.ListPartners(ctx, PartnerFilter{Code: code})
-	if err != nil {
-		return nil, err
-	}
-	if exact := withCode(filtered, code); len(exact) > 0 {
-		return exact, nil
-	}
-	all, err := c.ListPartners(ctx, PartnerFilter{})
-	if err != nil {
-		return nil, err
-	}
-	return withCode(all, code), nil
-}
-
-// withCode keeps the partners whose code is exactly code: a server that
-// ignores the filter must not make us adopt the wrong partner.
-func withCode(partners []Partner, code string) []Partner {
-	return slices.DeleteFunc(partners, func(p Partner) bool { return p.Code != code })
-}
-
-// PartnerFilter narrows ListPartners. Empty fields do not filter.
-type PartnerFilter struct {
-	Name, Code, Country string
-	// SearchText uses the API's wildcards (foo*, *foo*, *foo) on SearchField.
-	SearchText, SearchField string
-}
-
-// query sends the exact-match filters in the documented predicate form,
-// "eq;<value>", always: a value that itself starts with "eq;" then still
-// means itself. Callers filter the answer again, so a server reading them
-// differently cannot mislead us.
-func (f PartnerFilter) query() url.Values {
-	q := url.Values{}
-	for key, value := range map[string]string{"name": f.Name, "code": f.Code, "country": f.Country} {
-		if value != "" {
-			q.Set(key, "eq;"+value)
-		}
-	}
-	if f.SearchText != "" {
-		q.Set("searchText", f.SearchText)
-		q.Set("searchField", cmp.Or(f.SearchField, "name"))
-	}
-	return q
 }
 
 // StreamPartners yields the partners matching f one at a time, walking the

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,8 @@ import (
 )
 
 // createServer fakes POST /network/partners and the lookup by code.
-// post answers the n-th POST (1-based); list answers every lookup.
+// post answers the n-th POST (1-based); list answers every lookup, and a
+// partner's GET answers its entry in the list.
 func createServer(t *testing.T, post func(w http.ResponseWriter, n int), list func(w http.ResponseWriter, r *http.Request)) *apiServer {
 	var posts atomic.Int64
 	return newAPIServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -21,6 +23,19 @@ func createServer(t *testing.T, post func(w http.ResponseWriter, n int), list fu
 			post(w, int(posts.Add(1)))
 		case r.Method == http.MethodGet && r.URL.Path == "/v2/network/partners":
 			list(w, r)
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/network/partners/"):
+			rec := httptest.NewRecorder()
+			list(rec, r)
+			var page Page[json.RawMessage]
+			_ = json.Unmarshal(rec.Body.Bytes(), &page)
+			for _, entry := range page.Content {
+				var p Partner
+				if json.Unmarshal(entry, &p) == nil && p.ID == strings.TrimPrefix(r.URL.Path, "/network/partners/") {
+					writeJSON(w, http.StatusOK, string(entry))
+					return
+				}
+			}
+			writeMessage(w, http.StatusNotFound, "Resource not found")
 		default:
 			t.Errorf("unexpected request %s %s", r.Method, r.URL)
 			w.WriteHeader(http.StatusTeapot)

@@ -146,7 +146,7 @@ func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID st
 
 // addBatchingOffWarning explains, once a run, why partners are refreshed
 // one by one although batch_refresh is on.
-func addBatchingOffWarning(diags *diag.Diagnostics, off *batchingOff) {
+func addBatchingOffWarning(diags *diag.Diagnostics, off *client.BatchingOff) {
 	const summary = "Partner refresh batching is off"
 	switch {
 	case off == nil:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -118,14 +117,11 @@ func (d *organizationDataSource) readByID(ctx context.Context, id string, resp *
 }
 
 func (d *organizationDataSource) findByName(ctx context.Context, name string, resp *datasource.ReadResponse) *client.Organization {
-	all, err := d.client.ListOrganizations(ctx, name)
+	matches, err := d.client.FindOrganizations(ctx, name)
 	if err != nil {
 		addAPIError(ctx, &resp.Diagnostics, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
 		return nil
 	}
-	// Compare again: a server that ignores the filter must not make us pick
-	// the wrong organization.
-	matches := slices.DeleteFunc(all, func(o client.Organization) bool { return o.Name != name })
 	return theOne(&resp.Diagnostics, lookup{at: path.Root("name"), noun: "organization", key: "name", value: name,
 		notFound: fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
 			"the list only shows organizations the caller's own organization may see.", name),

@@ -100,7 +100,7 @@ func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datas
 }
 
 func (d *partnerDataSource) findByCode(ctx context.Context, code string, resp *datasource.ReadResponse) *client.Partner {
-	matches, err := d.client.FindPartnersByCode(ctx, code)
+	matches, err := d.client.FindPartners(ctx, client.PartnerFilter{Code: code})
 	if err != nil {
 		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
 		return nil

@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"context"
+	"iter"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -67,11 +70,45 @@ type partnerFilter struct {
 	OrganizationID string
 }
 
-// rejects reports whether p fails one of the exact filters. Applying them
-// again means a server that ignores one never hands back partners the
-// configuration asked to leave out. The wildcard search is left to the
-// server, whose matching rules are its own.
+// rejects reports whether p belongs to another organization than the one
+// the filter asks for. The client applies the API's own filters.
 func (f partnerFilter) rejects(p client.Partner) bool {
-	return (f.Name != "" && p.Name != f.Name) || (f.Code != "" && p.Code != f.Code) || (f.Country != "" && p.Country != f.Country) ||
-		(f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID)
+	return f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID
+}
+
+// partners yields the partners f selects, each with every field, and an
+// error once, last. Without an API filter they are read lazily, a page at
+// a time, so a consumer that stops early stops the paging; an API filter
+// goes through client.FindPartners, which checks how the server reads it.
+func (f partnerFilter) partners(ctx context.Context, c *client.Client) iter.Seq2[client.Partner, error] {
+	return func(yield func(client.Partner, error) bool) {
+		if f.PartnerFilter != (client.PartnerFilter{}) {
+			found, err := c.FindPartners(ctx, f.PartnerFilter)
+			if err != nil {
+				yield(client.Partner{}, err)
+				return
+			}
+			for _, p := range found {
+				if !f.rejects(p) && !yield(p, nil) {
+					return
+				}
+			}
+			return
+		}
+		for p, err := range c.StreamPartners(ctx, client.PartnerFilter{}) {
+			if err == nil {
+				var whole []client.Partner
+				if whole, err = c.Complete(ctx, []client.Partner{p}); err == nil {
+					p = whole[0]
+				}
+			}
+			if err != nil {
+				yield(client.Partner{}, err)
+				return
+			}
+			if !f.rejects(p) && !yield(p, nil) {
+				return
+			}
+		}
+	}
 }

@@ -69,7 +69,7 @@ func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (stri
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 
-	matches, err := r.client.FindPartnersByCode(ctx, parsed.Code)
+	matches, err := r.client.FindPartners(ctx, client.PartnerFilter{Code: parsed.Code})
 	if err != nil {
 		addAPIError(ctx, &diags, "Error importing partner", fmt.Sprintf("Looking up partners with code %q", parsed.Code), err)
 		return "", diags

@@ -52,15 +52,12 @@ func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, st
 	filter := config.filter()
 	stream.Results = func(push func(list.ListResult) bool) {
 		var pushed int64
-		for p, err := range r.client.StreamPartners(ctx, filter.PartnerFilter) {
+		for p, err := range filter.partners(ctx, r.client) {
 			if err != nil {
 				var diags diag.Diagnostics
 				addAPIError(ctx, &diags, "Error listing partners", "Listing partners for the servitly_partner list block", err)
 				push(list.ListResult{Diagnostics: diags})
 				return
-			}
-			if filter.rejects(p) {
-				continue
 			}
 			if !push(partnerListResult(ctx, req, &p)) {
 				return

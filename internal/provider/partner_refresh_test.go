@@ -15,8 +15,8 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
-// Unit tests of the refresh batching rule (partner_refresh.go), driving
-// partnerRefresh directly against the emulator, without Terraform.
+// Unit tests of the refresh batching rule (client.RefreshPartner), driving
+// the client directly against the emulator, without Terraform.
 
 const (
 	routeGet  = "GET /network/partners/{id}"
@@ -150,7 +150,18 @@ func (s *refreshServer) got(id string) int {
 
 func (s *refreshServer) client(t *testing.T) *client.Client {
 	t.Helper()
-	c, err := client.New(client.Config{BaseURL: s.url, Tenant: "demo", Token: s.IssueToken(0)})
+	return s.newClient(t, false)
+}
+
+// batchingClient is a client whose RefreshPartner may use the list.
+func (s *refreshServer) batchingClient(t *testing.T) *client.Client {
+	t.Helper()
+	return s.newClient(t, true)
+}
+
+func (s *refreshServer) newClient(t *testing.T, batch bool) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{BaseURL: s.url, Tenant: "demo", Token: s.IssueToken(0), BatchRefresh: batch})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +179,7 @@ func (s *refreshServer) seed(n int) []emulator.Partner {
 }
 
 // readAll reads ids with Terraform's default parallelism of 10, like a plan.
-func readAll(t *testing.T, r *partnerRefresh, ids []string) (map[string]*client.Partner, map[string]error, int) {
+func readAll(t *testing.T, r *client.Client, ids []string) (map[string]*client.Partner, map[string]error, int) {
 	t.Helper()
 	var mu sync.Mutex
 	found, errs, warnings := map[string]*client.Partner{}, map[string]error{}, 0
@@ -179,7 +190,7 @@ func readAll(t *testing.T, r *partnerRefresh, ids []string) (map[string]*client.
 		go func() {
 			defer wg.Done()
 			for id := range work {
-				p, off, err := r.Read(context.Background(), id)
+				p, off, err := r.RefreshPartner(context.Background(), id)
 				mu.Lock()
 				if off != nil {
 					warnings++
@@ -220,7 +231,7 @@ func checkSame(t *testing.T, want emulator.Partner, got *client.Partner) {
 func TestPartnerRefresh_wholeTenantCostsAFewRequests(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(1000)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
 	found, errs, warnings := readAll(t, r, idsOf(partners))
 	if len(errs) > 0 || warnings > 0 {
@@ -243,7 +254,7 @@ func TestPartnerRefresh_wholeTenantCostsAFewRequests(t *testing.T) {
 func TestPartnerRefresh_remainingPagesLoadTogether(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{Latency: 20 * time.Millisecond})
 	partners := srv.seed(3 * client.PageSize)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
 	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
@@ -259,9 +270,9 @@ func TestPartnerRefresh_remainingPagesLoadTogether(t *testing.T) {
 func TestPartnerRefresh_onePartnerCostsOneGet(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(300)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
-	p, _, err := r.Read(context.Background(), partners[299].ID)
+	p, _, err := r.RefreshPartner(context.Background(), partners[299].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +285,7 @@ func TestPartnerRefresh_onePartnerCostsOneGet(t *testing.T) {
 func TestPartnerRefresh_smallStateInLargeTenantListsOnePage(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(2000)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 	// The newest three: none of them is on the first page.
 	mine := partners[1997:]
 
@@ -297,7 +308,7 @@ func TestPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
 	lagging, deleted := partners[10], partners[20]
 	srv.hide(lagging.ID) // exists, but the list does not show it
 	srv.DeletePartner(deleted.ID)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
 	found, errs, _ := readAll(t, r, idsOf(partners))
 	checkSame(t, lagging, found[lagging.ID])
@@ -326,7 +337,7 @@ func TestPartnerRefresh_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := setup()
 			partners := srv.seed(40)
-			r := newPartnerRefresh(srv.client(t), true)
+			r := srv.batchingClient(t)
 
 			found, errs, warnings := readAll(t, r, idsOf(partners))
 			if len(errs) > 0 {
@@ -349,7 +360,7 @@ func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(150)
 	srv.summaries = true
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
 	found, errs, warnings := readAll(t, r, idsOf(partners))
 	if len(errs) > 0 {
@@ -369,7 +380,7 @@ func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
 func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(150)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 
 	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
@@ -383,14 +394,14 @@ func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
 func TestPartnerRefresh_checkNeedsAGetWhenTheFirstPartnerIsNotListed(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(450)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 	ctx := context.Background()
 	// The first Read's partner is on page 2, which is never loaded.
-	if _, _, err := r.Read(ctx, partners[449].ID); err != nil {
+	if _, _, err := r.RefreshPartner(ctx, partners[449].ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range partners[:3] {
-		got, _, err := r.Read(ctx, p.ID)
+		got, _, err := r.RefreshPartner(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -405,7 +416,7 @@ func TestPartnerRefresh_checkNeedsAGetWhenTheFirstPartnerIsNotListed(t *testing.
 func TestPartnerRefresh_offReadsOneByOne(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(30)
-	r := newPartnerRefresh(srv.client(t), false)
+	r := srv.client(t)
 
 	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
 		t.Fatal(errs)
@@ -418,17 +429,17 @@ func TestPartnerRefresh_offReadsOneByOne(t *testing.T) {
 func TestPartnerRefresh_cancelledLoadLetsOthersRetry(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(30)
-	r := newPartnerRefresh(srv.client(t), true)
+	r := srv.batchingClient(t)
 	ctx := context.Background()
-	if _, _, err := r.Read(ctx, partners[0].ID); err != nil { // the first Read: a GET
+	if _, _, err := r.RefreshPartner(ctx, partners[0].ID); err != nil { // the first Read: a GET
 		t.Fatal(err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := r.Read(cancelled, partners[1].ID); err == nil {
+	if _, _, err := r.RefreshPartner(cancelled, partners[1].ID); err == nil {
 		t.Fatal("a cancelled Read succeeded")
 	}
-	p, _, err := r.Read(ctx, partners[2].ID)
+	p, _, err := r.RefreshPartner(ctx, partners[2].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

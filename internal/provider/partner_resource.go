@@ -150,7 +150,6 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 				"and found exactly the partner it had asked for: %s. It is recorded in the state; nothing was created twice.",
 				in.Name, lostBecause(ctx), in.Code, created.ID))
 	}
-	r.codes.wrote(created)
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -172,7 +171,7 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		release()
 		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
 		return nil, false
-	case codesUncheckable(err):
+	case client.IsListRefused(err):
 		if r.codes.firstRefusal() {
 			diags.AddWarning("Partner codes not checked", codesNotCheckedDetail(code, err))
 		}
@@ -185,12 +184,8 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 }
 
 func codesNotCheckedDetail(code string, err error) string {
-	why := fmt.Sprintf("listing partners was refused: %v\n\nGrant READ_ALL_PARTNERS to the user and the API key, "+
-		"so that the provider never creates a second partner for a code in use.", err)
-	if errors.Is(err, errListWithoutCodes) {
-		why = fmt.Sprintf("%v. No code is checked in this run: look in the Servitly console for partners with the codes this run writes.", err)
-	}
-	return fmt.Sprintf("The provider could not check that no other partner has code %q, because %s", code, why)
+	return fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
+		"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err)
 }
 
 // lostBecause says why a create's answer was lost, for the warning.
@@ -221,7 +216,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// also returns one: state written before identities existed has none,
 	// and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, off, err := r.partners.Read(ctx, id)
+	p, off, err := r.client.RefreshPartner(ctx, id)
 	if err != nil && !client.IsNotFound(err) {
 		// The error says what to fix; a batching warning would blame permissions.
 		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
@@ -286,7 +281,6 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(ctx, &resp.Diagnostics, "Error updating partner", fmt.Sprintf("Updating partner %s", id), err)
 		return
 	}
-	r.codes.wrote(updated)
 	next, diags := partnerModelFromAPI(ctx, updated, plan)
 	resp.Diagnostics.Append(diags...)
 	// State records what Servitly holds, also when it kept a removed value.
@@ -315,7 +309,6 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 		addAPIError(ctx, &resp.Diagnostics, "Error deleting partner", fmt.Sprintf("Deleting partner %s", id), err)
 		return
 	}
-	r.codes.deleted(id)
 	resp.Diagnostics.Append(customersWarning(partner, "was deleted")...)
 }
 

@@ -64,13 +64,14 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
-	filter := state.filter()
-	found, err := d.client.ListPartners(ctx, filter.PartnerFilter)
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
-		return
+	var found []client.Partner
+	for p, err := range state.filter().partners(ctx, d.client) {
+		if err != nil {
+			addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
+			return
+		}
+		found = append(found, p)
 	}
-	found = slices.DeleteFunc(found, filter.rejects)
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 
 	// Empty, not null, when nothing matches: length() and for_each work on it.

@@ -55,14 +55,14 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	cfg.BatchRefresh = batch
 	cfg.Logger = newTFLogger(cfg)
 	c, err := client.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Servitly provider configuration", err.Error())
 		return
 	}
-	refresh := newPartnerRefresh(c, batch)
-	data := &providerData{client: c, partners: refresh, codes: newCodeGuard(c, refresh), deletionProtection: protect}
+	data := &providerData{client: c, codes: newCodeGuard(c), deletionProtection: protect}
 	resp.ResourceData, resp.DataSourceData, resp.ListResourceData = data, data, data
 }
 

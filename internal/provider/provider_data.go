@@ -14,8 +14,6 @@ import (
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
 	client *client.Client
-	// partners serves servitly_partner's Read, batched (partner_refresh.go).
-	partners *partnerRefresh
 	// codes keeps a second partner from being created for a code in use (partner_codes.go).
 	codes *codeGuard
 	// deletionProtection is the provider's deletion_protection, for partners that do not set their own.

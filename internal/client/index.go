@@ -1,0 +1,205 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// partnerIndex is what one Client knows of the tenant's partners and of how
+// the server answers the partner list, which is a guess about the API. The
+// refresh, the code guard, lost-create recovery, import by code and the
+// data sources all read through it, so a provider process learns the
+// server once and loads each page of the list at most once:
+//   - whether list entries hold every field of the partner's GET (compared
+//     once, on one partner), and whether they show codes at all;
+//   - for each filter (code, name, country, searchText), whether the server
+//     honours it; one that it ignores or misreads makes the process walk
+//     the whole list once and match partners itself;
+//   - the pages it loaded, kept current by this Client's own writes.
+//
+// Every field is guarded by mu. busy is set while one caller makes the
+// index's list requests (loading pages, or learning); the others wait for
+// it and then decide again on what it learnt.
+type partnerIndex struct {
+	mu   sync.Mutex
+	busy chan struct{} // closed when the list request in flight ends
+
+	byID       map[string]Partner // from list pages, then this Client's writes
+	whole      map[string]bool    // byID holds the whole partner, from its GET or this Client's write
+	gone       map[string]bool    // deleted by this Client: never learnt again from a page
+	unused     map[string]bool    // codes a trusted lookup found on no partner
+	nextPage   int                // pages 0 .. nextPage-1 are loaded
+	totalPages int                // as the server said; 0 when it did not
+	complete   bool               // byID holds every partner of the tenant
+	refused    error              // loading the list was refused: IsListRefused
+
+	compared   bool             // a list entry has been compared with its partner's GET
+	comparedID string           // that partner's id
+	lacking    []string         // the fields in which it differed: list entries lack them
+	shows      map[string]trait // by filter field: whether list entries show it
+	filters    map[string]trait // by filter key: honoured, or ignored or misread
+	refresh    refreshState     // the refresh's batching rule (refresh.go)
+}
+
+// trait is a yes-or-no fact about the server, unknown until shown.
+type trait int
+
+const (
+	unknown trait = iota
+	yes
+	no
+)
+
+func newPartnerIndex(batchRefresh bool) *partnerIndex {
+	return &partnerIndex{refresh: refreshState{disabled: !batchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{},
+		shows: map[string]trait{}, filters: map[string]trait{}}
+}
+
+// wait waits, without mu, for the list request in flight. Called with mu
+// held, and returns with it held.
+func (ix *partnerIndex) wait(ctx context.Context) error {
+	busy := ix.busy
+	ix.mu.Unlock()
+	defer ix.mu.Lock()
+	select {
+	case <-busy:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the partner list: %w", ctx.Err())
+	}
+}
+
+// run makes fn's requests without mu while other callers wait, then
+// applies what fn learnt under mu. Called with mu held and busy nil.
+func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply func(), err error)) error {
+	ix.busy = make(chan struct{})
+	ix.mu.Unlock()
+	apply, err := fn(ctx)
+	ix.mu.Lock()
+	close(ix.busy)
+	ix.busy = nil
+	if apply != nil {
+		apply()
+	}
+	return err
+}
+
+// loadPages loads page 0 alone when nothing is loaded yet: it tells the
+// tenant's size, and in a tenant of up to PageSize partners it is the whole
+// list. Otherwise it loads every page not loaded yet, several at a time
+// once the server says how many there are. The pages before a failure are
+// kept. A refusal is remembered: no later load asks again. Called with mu
+// held and busy nil.
+func (c *Client) loadPages(ctx context.Context) error {
+	ix := c.index
+	from, total := ix.nextPage, ix.totalPages
+	err := ix.run(ctx, func(ctx context.Context) (func(), error) {
+		var pages []*Page[Partner]
+		var err error
+		for page, pageErr := range c.PartnerPages(ctx, from, total) {
+			if err = pageErr; err != nil {
+				break
+			}
+			if pages = append(pages, page); from == 0 {
+				break
+			}
+		}
+		return func() { ix.merge(pages) }, err
+	})
+	if IsListRefused(err) {
+		ix.refused = err
+	}
+	return err
+}
+
+// merge adds loaded pages, under mu. A partner this Client wrote since
+// keeps what it wrote, and one it deleted stays gone.
+func (ix *partnerIndex) merge(pages []*Page[Partner]) {
+	for _, p := range pages {
+		for _, partner := range p.Content {
+			if !ix.whole[partner.ID] && !ix.gone[partner.ID] {
+				ix.byID[partner.ID] = partner
+			}
+			for field, value := range filterFields {
+				if value(partner) != "" {
+					ix.shows[field] = yes
+				}
+			}
+		}
+		ix.nextPage++
+		if p.TotalPages > 0 {
+			ix.totalPages = p.TotalPages
+		}
+		ix.complete = p.Last
+	}
+}
+
+// compare compares listed, an entry of the list, with p, the same
+// partner's GET, once per Client, under mu. It returns the fields the entry
+// lacks when this call found that they differ.
+func (ix *partnerIndex) compare(listed, p Partner) []string {
+	if ix.compared {
+		return nil
+	}
+	ix.compared, ix.comparedID = true, p.ID
+	for _, d := range listed.Diff(p) {
+		ix.lacking = append(ix.lacking, d.Field)
+	}
+	ix.lacking = slices.Compact(ix.lacking)
+	for field, value := range filterFields {
+		if slices.Contains(ix.lacking, field) && value(p) != "" {
+			ix.shows[field] = no
+		}
+	}
+	return ix.lacking
+}
+
+// wholeOr is the whole partner p when this Client has read or written it,
+// else p as it is, under mu.
+func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
+	if ix.whole[p.ID] {
+		return ix.byID[p.ID], true
+	}
+	return p, false
+}
+
+// entriesComplete reports whether list entries are known to hold every
+// field of a partner. Under mu.
+func (ix *partnerIndex) entriesComplete() bool { return ix.compared && len(ix.lacking) == 0 }
+
+// learn records partner p as its GET or this Client's write answered it:
+// whole, and newer than any page. Under mu.
+func (ix *partnerIndex) learn(p Partner) {
+	if !ix.gone[p.ID] {
+		ix.byID[p.ID] = p
+		ix.whole[p.ID] = true
+	}
+}
+
+// wrote records a partner this Client created or updated.
+func (ix *partnerIndex) wrote(p *Partner) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.learn(*p)
+}
+
+// deleted records a partner this Client deleted.
+func (ix *partnerIndex) deleted(id string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	delete(ix.byID, id)
+	ix.gone[id] = true
+}
+
+// matching returns the indexed partners that f matches, under mu.
+func (ix *partnerIndex) matching(f PartnerFilter) []Partner {
+	var out []Partner
+	for _, p := range ix.byID {
+		if f.Matches(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

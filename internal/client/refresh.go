@@ -1,0 +1,178 @@
+package client
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+)
+
+// RefreshPartner reads partner id for a refresh, from the paged partner list
+// when that costs fewer requests than one GET each (Config.BatchRefresh).
+//
+// Terraform refreshes every resource of a plan with its own call and never
+// says how many will come, so the rule is decided as the calls arrive,
+// within one Client (one provider process):
+//
+//  1. The first read uses GET /network/partners/{id}: a state of one partner
+//     costs one request, as without batching.
+//  2. The next read loads page 0 of the list (PageSize partners). That is
+//     one request, and it tells the tenant's size: in a tenant of up to
+//     PageSize partners it is the whole list.
+//  3. A later read whose partner is on a loaded page is answered from it.
+//     One that is not pays a GET, until as many GETs have been paid as pages
+//     remain to be loaded; then the remaining pages are loaded. This is the
+//     ski-rental rule: it never costs more than about twice the cheaper of
+//     "one GET per partner" and "the whole list".
+//  4. No partner is answered from the list before one list entry has been
+//     compared with the same partner's GET (the first read's, or one more).
+//     If they differ (a list of summaries), every read uses GET, and the
+//     first read to see it returns a BatchingOff to warn with.
+//  5. A partner missing from the whole list is confirmed with a GET: the
+//     list is never trusted for a deletion.
+//  6. If the list is refused, reads fall back to GETs and one warns; any
+//     other list failure falls back too, with a log line.
+//
+// Terraform starts a new provider process for every command and walk, so a
+// list page never outlives the plan that loaded it.
+func (c *Client) RefreshPartner(ctx context.Context, id string) (*Partner, *BatchingOff, error) {
+	ix := c.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	r := &ix.refresh
+	r.reads++
+	var off *BatchingOff // set by the one read that stopped batching for a reason to warn about
+	for {
+		step, listed := ix.grantStep(id)
+		switch step {
+		case stepServe:
+			return &listed, nil, nil
+		case stepGet:
+			ix.mu.Unlock()
+			p, err := c.GetPartner(ctx, id)
+			ix.mu.Lock()
+			return p, cmp.Or(off, ix.batchingOff()), err
+		case stepWait:
+			if err := ix.wait(ctx); err != nil {
+				return nil, nil, err
+			}
+		case stepCheck:
+			var p *Partner
+			err := ix.run(ctx, func(ctx context.Context) (func(), error) {
+				var err error
+				p, err = c.GetPartner(ctx, id)
+				return func() { r.sample = p }, err
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+			return p, cmp.Or(off, ix.checkSample()), nil
+		case stepLoad:
+			err := c.loadPages(ctx)
+			off = ix.checkSample()
+			switch {
+			case err != nil && ctx.Err() != nil:
+				// This read was cancelled; a waiting one will load again.
+				return nil, off, fmt.Errorf("listing partners: %w", err)
+			case err != nil:
+				r.failed = true
+				c.logger.Warn(ctx, "listing partners failed; refreshing each partner with its own GET", map[string]any{"error": err.Error()})
+				off = cmp.Or(off, ix.batchingOff())
+			}
+		}
+	}
+}
+
+// refreshState is what RefreshPartner counts, under the index's mu.
+type refreshState struct {
+	disabled           bool     // Config.BatchRefresh is off
+	failed             bool     // loading the list failed
+	warned             bool     // a BatchingOff has been returned
+	reads              int      // RefreshPartner calls so far
+	getsInsteadOfPages int      // GETs granted instead of loading the remaining pages
+	sample             *Partner // the latest checking GET's answer, to compare with the list
+}
+
+// BatchingOff says why RefreshPartner stopped using the list, once, for its
+// caller to warn: the list's entry for Partner differs from its GET in
+// Fields, or listing partners was Refused.
+type BatchingOff struct {
+	Partner string
+	Fields  []string
+	Refused error
+}
+
+type readStep int
+
+const (
+	stepServe readStep = iota // from the list
+	stepGet                   // GET, without holding up other reads
+	stepCheck                 // GET, compared with the list while other reads wait
+	stepLoad                  // load list pages while other reads wait
+	stepWait                  // wait for the request in flight
+)
+
+// batching reports whether the list may still serve reads, under mu.
+func (ix *partnerIndex) batching() bool {
+	r := &ix.refresh
+	return !r.disabled && !r.failed && ix.refused == nil && (!ix.compared || len(ix.lacking) == 0)
+}
+
+// grantStep decides, under mu, what a read of id does now, and counts a GET
+// it grants instead of loading the remaining pages.
+func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
+	r := &ix.refresh
+	p, listed := ix.byID[id]
+	switch {
+	case !ix.batching() || (!listed && ix.complete):
+		// Batching is off, or the partner is missing from the whole list: a GET decides.
+		return stepGet, p
+	case listed && ix.compared:
+		return stepServe, p
+	case ix.busy != nil:
+		return stepWait, p
+	case listed || r.reads == 1:
+		// The first read, whose GET is compared once page 0 is loaded, or
+		// the first one that the list could answer.
+		return stepCheck, p
+	case ix.nextPage == 0:
+		return stepLoad, p
+	case ix.totalPages == 0:
+		// The server did not say how many pages follow: do not walk a
+		// tenant of unknown size for a partner that may be the only one.
+		return stepGet, p
+	case r.getsInsteadOfPages < ix.totalPages-ix.nextPage:
+		r.getsInsteadOfPages++
+		return stepGet, p
+	}
+	return stepLoad, p
+}
+
+// checkSample compares the latest checking GET's answer with its list
+// entry, if none has been compared yet, under mu.
+func (ix *partnerIndex) checkSample() *BatchingOff {
+	if s := ix.refresh.sample; s != nil && !ix.whole[s.ID] {
+		if listed, ok := ix.byID[s.ID]; ok {
+			ix.compare(listed, *s)
+		}
+	}
+	return ix.batchingOff()
+}
+
+// batchingOff is the reason the list stopped serving reads, the first time
+// a read asks after it stopped for a reason worth a warning: the list was
+// refused, or its entries differ from GET. Under mu.
+func (ix *partnerIndex) batchingOff() *BatchingOff {
+	r := &ix.refresh
+	if r.disabled || r.warned {
+		return nil
+	}
+	switch {
+	case ix.refused != nil && r.reads > 1: // the first read needs no list
+		r.warned = true
+		return &BatchingOff{Refused: ix.refused}
+	case ix.compared && len(ix.lacking) > 0:
+		r.warned = true
+		return &BatchingOff{Partner: ix.comparedID, Fields: ix.lacking}
+	}
+	return nil
+}
