@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -39,6 +41,8 @@ type run struct {
 	limits *rateLimits
 	report *Report
 
+	orgs    []client.Organization // the unfiltered organization list
+	orgsErr error                 // why listing them failed
 	input   client.PartnerInput
 	id      string         // of the created partner, once known
 	got     client.Partner // its GET answer
@@ -80,6 +84,7 @@ func Run(ctx context.Context, cfg client.Config, logf func(format string, args .
 		{"read it back", r.get},
 		{"find it in the list", r.list},
 		{"filter the list", r.filters},
+		{"filter the organization list", r.organizationFilter},
 		{"update it with a field left out", r.update},
 		{"update it with number-like property values", r.typedValues},
 		{"read a missing partner", r.missing},
@@ -105,6 +110,7 @@ func (r *run) findOrganization(ctx context.Context) error {
 		Properties: map[string]string{"tfprobe": "created by servitly-probe, safe to delete"},
 	}
 	orgs, err := r.client.ListOrganizations(ctx, "")
+	r.orgs, r.orgsErr = orgs, err
 	var loginErr *client.LoginError
 	switch {
 	case errors.As(err, &loginErr):
@@ -267,6 +273,75 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 func selects(f client.PartnerFilter, p client.Partner) bool {
 	return (f.Code == "" || p.Code == f.Code) && (f.Name == "" || p.Name == f.Name) &&
 		(f.Country == "" || p.Country == f.Country) && (f.SearchText == "" || strings.EqualFold(p.Name, f.SearchText))
+}
+
+// organizationFilter lists organizations as the organization data source
+// looks one up by name, with the name of the first organization of the
+// unfiltered list, which must list it and only organizations of that name,
+// and with a name no organization has, which must list nothing. As for the
+// partner filters, a filter that lists other organizations is ignored and
+// one that does not list the organization missed it.
+func (r *run) organizationFilter(ctx context.Context) error {
+	i := slices.IndexFunc(r.orgs, func(o client.Organization) bool { return o.Name != "" })
+	switch {
+	case r.orgsErr != nil:
+		r.report.set(CheckFilterOrgName, NotSeen, "listing organizations failed: %v", r.orgsErr)
+		return nil
+	case i < 0:
+		r.report.set(CheckFilterOrgName, NotSeen, "the unfiltered list shows no organization with a name")
+		return nil
+	}
+	org := r.orgs[i]
+	shown := "name=eq;" + org.Name
+	listed, bad, err := r.organizationsNamed(ctx, org.Name)
+	if err != nil {
+		return err
+	}
+	if bad != "" {
+		r.report.set(CheckFilterOrgName, Differs, "%s %s", shown, bad)
+		return nil
+	}
+	others, otherBad, err := r.organizationsNamed(ctx, r.report.Code+"-nomatch")
+	if err != nil {
+		return err
+	}
+	stranger := slices.IndexFunc(listed, func(o client.Organization) bool { return o.Name != org.Name })
+	switch {
+	case stranger >= 0:
+		r.report.set(CheckFilterOrgName, Differs, "ignored: %s also listed %q (id %s), which does not match",
+			shown, listed[stranger].Name, listed[stranger].ID)
+	case len(others) > 0:
+		r.report.set(CheckFilterOrgName, Differs, "ignored: a name no organization has listed %q (id %s)", others[0].Name, others[0].ID)
+	case otherBad != "":
+		r.report.set(CheckFilterOrgName, Differs, "a name no organization has %s", otherBad)
+	case !slices.ContainsFunc(listed, func(o client.Organization) bool { return o.ID == org.ID }):
+		r.report.set(CheckFilterOrgName, Differs, "missed: %s did not list the organization (id %s)", shown, org.ID)
+	default:
+		r.report.set(CheckFilterOrgName, OK, "%s listed the organization and only organizations of that name", shown)
+	}
+	return nil
+}
+
+// organizationsNamed reads the first page of GET /v2/network/organizations
+// filtered by name=eq;<name>, the request ListOrganizations sends, but raw:
+// the check judges the server's answer, not what the client makes of it. One
+// page tells: a server that ignores the filter shows another organization or
+// the name no organization has. An answer that is not a list is described in
+// bad, not returned as an error.
+func (r *run) organizationsNamed(ctx context.Context, name string) (orgs []client.Organization, bad string, err error) {
+	query := url.Values{"name": {"eq;" + name}, "page": {"0"}, "size": {strconv.Itoa(client.PageSize)}}
+	status, answer, err := r.client.Raw(ctx, http.MethodGet, "/v2/network/organizations", query, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	var page client.Page[client.Organization]
+	switch {
+	case status < 200 || status > 299:
+		return nil, fmt.Sprintf("answered HTTP %d", status), nil
+	case json.Unmarshal(answer, &page) != nil:
+		return nil, fmt.Sprintf("answered HTTP %d with no list: %s", status, client.Excerpt(answer)), nil
+	}
+	return page.Content, "", nil
 }
 
 // update sends a raw PUT without country: a replacing server clears it, a

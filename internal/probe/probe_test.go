@@ -17,8 +17,9 @@ import (
 // filters has something else to show.
 var other = emulator.Partner{Name: "Someone else", Code: "OTHER", Country: "Spain"}
 
-// probeEmulator runs the probe against srv, logging in with the PAT flow.
-func probeEmulator(t *testing.T, srv *emulator.Server, transport func(http.RoundTripper) http.RoundTripper) *Report {
+// probeEmulator runs the probe against srv (an emulator, or a handler in
+// front of one), logging in with the PAT flow.
+func probeEmulator(t *testing.T, srv http.Handler, transport func(http.RoundTripper) http.RoundTripper) *Report {
 	t.Helper()
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -95,7 +96,7 @@ func TestRunAgainstVariants(t *testing.T) {
 		{"ListSummaries", emulator.Options{ListSummaries: true}, []string{CheckListFull}, "batch_refresh = false"},
 		{"MergingUpdate", emulator.Options{MergingUpdate: true}, []string{CheckPutReplaces}, "removing organization_id"},
 		{"LiteralFilterValues", emulator.Options{LiteralFilterValues: true},
-			[]string{CheckFilterCode, CheckFilterName, CheckFilterCountry}, "walks the whole list"},
+			[]string{CheckFilterCode, CheckFilterName, CheckFilterCountry, CheckFilterOrgName}, "walks the whole list"},
 		{"IgnoreListFilters", emulator.Options{IgnoreListFilters: true},
 			[]string{CheckFilterCode, CheckFilterName, CheckFilterCountry, CheckFilterSearch}, "walks the whole list"},
 		{"TypedPropertyValues", emulator.Options{TypedPropertyValues: true}, []string{CheckPropertyStrings}, "reads properties as strings"},
@@ -130,6 +131,96 @@ func TestRunAgainstVariants(t *testing.T) {
 			}
 			assertOnly(t, srv, other.Code)
 		})
+	}
+}
+
+// withoutOrganizationName strips the name parameter from the organization
+// list's query before srv sees it: a server that ignores that filter. The
+// query is cut on '&' by hand, as the emulator reads it, since
+// url.ParseQuery drops pairs holding a raw ';'.
+func withoutOrganizationName(srv http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v2/network/organizations" {
+			var kept []string
+			for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+				if key, _, _ := strings.Cut(pair, "="); key != "name" {
+					kept = append(kept, pair)
+				}
+			}
+			r = r.Clone(r.Context())
+			r.URL.RawQuery = strings.Join(kept, "&")
+		}
+		srv.ServeHTTP(w, r)
+	})
+}
+
+func TestOrganizationNameFilter(t *testing.T) {
+	// "Acme Service" sorts before the seeded root "Demo Manufacturing", so
+	// the probe filters by it when there are two organizations.
+	acme := emulator.Organization{Name: "Acme Service", Country: "Italy", Timezone: "Europe/Rome"}
+	for _, tc := range []struct {
+		name   string
+		opts   emulator.Options
+		second bool // add acme under the root
+		ignore bool // strip the name filter
+		status Status
+		seen   string
+	}{
+		{"Honoured", emulator.Options{}, true, false, OK,
+			`name=eq;Acme Service listed the organization and only organizations of that name`},
+		{"HonouredOnlyRoot", emulator.Options{}, false, false, OK,
+			`name=eq;Demo Manufacturing listed the organization and only organizations of that name`},
+		{"Misread", emulator.Options{LiteralFilterValues: true}, true, false, Differs,
+			`missed: name=eq;Acme Service did not list the organization (id `},
+		{"Ignored", emulator.Options{}, true, true, Differs,
+			`ignored: name=eq;Acme Service also listed "Demo Manufacturing" (id `},
+		// With one organization only the name no organization has shows it.
+		{"IgnoredOnlyRoot", emulator.Options{}, false, true, Differs,
+			`ignored: a name no organization has listed "Demo Manufacturing" (id `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := emulator.New(tc.opts)
+			if tc.second {
+				acme.ParentID = srv.RootOrganizationID()
+				srv.AddOrganization(acme)
+			}
+			var handler http.Handler = srv
+			if tc.ignore {
+				handler = withoutOrganizationName(srv)
+			}
+			report := probeEmulator(t, handler, nil)
+			c := report.check(CheckFilterOrgName)
+			if c.Status != tc.status || !strings.HasPrefix(c.Seen, tc.seen) {
+				t.Errorf("%s: %s (%s), want %s (%s...)", c.ID, c.Status, c.Seen, tc.status, tc.seen)
+			}
+			if report.Err != nil || report.CleanupErr != nil {
+				t.Errorf("err %v, cleanup %v", report.Err, report.CleanupErr)
+			}
+			var table strings.Builder
+			if err := report.WriteTable(&table); err != nil {
+				t.Fatal(err)
+			}
+			advice := strings.Contains(table.String(), "the provider matches names itself from the whole list")
+			if differs := tc.status == Differs; advice != differs || slices.Contains(report.Differing(), c.ID) != differs ||
+				report.ExitCode() != min(len(report.Differing()), 1) {
+				t.Errorf("advice shown %v, Differing() %v, exit %d", advice, report.Differing(), report.ExitCode())
+			}
+			// The filter went to the server twice, raw, past the probe's unfiltered list.
+			if got := srv.Stats().ByRoute["GET /v2/network/organizations"]; got != 3 {
+				t.Errorf("organization list requests: %d, want 3", got)
+			}
+		})
+	}
+}
+
+func TestOrganizationNameFilterNotSeen(t *testing.T) {
+	srv := emulator.New(emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER", "READ_ALL_PARTNERS"}})
+	report := probeEmulator(t, srv, nil)
+	if c := report.check(CheckFilterOrgName); c.Status != NotSeen || !strings.Contains(c.Seen, "HTTP 403") {
+		t.Errorf("%s: %s (%s), want not seen with the list's 403", c.ID, c.Status, c.Seen)
+	}
+	if report.Err != nil || report.ExitCode() != 0 {
+		t.Errorf("err %v, exit %d: without READ_ALL_ORGANIZATIONS the check is not seen, not a failure", report.Err, report.ExitCode())
 	}
 }
 

@@ -25,6 +25,7 @@ const (
 	CheckFilterName      = "filter-name"
 	CheckFilterCountry   = "filter-country"
 	CheckFilterSearch    = "filter-search"
+	CheckFilterOrgName   = "filter-org-name"
 	CheckPutReplaces     = "put-replaces"
 	CheckPropertyStrings = "property-strings"
 	CheckMissing404      = "missing-404"
@@ -49,6 +50,9 @@ type Check struct {
 const listAdvice = "the provider re-checks every list answer against the filter and walks the whole list when needed: " +
 	"data sources and import by code stay correct but read more pages on large tenants"
 
+const organizationListAdvice = "the provider matches names itself from the whole list: " +
+	"the organization data source stays correct by name but reads every page of the organization list"
+
 // catalogue lists every check in table order, before anything is seen.
 func catalogue() []Check {
 	checks := []Check{
@@ -65,6 +69,8 @@ func catalogue() []Check {
 		{ID: CheckFilterName, Relied: true, Behaviour: "list filter name=eq;<name> returns exactly the matching partners", Advice: listAdvice},
 		{ID: CheckFilterCountry, Relied: true, Behaviour: "list filter country=eq;<country> returns exactly the matching partners", Advice: listAdvice},
 		{ID: CheckFilterSearch, Relied: true, Behaviour: "list filter searchText=<name>&searchField=name returns exactly the matching partners", Advice: listAdvice},
+		{ID: CheckFilterOrgName, Relied: true,
+			Behaviour: "organization list filter name=eq;<name> returns exactly the organizations of that name", Advice: organizationListAdvice},
 		{ID: CheckPutReplaces, Relied: true,
 			Behaviour: "PUT /network/partners/{id} replaces the whole partner: a field left out of the body is cleared",
 			Advice: "the provider sends every field on update, so changes still apply; removing organization_id from a partner may be refused " +

@@ -81,7 +81,7 @@ func TestAccOrganizationDataSource_errors(t *testing.T) {
 			step(fmt.Sprintf(`data "servitly_organization" "x" { name = %q }`, nobody),
 				`(?s)Organization not found.*No organization visible to the caller is named "`+nobody+`"`),
 			step(`data "servitly_organization" "x" { id = "0123456789abcdef01234567" }`,
-				`(?s)Organization not found.*HTTP 404: Resource not found: no organization has id\s+"0123456789abcdef01234567"`),
+				`(?s)Organization not found.*`+target.serverSaid(404, "Resource not found")+`: no organization has id\s+"0123456789abcdef01234567"`),
 			step(fmt.Sprintf(`data "servitly_organization" "x" {
   id   = %q
   name = "Twin"

@@ -172,7 +172,7 @@ func TestAccPartnerResource_badInput(t *testing.T) {
   code            = %q
   organization_id = "000000000000000000000000"
 }`, target.code("X1")),
-				ExpectError: expectError(`(?s)Error creating partner.*HTTP 404: Resource not found`),
+				ExpectError: expectError(`(?s)Error creating partner.*` + target.serverSaid(404, "Resource not found")),
 			},
 			{
 				Config:        provider + `resource "servitly_partner" "test" { name = "x" }`,
