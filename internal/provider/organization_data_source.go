@@ -55,7 +55,8 @@ func (d *organizationDataSource) Schema(ctx context.Context, _ datasource.Schema
 		MarkdownDescription: "Finds an organization (the manufacturer, or one of its sub-organizations) by `name` or `id`, " +
 			"so a configuration can set a partner's `organization_id` without copying ids from the console. " +
 			"By name it searches `GET /v2/network/organizations`, which needs the `READ_ALL_ORGANIZATIONS` permission " +
-			"and shows only what the caller's organization may see; by id it reads the organization, which needs `READ_ORGANIZATION`.",
+			"and shows only what the caller's organization may see; by id it reads the organization, which needs `READ_ORGANIZATION`. " +
+			"When the server misreads the `name` filter, the provider walks the organization list once and compares names itself.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional: true, Computed: true,

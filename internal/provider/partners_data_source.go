@@ -50,6 +50,9 @@ func (d *partnersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the partners of the tenant, optionally filtered, walking every page of " +
 			"`GET /v2/network/partners`. Filters combine with AND; with none, every partner is returned. " +
+			"Every answer is matched again: a filter the server ignores or misreads is noticed, and the provider then " +
+			"walks the list once and matches partners itself; when list entries leave attributes out, each partner " +
+			"returned is read with `GET`. " +
 			"Finding nothing is not an error: `partners` and `ids` are then empty lists. Needs the `READ_ALL_PARTNERS` permission.",
 		Attributes: attrs,
 		Blocks:     map[string]schema.Block{"timeouts": dstimeouts.Block(ctx)},
