@@ -1,100 +1,96 @@
 package client
 
 import (
+	"cmp"
 	"context"
-	"errors"
+	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 )
 
 // filterFields are the partner list's exact filters, which are also the
-// fields a search can name, by their API names.
+// fields a search of the provider's can name, by their API names.
 var filterFields = map[string]func(Partner) string{
 	"name":    func(p Partner) string { return p.Name },
 	"code":    func(p Partner) string { return p.Code },
 	"country": func(p Partner) string { return p.Country },
 }
 
-// searchKey is the filter key of a search: it depends on the field searched.
-func searchKey(field string) string { return "searchText:" + field }
-
 // PartnerFilter narrows a partner lookup. Empty fields do not filter.
 type PartnerFilter struct {
 	Name, Code, Country string
-	// SearchText uses the API's wildcards (foo*, *foo*, *foo) on SearchField.
+	// SearchText uses the API's wildcards (foo*, *foo*, *foo) on SearchField
+	// (name when empty).
 	SearchText, SearchField string
 }
 
-// exact is f's exact filters by field.
-func (f PartnerFilter) exact() map[string]string {
-	out := map[string]string{}
-	for field, value := range map[string]string{"name": f.Name, "code": f.Code, "country": f.Country} {
-		if value != "" {
-			out[field] = value
+// condition is one filter a lookup sends: an exact field, or a search.
+type condition struct {
+	field, value string
+	search       bool
+}
+
+// key names the condition's filter in partnerIndex.filters.
+func (k condition) key() string {
+	if k.search {
+		return "searchText:" + k.field
+	}
+	return k.field
+}
+
+// holds reports whether p meets k as the API documents it: an exact field
+// equal, or the search's '*' wildcards (foo*, *foo*, *foo, or the whole
+// value without one). [inferred] A search ignores letter case. A field the
+// provider cannot read holds: the server's answer stands.
+func (k condition) holds(p Partner) bool {
+	value, ok := filterFields[k.field]
+	if !ok || !k.search {
+		return !ok || value(p) == k.value
+	}
+	parts := strings.Split(strings.ToLower(k.value), "*")
+	for i, part := range parts {
+		parts[i] = regexp.QuoteMeta(part)
+	}
+	return regexp.MustCompile(`(?s)\A` + strings.Join(parts, ".*") + `\z`).MatchString(strings.ToLower(value(p)))
+}
+
+// filter is a lookup's conditions, all of which must hold.
+type filter []condition
+
+func (f PartnerFilter) filter() filter {
+	var out filter
+	for _, k := range []condition{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
+		{cmp.Or(f.SearchField, "name"), f.SearchText, true}} {
+		if k.value != "" {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
-func (f PartnerFilter) searchField() string {
-	if f.SearchText == "" {
-		return ""
-	}
-	if f.SearchField == "" {
-		return "name"
-	}
-	return f.SearchField
+// Matches reports whether p meets every filter of f (see condition.holds).
+func (f PartnerFilter) Matches(p Partner) bool { return f.filter().matches(p) }
+
+func (f filter) matches(p Partner) bool {
+	return !slices.ContainsFunc(f, func(k condition) bool { return !k.holds(p) })
 }
 
-// keys are the filters f sends, as partnerIndex.filters names them.
-func (f PartnerFilter) keys() []string {
-	var keys []string
-	for field := range f.exact() {
-		keys = append(keys, field)
-	}
-	if field := f.searchField(); field != "" {
-		keys = append(keys, searchKey(field))
-	}
-	return keys
-}
-
-// query sends the exact-match filters in the documented predicate form,
+// query sends the exact filters in the documented predicate form,
 // "eq;<value>", always: a value that itself starts with "eq;" then still
 // means itself.
-func (f PartnerFilter) query() map[string][]string {
-	q := map[string][]string{}
-	for field, value := range f.exact() {
-		q[field] = []string{"eq;" + value}
-	}
-	if field := f.searchField(); field != "" {
-		q["searchText"], q["searchField"] = []string{f.SearchText}, []string{field}
-	}
-	return q
-}
-
-// Matches reports whether p passes every filter of f as the API documents
-// them: exact fields equal, and the search's '*' wildcards (foo*, *foo*,
-// *foo, or the whole value without one). [inferred] A search ignores letter
-// case. A search of a field other than name, code and country cannot be
-// checked here: it matches, and the server's answer stands.
-func (f PartnerFilter) Matches(p Partner) bool {
-	for field, want := range f.exact() {
-		if filterFields[field](p) != want {
-			return false
+func (f filter) query() url.Values {
+	q := url.Values{}
+	for _, k := range f {
+		if k.search {
+			q.Set("searchText", k.value)
+			q.Set("searchField", k.field)
+		} else {
+			q.Set(k.field, "eq;"+k.value)
 		}
 	}
-	value, ok := filterFields[f.searchField()]
-	return !ok || wildcard(f.SearchText).MatchString(strings.ToLower(value(p)))
-}
-
-// wildcard compiles a search pattern, lower-cased, each '*' standing for any run.
-func wildcard(pattern string) *regexp.Regexp {
-	parts := strings.Split(strings.ToLower(pattern), "*")
-	for i, part := range parts {
-		parts[i] = regexp.QuoteMeta(part)
-	}
-	return regexp.MustCompile(`(?s)\A` + strings.Join(parts, ".*") + `\z`)
+	return q
 }
 
 // FindPartners returns every partner that f matches, each with every field,
@@ -105,7 +101,7 @@ func wildcard(pattern string) *regexp.Regexp {
 // walk the whole list once and match partners itself. Entries that leave a
 // field out are completed with the partner's GET.
 func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
-	found, err := c.findPartners(ctx, f, false)
+	found, err := c.findPartners(ctx, f.filter(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -115,17 +111,16 @@ func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 // findPartners is FindPartners without completing the fields no filter
 // reads. fresh asks the server even when this Client holds the whole list,
 // for a partner it may have created a moment ago without knowing.
-func (c *Client) findPartners(ctx context.Context, f PartnerFilter, fresh bool) ([]Partner, error) {
+func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()
-	complete, misbehaves := ix.complete && !fresh, slices.ContainsFunc(f.keys(), func(k string) bool { return ix.filters[k] == no })
+	walk := ix.complete && !fresh || slices.ContainsFunc(f, func(k condition) bool { return ix.filters[k.key()] == no })
 	ix.mu.Unlock()
-	if complete || misbehaves {
+	if walk {
 		return c.walk(ctx, f, fresh)
 	}
-	// Entry by entry: a page that shows the filter ignored ends the paging.
 	var matches []Partner
-	for p, err := range c.StreamPartners(ctx, f) {
+	for p, err := range c.stream(ctx, f) {
 		if err != nil {
 			return nil, err
 		}
@@ -133,55 +128,46 @@ func (c *Client) findPartners(ctx context.Context, f PartnerFilter, fresh bool) 
 		switch {
 		case err != nil:
 			return nil, err
-		case mismatched: // ignored or loosely read: the server's answer cannot be trusted whole
-			c.setFilters(f.keys(), no)
+		case mismatched: // the filter is ignored or loosely read: walk instead of paging on
+			c.setFilters(f, no)
 			return c.walk(ctx, f, fresh)
 		}
 		matches = append(matches, match...)
 	}
 	if len(matches) > 0 {
-		c.setFilters(f.keys(), yes)
+		c.setFilters(f, yes)
 		return matches, nil
 	}
-	for _, key := range f.keys() {
-		if fresh && c.filterIs(key, unknown) {
-			return c.walk(ctx, f, fresh) // a fresh walk costs no more than a test of the filter
-		}
-		if honoured, err := c.honours(ctx, key); err != nil || !honoured {
-			if err != nil {
-				return nil, err
-			}
+	for _, k := range f {
+		switch honoured, err := c.honours(ctx, k, fresh); {
+		case err != nil:
+			return nil, err
+		case !honoured:
 			return c.walk(ctx, f, fresh)
 		}
 	}
 	return nil, nil
 }
 
-func (c *Client) setFilters(keys []string, t trait) {
+func (c *Client) setFilters(f filter, t trait) {
 	c.index.mu.Lock()
 	defer c.index.mu.Unlock()
-	for _, key := range keys {
-		if _, checkable := filterFields[strings.TrimPrefix(key, "searchText:")]; checkable {
-			c.index.filters[key] = t
+	for _, k := range f {
+		if _, readable := filterFields[k.field]; readable {
+			c.index.filters[k.key()] = t
 		}
 	}
 }
 
-func (c *Client) filterIs(key string, t trait) bool {
-	c.index.mu.Lock()
-	defer c.index.mu.Unlock()
-	return c.index.filters[key] == t
-}
-
 // walk matches f against the whole list: this Client's, loaded once, or,
 // when fresh, the server's list as it is now.
-func (c *Client) walk(ctx context.Context, f PartnerFilter, fresh bool) ([]Partner, error) {
+func (c *Client) walk(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	var all []Partner
 	var err error
 	if fresh {
 		all, err = c.ListPartners(ctx, PartnerFilter{})
 	} else {
-		all, err = c.wholeList(ctx)
+		all, err = c.loadedList(ctx, func() bool { return c.index.complete })
 	}
 	if err != nil {
 		return nil, err
@@ -190,16 +176,16 @@ func (c *Client) walk(ctx context.Context, f PartnerFilter, fresh bool) ([]Partn
 	return matches, err
 }
 
-// wholeList loads every page of the list not loaded yet, once per Client.
-func (c *Client) wholeList(ctx context.Context) ([]Partner, error) {
+// loadedList loads pages until enough says so, and returns the partners
+// loaded, once per Client: a refusal is remembered.
+func (c *Client) loadedList(ctx context.Context, enough func() bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for !ix.complete {
-		var err error
+	for !enough() {
+		err := ix.refused
 		switch {
-		case ix.refused != nil:
-			err = ix.refused
+		case err != nil:
 		case ix.busy != nil:
 			err = ix.wait(ctx)
 		default:
@@ -209,14 +195,14 @@ func (c *Client) wholeList(ctx context.Context) ([]Partner, error) {
 			return nil, err
 		}
 	}
-	return ix.matching(PartnerFilter{}), nil
+	return slices.Collect(maps.Values(ix.byID)), nil
 }
 
-// verified keeps the partners f matches. An entry that leaves a filtered
-// field empty, where the list is not known to show that field, is read
-// with its GET first. mismatched is set when the answer held a partner
-// that f does not match.
-func (c *Client) verified(ctx context.Context, answer []Partner, f PartnerFilter) (matches []Partner, mismatched bool, err error) {
+// verified keeps the partners of answer that f matches; mismatched is set
+// when it held one that f does not match. An entry that leaves a filtered
+// field empty, where the list is not known to show that field, is read with
+// its GET first.
+func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matches []Partner, mismatched bool, err error) {
 	for _, p := range answer {
 		if c.unverifiable(&p, f) {
 			got, err := c.readWhole(ctx, p)
@@ -228,7 +214,7 @@ func (c *Client) verified(ctx context.Context, answer []Partner, f PartnerFilter
 			}
 			p = *got
 		}
-		if f.Matches(p) {
+		if f.matches(p) {
 			matches = append(matches, p)
 		} else {
 			mismatched = true
@@ -237,10 +223,11 @@ func (c *Client) verified(ctx context.Context, answer []Partner, f PartnerFilter
 	return matches, mismatched, nil
 }
 
-// unverifiable: p's entry leaves a field empty that f filters on, and the
-// list is not known to show that field.
-// p becomes the whole partner when this Client has read or written it.
-func (c *Client) unverifiable(p *Partner, f PartnerFilter) bool {
+// unverifiable reports whether p, an entry of the list, leaves a field
+// empty that f filters on, while the list is not known to show that field.
+// It notes the fields the entry shows, and makes p the whole partner when
+// this Client has read or written it.
+func (c *Client) unverifiable(p *Partner, f filter) bool {
 	ix := c.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -248,16 +235,15 @@ func (c *Client) unverifiable(p *Partner, f PartnerFilter) bool {
 	if *p, whole = ix.wholeOr(*p); whole {
 		return false
 	}
-	unverifiable := false
 	for field, value := range filterFields {
-		switch filtered := f.exact()[field] != "" || f.searchField() == field; {
-		case value(*p) != "":
-			ix.shows[field] = yes // the list shows this field
-		case filtered && ix.shows[field] != yes:
-			unverifiable = true
+		if value(*p) != "" {
+			ix.shows[field] = yes
 		}
 	}
-	return unverifiable
+	return slices.ContainsFunc(f, func(k condition) bool {
+		value, readable := filterFields[k.field]
+		return readable && value(*p) == "" && ix.shows[k.field] != yes
+	})
 }
 
 // readWhole reads a listed partner with its GET, compares the answer with
@@ -296,23 +282,26 @@ func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, e
 	return out, nil
 }
 
-// honours reports whether the server has shown that it honours filter key:
-// asked for the value of a partner the index holds, it answers that
-// partner and no other. It is learnt once per Client. When the list is
-// whole, or no loaded partner has a value to ask for, honoured is false:
-// the caller walks the list, which then costs no request or is the only way.
-func (c *Client) honours(ctx context.Context, key string) (honoured bool, err error) {
-	field := strings.TrimPrefix(key, "searchText:")
-	if _, ok := filterFields[field]; !ok {
-		return true, nil // a search of a field we cannot read: the server's answer stands
+// honours reports whether the server has shown that it honours k's filter:
+// asked for the value of a partner the index holds, it answered that
+// partner and no other. It is learnt once per Client. It is false, and the
+// caller walks the list, when the list is loaded whole (the walk is free),
+// when no loaded partner has a value to ask for, and, for a fresh lookup,
+// while the filter is untested (a fresh walk costs no more than the test).
+func (c *Client) honours(ctx context.Context, k condition, fresh bool) (honoured bool, err error) {
+	value, readable := filterFields[k.field]
+	if !readable {
+		return true, nil // the server's answer stands
 	}
 	ix := c.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for triedGET := false; ; {
-		switch sample := ix.sample(field); {
-		case ix.filters[key] != unknown:
-			return ix.filters[key] == yes, nil
+		switch sample := ix.sample(k.field); {
+		case ix.filters[k.key()] != unknown:
+			return ix.filters[k.key()] == yes, nil
+		case fresh:
+			return false, nil
 		case ix.refused != nil:
 			return false, ix.refused
 		case ix.busy != nil:
@@ -325,32 +314,18 @@ func (c *Client) honours(ctx context.Context, key string) (honoured bool, err er
 			triedGET = true
 			err = c.readOneListed(ctx)
 		default:
-			control := filterOn(field, filterFields[field](*sample))
-			if key != field {
-				control = PartnerFilter{SearchText: filterFields[field](*sample), SearchField: field}
-			}
+			control := filter{{k.field, value(*sample), k.search}}
 			err = ix.run(ctx, func(ctx context.Context) (func(), error) {
 				page, err := c.firstPage(ctx, control)
 				seen := slices.ContainsFunc(page, func(p Partner) bool { return p.ID == sample.ID })
-				contradicted := slices.ContainsFunc(page, func(p Partner) bool { return !c.unverifiable(&p, control) && !control.Matches(p) })
-				return func() { ix.filters[key] = map[bool]trait{true: yes, false: no}[seen && !contradicted] }, err
+				contradicted := slices.ContainsFunc(page, func(p Partner) bool { return !c.unverifiable(&p, control) && !control.matches(p) })
+				return func() { ix.filters[k.key()] = map[bool]trait{true: yes, false: no}[seen && !contradicted] }, err
 			})
 		}
 		if err != nil {
 			return false, err
 		}
 	}
-}
-
-// filterOn is the filter of one exact field.
-func filterOn(field, value string) PartnerFilter {
-	switch field {
-	case "name":
-		return PartnerFilter{Name: value}
-	case "code":
-		return PartnerFilter{Code: value}
-	}
-	return PartnerFilter{Country: value}
 }
 
 // sample is a partner of the index with a value for field, under mu.
@@ -363,9 +338,9 @@ func (ix *partnerIndex) sample(field string) *Partner {
 	return nil
 }
 
-// readOneListed reads the first loaded partner that only the list has
-// given, with its GET, under mu: the comparison shows what the entries
-// leave out, and the partner can then serve as a sample.
+// readOneListed reads, under mu, a loaded partner that only the list has
+// given, with its GET: the comparison shows what the entries leave out,
+// and the partner can then serve as a sample.
 func (c *Client) readOneListed(ctx context.Context) error {
 	ix := c.index
 	for id, listed := range ix.byID {
@@ -383,14 +358,14 @@ func (c *Client) readOneListed(ctx context.Context) error {
 }
 
 // firstPage is the first page of the partners f selects.
-func (c *Client) firstPage(ctx context.Context, f PartnerFilter) ([]Partner, error) {
+func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
 	for page, err := range pages[Partner](ctx, c, partnersListPath, f.query(), 0, 1, 1) {
 		if err != nil {
 			return nil, err
 		}
 		return page.Content, nil
 	}
-	return nil, errors.New("no page") // pages yields at least once
+	return nil, nil
 }
 
 // CodeHolder returns a partner other than self whose code is exactly code,
@@ -398,45 +373,28 @@ func (c *Client) firstPage(ctx context.Context, f PartnerFilter) ([]Partner, err
 // code. It loads page 0 of the list first: in a tenant of up to PageSize
 // partners that answers every code with one request. A refused list is
 // remembered and returned at once after that. A code found unused is not
-// asked again, until this Client writes a partner with it.
+// asked again, unless this Client writes a partner with it.
 func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, error) {
-	ix := c.index
-	ix.mu.Lock()
-	for ix.nextPage == 0 && ix.refused == nil {
-		var err error
-		if ix.busy != nil {
-			err = ix.wait(ctx)
-		} else {
-			err = c.loadPages(ctx)
-		}
-		if err != nil && !IsListRefused(err) {
-			ix.mu.Unlock()
-			return nil, err
-		}
-	}
-	if err := ix.refused; err != nil {
-		ix.mu.Unlock()
+	loaded, err := c.loadedList(ctx, func() bool { return c.index.nextPage > 0 })
+	if err != nil {
 		return nil, err
 	}
-	for id, p := range ix.byID {
-		if p.Code == code && id != self {
-			ix.mu.Unlock()
-			return &p, nil
-		}
+	if i := slices.IndexFunc(loaded, func(p Partner) bool { return p.Code == code && p.ID != self }); i >= 0 {
+		return &loaded[i], nil
 	}
+	ix := c.index
+	ix.mu.Lock()
 	unused := ix.unused[code]
 	ix.mu.Unlock()
 	if unused {
 		return nil, nil
 	}
-	matches, err := c.findPartners(ctx, PartnerFilter{Code: code}, false)
+	matches, err := c.findPartners(ctx, filter{{"code", code, false}}, false)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range matches {
-		if p.ID != self {
-			return &p, nil
-		}
+	if i := slices.IndexFunc(matches, func(p Partner) bool { return p.ID != self }); i >= 0 {
+		return &matches[i], nil
 	}
 	if len(matches) == 0 {
 		ix.mu.Lock()

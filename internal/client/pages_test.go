@@ -156,7 +156,7 @@ func TestPartnerFilterQuery(t *testing.T) {
 		{PartnerFilter{SearchField: "code"}, map[string]string{}},
 	}
 	for _, tc := range cases {
-		assertQuery(t, tc.f.query(), tc.want)
+		assertQuery(t, tc.f.filter().query(), tc.want)
 	}
 }
 

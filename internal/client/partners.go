@@ -232,7 +232,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 			lookupCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 			defer cancel()
 		}
-		matches, lookupErr := c.findPartners(lookupCtx, PartnerFilter{Code: in.Code}, true)
+		matches, lookupErr := c.findPartners(lookupCtx, filter{{"code", in.Code, false}}, true)
 		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 {
 			// The list entry may leave fields out: its GET decides.
 			matches, lookupErr = c.Complete(lookupCtx, matches)
@@ -258,6 +258,10 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 // (after a limit, say) stops the paging too. An error is yielded once, with
 // a zero Partner, and ends the stream. Entries without an id are skipped.
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
+	return c.stream(ctx, f.filter())
+}
+
+func (c *Client) stream(ctx context.Context, f filter) iter.Seq2[Partner, error] {
 	return func(yield func(Partner, error) bool) {
 		for p, err := range items[Partner](ctx, c, partnersListPath, f.query()) {
 			if (err != nil || p.ID != "") && !yield(p, err) {
