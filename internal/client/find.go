@@ -403,3 +403,52 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 	}
 	return nil, nil
 }
+
+// SettleCode decides, after this Client created p, which partner keeps p's
+// code when the server shows others with it, such as one that a second run
+// created at the same moment. Every run applies the same rule, so exactly
+// one partner stays: the earliest creationTimestamp, then the smallest id.
+// When another partner stays, p, which is new and has no customers yet, is
+// deleted. It returns the partner that stays, and the newer partners that
+// keep the code too (created after p, their runs delete them).
+func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
+	if ctx.Err() != nil { // the create was finished after the caller gave up: settle it all the same
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+		defer cancel()
+	}
+	others, err := c.findPartners(ctx, filter{{"code", p.Code, false}}, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	stays = p
+	for _, o := range others {
+		if o.ID != p.ID && cmp.Or(cmp.Compare(o.CreationTimestamp, stays.CreationTimestamp), cmp.Compare(o.ID, stays.ID)) < 0 {
+			stays = &o
+		}
+	}
+	if stays.ID != p.ID {
+		return stays, nil, c.DeletePartner(ctx, p.ID)
+	}
+	return p, slices.DeleteFunc(others, func(o Partner) bool { return o.ID == p.ID }), nil
+}
+
+// LoadedLike returns the partners of the list loaded so far, other than
+// self, whose code is code in another letter case (exact is false), or
+// exactly code when the whole list is loaded (exact is true). It sends no
+// request: what has not been loaded is not looked at.
+func (c *Client) LoadedLike(code, self string, exact bool) []Partner {
+	ix := c.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if exact && !ix.complete {
+		return nil
+	}
+	var out []Partner
+	for _, p := range ix.byID {
+		if p.ID != self && p.Code != "" && strings.EqualFold(p.Code, code) && (p.Code == code) == exact {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -11,8 +11,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -70,7 +72,15 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 			httpReq.Body = io.NopCloser(bytes.NewReader(body))
 			httpReq.ContentLength = int64(len(body))
 		}
-		resp, err := c.httpClient.Do(httpReq) //nolint:gosec // the URL is built from the configured base URL
+		exchange, sent := httpReq, func() {}
+		if req.unsafeToRepeat() {
+			if ctx.Err() != nil {
+				return nil, attempt - 1, token, fmt.Errorf("%s: %w", where, ctx.Err()) // not sent
+			}
+			exchange, sent = finishOnceSent(ctx, httpReq)
+		}
+		resp, err := c.httpClient.Do(exchange) //nolint:gosec // the URL is built from the configured base URL
+		sent()
 		err = withoutURL(err)
 		var cause error
 		switch {
@@ -110,6 +120,23 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 			return nil, attempt, token, fmt.Errorf("%s: %w", where, ctx.Err())
 		}
 	}
+}
+
+// finishOnceSent gives a create's exchange a context that ends with ctx
+// until the request has been written, and not after: a create the server
+// may be storing is worth its answer, within request_timeout, rather than
+// an outcome to guess when the caller gives up (an interrupt, a timeout).
+// Call done once the exchange has answered.
+func finishOnceSent(ctx context.Context, httpReq *http.Request) (exchange *http.Request, done func()) {
+	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var written atomic.Bool
+	stop := context.AfterFunc(ctx, func() {
+		if !written.Load() {
+			cancel()
+		}
+	})
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written.Store(true) }}
+	return httpReq.WithContext(httptrace.WithClientTrace(detached, trace)), func() { stop() }
 }
 
 // backoff is Retry-After when the server sent one, otherwise exponential

@@ -162,27 +162,47 @@ func slowCreateServer(t *testing.T, answerAfter time.Duration, list func(stored 
 	})
 }
 
-func TestCreateWhoseCallerGaveUpIsLookedUp(t *testing.T) {
-	found := func(stored bool) string {
+// gaveUp makes a context its caller gives up on after 100 ms, as an
+// interrupt or an operation timeout does.
+var gaveUp = map[string]func(context.Context) (context.Context, context.CancelFunc){
+	"interrupted": func(ctx context.Context) (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(100*time.Millisecond, cancel)
+		return ctx, cancel
+	},
+	"operation timeout": func(ctx context.Context) (context.Context, context.CancelFunc) {
+		return context.WithTimeout(ctx, 100*time.Millisecond)
+	},
+}
+
+func TestCreateWhoseCallerGaveUpIsFinished(t *testing.T) {
+	stored := func(stored bool) string {
 		if stored {
 			return fullPartnerJSON
 		}
 		return ""
 	}
-	for name, cancelAfter := range map[string]func(context.Context) (context.Context, context.CancelFunc){
-		"interrupted": func(ctx context.Context) (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(ctx)
-			time.AfterFunc(100*time.Millisecond, cancel)
-			return ctx, cancel
-		},
-		"operation timeout": func(ctx context.Context) (context.Context, context.CancelFunc) {
-			return context.WithTimeout(ctx, 100*time.Millisecond)
-		},
-	} {
-		t.Run(name+": the stored partner is adopted", func(t *testing.T) {
-			srv := slowCreateServer(t, time.Minute, found)
+	for name, giveUp := range gaveUp {
+		t.Run(name+": the create in flight gets its answer", func(t *testing.T) {
+			srv := slowCreateServer(t, 500*time.Millisecond, stored)
 			c := newTestClient(t, fastConfig(srv.URL))
-			ctx, cancel := cancelAfter(context.Background())
+			ctx, cancel := giveUp(context.Background())
+			defer cancel()
+			p, recovered, err := c.CreatePartner(ctx, dealerInput)
+			if err != nil || recovered {
+				t.Fatalf("CreatePartner = %v, recovered %v; want the server's answer", err, recovered)
+			}
+			wantPartnerP1(t, p)
+			if reqs := srv.requests(); len(reqs) != 1 {
+				t.Errorf("requests %v, want the one POST and no lookup", methods(reqs))
+			}
+		})
+		t.Run(name+": no answer within request_timeout, the stored partner is adopted", func(t *testing.T) {
+			srv := slowCreateServer(t, time.Minute, stored)
+			cfg := fastConfig(srv.URL)
+			cfg.RequestTimeout = 300 * time.Millisecond
+			c := newTestClient(t, cfg)
+			ctx, cancel := giveUp(context.Background())
 			defer cancel()
 			p, recovered, err := c.CreatePartner(ctx, dealerInput)
 			if err != nil || !recovered {
@@ -197,7 +217,9 @@ func TestCreateWhoseCallerGaveUpIsLookedUp(t *testing.T) {
 
 	t.Run("nothing found: no second POST after the caller gave up", func(t *testing.T) {
 		srv := slowCreateServer(t, time.Minute, func(bool) string { return "" })
-		c := newTestClient(t, fastConfig(srv.URL))
+		cfg := fastConfig(srv.URL)
+		cfg.RequestTimeout = 300 * time.Millisecond
+		c := newTestClient(t, cfg)
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		_, _, err := c.CreatePartner(ctx, dealerInput)
@@ -210,8 +232,22 @@ func TestCreateWhoseCallerGaveUpIsLookedUp(t *testing.T) {
 		}
 	})
 
+	t.Run("given up before it was sent: nothing is sent", func(t *testing.T) {
+		srv := slowCreateServer(t, 0, stored)
+		c := newTestClient(t, fastConfig(srv.URL))
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, _, err := c.CreatePartner(ctx, dealerInput)
+		if !errors.Is(err, context.Canceled) || errors.As(err, new(*CreateOutcomeUnknownError)) {
+			t.Fatalf("error = %v, want the cancellation, and no unknown outcome", err)
+		}
+		if reqs := srv.requests(); len(reqs) != 0 {
+			t.Errorf("requests %v, want none", methods(reqs))
+		}
+	})
+
 	t.Run("request_timeout: a POST without answer is looked up, not sent again", func(t *testing.T) {
-		srv := slowCreateServer(t, time.Minute, found)
+		srv := slowCreateServer(t, time.Minute, stored)
 		cfg := fastConfig(srv.URL)
 		cfg.RequestTimeout = 100 * time.Millisecond
 		c := newTestClient(t, cfg)

@@ -2,13 +2,30 @@ package emulator
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
+	"time"
 )
 
-// newID returns 24 lowercase hex characters, the shape of Servitly's
-// (MongoDB ObjectId-like) ids.
-func newID() string { return randomHex(12) }
+// newID returns 24 lowercase hex characters, the shape of Servitly's ids.
+// [inferred] They are MongoDB ObjectIds: seconds since the epoch, a value
+// random per process and a counter, so that ids grow in creation order
+// and break ties between partners created in the same millisecond.
+func newID() string {
+	var id [12]byte
+	binary.BigEndian.PutUint32(id[0:4], uint32(time.Now().Unix())) //nolint:gosec // seconds fit until 2106
+	copy(id[4:9], processRandom)
+	n := idCounter.Add(1)
+	id[9], id[10], id[11] = byte(n>>16), byte(n>>8), byte(n)
+	return hex.EncodeToString(id[:])
+}
+
+var (
+	processRandom = randomBytes(5)
+	idCounter     atomic.Uint32
+)
 
 // newRefreshToken returns a random UUID (version 4), the shape of
 // Servitly's refresh tokens.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -67,8 +69,9 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Display name of the partner.",
 				Validators:          []validator.String{nameNotBlank},
 			},
-			"code": optionalText("Business code identifying the partner, such as `P000123`. " +
-				"Set it: it lets the provider recover safely when a create's answer is lost, and lets you import by code."),
+			"code": optionalText("Business code identifying the partner, such as `P000123`. "+
+				"Set it: it lets the provider recover safely when a create's answer is lost, and lets you import by code. "+
+				"It must not start or end with white space.", trimmed),
 			"country": optionalText("Country the partner belongs to, stored exactly as written. " +
 				"Servitly does not document a format; its own examples use names such as `Italy`."),
 			"timezone": optionalText("IANA time zone name, such as `Europe/Rome`. Checked at plan time.", ianaTimezone{}),
@@ -150,10 +153,61 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 				"and found exactly the partner it had asked for: %s. It is recorded in the state; nothing was created twice.",
 				in.Name, lostBecause(ctx), in.Code, created.ID))
 	}
+	if in.Code != "" && !r.settleCode(ctx, &resp.Diagnostics, created) {
+		return
+	}
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
+}
+
+// unchangedSincePlan reads the partner before an update writes it, and
+// fails when Servitly no longer holds what the plan was made from: a saved
+// plan applied after a console edit, -refresh=false, or a second state that
+// manages the same partner would otherwise overwrite that edit unseen.
+func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
+	id := state.ID.ValueString()
+	now, err := r.client.GetPartner(ctx, id)
+	switch {
+	case client.IsNotFound(err):
+		diags.AddError("Partner deleted since the plan", fmt.Sprintf("Partner %s (%q) was deleted outside Terraform after "+
+			"this plan was made, so it was not updated. The next plan will create it again; to stop managing it "+
+			"instead, remove it from the configuration.", id, state.Name.ValueString()))
+		return false
+	case err != nil:
+		addAPIError(ctx, diags, "Error updating partner", fmt.Sprintf("Reading partner %s before updating it", id), err)
+		return false
+	}
+	planned, _ := partnerInputFromModel(ctx, state)
+	changes := planned.Diff(*now)
+	if len(changes) == 0 {
+		return true
+	}
+	lines := make([]string, len(changes))
+	for i, d := range changes {
+		lines[i] = fmt.Sprintf("  %s: %s in the plan's state, %s now", attributeOf(d), quotedOrUnset(d.Value), quotedOrUnset(d.Other))
+	}
+	diags.AddError("Partner changed since the plan", fmt.Sprintf("Partner %s (%q) was changed outside Terraform after "+
+		"this plan was made, so this update would overwrite that change unseen. Nothing was written.\n\n%s\n\n"+
+		"Run terraform plan again (make a saved plan again) to see the change, and decide whether to keep it in "+
+		"the configuration.", id, state.Name.ValueString(), strings.Join(lines, "\n")))
+	return false
+}
+
+// attributeOf names a difference's attribute, a property as properties["key"].
+func attributeOf(d client.Difference) string {
+	if d.Field == "properties" {
+		return fmt.Sprintf("properties[%q]", d.Key)
+	}
+	return d.Field
+}
+
+func quotedOrUnset(value string) string {
+	if value == "" {
+		return "unset"
+	}
+	return strconv.Quote(value)
 }
 
 // reserveCode checks, before a create or an update that changes it, that
@@ -181,6 +235,47 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		return nil, false
 	}
 	return release, true
+}
+
+// settleCode makes sure that a partner this apply created is the only one
+// with its code: another run may have created one at the same moment,
+// after both passed the code check. It reports whether created stays.
+func (r *partnerResource) settleCode(ctx context.Context, diags *diag.Diagnostics, created *client.Partner) bool {
+	stays, newer, err := r.client.SettleCode(ctx, created)
+	switch {
+	case stays == nil:
+		diags.AddWarning("Partner code not checked after the create", fmt.Sprintf("Partner %q (id %s) was created, but "+
+			"checking that no other partner took code %q at the same moment failed: %v\n\nLook for partners with this code "+
+			"in the Servitly console; the next plan warns about them too.", created.Name, created.ID, created.Code, err))
+	case stays.ID != created.ID && err != nil:
+		diags.AddError("Partner code already in use", fmt.Sprintf("Partner %q (id %s) took code %q at the same moment as "+
+			"this apply created %s, and it was first, so it stays. Deleting this apply's partner failed: %v\n\n"+
+			"It is kept in the state, so that nothing is forgotten: delete it with terraform destroy -target, or in the console.",
+			stays.Name, stays.ID, created.Code, created.ID, err))
+	case stays.ID != created.ID:
+		diags.AddAttributeError(path.Root("code"), "Partner code already in use", fmt.Sprintf("While this apply created "+
+			"partner %q, another run created %q (id %s) with the same code %q, and it was first. This apply deleted its own "+
+			"new partner, so the code stays unique.\n\nTo manage the partner that stayed with this resource, import it:\n\n"+
+			"import {\n  to = servitly_partner.<NAME>\n  id = %s\n}\n\nDo not import it if another configuration manages it: "+
+			"two states that manage one partner keep reverting each other's changes. Give this one another code instead.",
+			created.Name, stays.Name, stays.ID, created.Code, hclString(importCodePrefix+created.Code)))
+		return false
+	case len(newer) > 0:
+		diags.AddWarning("Partner code taken twice at once", fmt.Sprintf("Partner %q (id %s) has code %q, and so do %s, "+
+			"created right after it. This partner was first, so it stays; a run of this provider that created one of the "+
+			"others deletes its own. Delete any other one in the Servitly console.", created.Name, created.ID, created.Code,
+			describeAll(newer)))
+	}
+	return true
+}
+
+// describeAll lists partners for a message.
+func describeAll(partners []client.Partner) string {
+	out := make([]string, len(partners))
+	for i, p := range partners {
+		out[i] = describePartner(p)
+	}
+	return strings.Join(out, "; ")
 }
 
 func codesNotCheckedDetail(code string, err error) string {
@@ -231,6 +326,12 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if others := r.client.LoadedLike(p.Code, id, true); len(others) > 0 {
+		resp.Diagnostics.AddWarning("Partner code shared", fmt.Sprintf("Partner %s has code %q, and so do %s. Codes identify "+
+			"partners: import by code, the code check and the recovery of a lost create cannot tell them apart. Keep the one "+
+			"this configuration manages, and delete the others in the Servitly console or give them other codes.",
+			describePartner(*p), p.Code, describeAll(others)))
+	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
 	if next.DeletionProtection.IsNull() {
 		// Imported, or written before deletion_protection existed.
@@ -263,6 +364,9 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	defer cancel()
 
 	id := state.ID.ValueString()
+	if !r.unchangedSincePlan(ctx, &resp.Diagnostics, state) {
+		return
+	}
 	if in.Code != state.Code.ValueString() {
 		release, ok := r.reserveCode(ctx, &resp.Diagnostics, in.Code, id, false)
 		if !ok {

@@ -22,6 +22,11 @@ var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be em
 
 var notBlankPattern = regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`)
 
+// trimmed refuses a code that starts or ends with white space: Servitly
+// stores it as written, so "SE-001 " would be a code of its own.
+var trimmed = stringvalidator.RegexMatches(regexp.MustCompile(`^(?s:[^\t\n\v\f\r\x{85}\p{Z}](.*[^\t\n\v\f\r\x{85}\p{Z}])?)?$`),
+	"must not start or end with white space: Servitly stores a code as written, so it would be another code. Remove the spaces")
+
 // ianaTimezone accepts IANA time zone names such as Europe/Rome.
 type ianaTimezone struct{}
 
