@@ -234,11 +234,9 @@ func (b *bencher) build(ctx context.Context) error {
 	}
 	// Nothing from the caller's Terraform or Servitly settings leaks in:
 	// TF_LOG alone would change the provider's CPU use.
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "SERVITLY_") {
-			b.env = append(b.env, kv)
-		}
-	}
+	b.env = append(b.env, slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "SERVITLY_")
+	})...)
 	return os.WriteFile(rcFile, []byte(rc), 0o600)
 }
 

@@ -73,15 +73,4 @@
 //     true, false or null as that literal in every partner answer (GET,
 //     list, POST, PUT, DELETE with status 200), e.g. {"a":1,"b":true,"c":null};
 //     what is stored stays text.
-//
-// Fault injection (Faults) is emulator-only: one roll of the seeded dice per
-// request decides between 429, 500, a hung request and a normal answer. The dice
-// are rolled only when some fault in force can hit the request, so
-// HungGETPercent alone rolls them only for GETs, after Options.Latency. A
-// hung request is never answered: its handler returns when the client's request
-// ends (cancel, timeout or closed connection), so a test must end it before
-// closing the server. Faults.CreateAnswerDelay stores a created partner at
-// once and answers after the delay, unless the client has gone away; pending
-// commit faults apply after the delay, CreateCommitThenError ones before
-// CreateCommitThenDrop ones, and are not spent by an abandoned create.
 package emulator

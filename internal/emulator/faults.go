@@ -6,7 +6,10 @@ import (
 	"time"
 )
 
-// Faults are switched on and off at run time by tests.
+// Faults are switched on and off at run time by tests; a real tenant has no
+// such switch. After Options.Latency, one roll of the seeded dice per request
+// decides between 429, 500, a hung request and a normal answer; the dice are
+// rolled only when some fault in force can hit the request.
 type Faults struct {
 	RateLimitPercent      int    // percent of requests answered 429 {"message":"API call rate limit exeeded"} before any processing
 	RetryAfter            string // if non-empty, every second injected 429 carries this Retry-After header value (the others carry none)
@@ -16,7 +19,9 @@ type Faults struct {
 	Seed                  int64  // seed for the fault dice (deterministic per seed)
 
 	// HungGETPercent is the percent of GET requests that are never answered:
-	// the handler holds the request until the client gives up on it.
+	// the handler holds the request until the client gives up on it (cancel,
+	// timeout or closed connection), so a test must end it before closing the
+	// server.
 	HungGETPercent int
 	// HungPercent is the same for requests of every method, held before
 	// anything is processed; it adds to HungGETPercent for GETs.
@@ -24,7 +29,7 @@ type Faults struct {
 	// CreateAnswerDelay makes POST /network/partners store the partner at
 	// once and answer only this long afterwards; if the client goes away
 	// meanwhile, nothing is written. Pending CreateCommitThen* faults apply
-	// after the delay.
+	// after the delay, errors first, and are not spent by an abandoned create.
 	CreateAnswerDelay time.Duration
 }
 

@@ -35,20 +35,12 @@ type listing[T any] struct {
 const defaultPageSize = 20
 
 // listQuery parses the query string splitting on '&' only: filters look like
-// "code=eq;C1", and url.ParseQuery drops any pair holding a raw ';'.
+// "code=eq;C1", and url.ParseQuery refuses any pair holding a raw ';', so
+// those are escaped first.
 func listQuery(r *http.Request) (url.Values, error) {
-	values := url.Values{}
-	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
-		if pair == "" {
-			continue
-		}
-		rawKey, rawValue, _ := strings.Cut(pair, "=")
-		key, err1 := url.QueryUnescape(rawKey)
-		value, err2 := url.QueryUnescape(rawValue)
-		if err1 != nil || err2 != nil {
-			return nil, errBadRequest
-		}
-		values.Add(key, value)
+	values, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, ";", "%3B"))
+	if err != nil {
+		return nil, errBadRequest
 	}
 	return values, nil
 }

@@ -23,24 +23,19 @@ const (
 // writes the heap profile if asked for.
 func startCPUAndHeapProfiles() (stop func()) {
 	cpu := createProfile(cpuProfileEnv, "prof")
-	if cpu != nil {
-		if err := pprof.StartCPUProfile(cpu); err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", cpuProfileEnv, err)
-			closeProfile(cpuProfileEnv, cpu)
-			cpu = nil
-		}
+	if cpu != nil && warn(cpuProfileEnv, pprof.StartCPUProfile(cpu)) {
+		warn(cpuProfileEnv, cpu.Close())
+		cpu = nil
 	}
 	return func() {
 		if cpu != nil {
 			pprof.StopCPUProfile()
-			closeProfile(cpuProfileEnv, cpu)
+			warn(cpuProfileEnv, cpu.Close())
 		}
 		if heap := createProfile(memProfileEnv, "heap"); heap != nil {
 			// "heap" with the default sample rate; allocs since start are in it too.
-			if err := pprof.Lookup("heap").WriteTo(heap, 0); err != nil {
-				fmt.Fprintf(os.Stderr, "%s: %v\n", memProfileEnv, err)
-			}
-			closeProfile(memProfileEnv, heap)
+			warn(memProfileEnv, pprof.Lookup("heap").WriteTo(heap, 0))
+			warn(memProfileEnv, heap.Close())
 		}
 	}
 }
@@ -52,15 +47,17 @@ func createProfile(env, ext string) *os.File {
 		return nil
 	}
 	f, err := os.Create(fmt.Sprintf("%s.%d.%s", prefix, os.Getpid(), ext)) //nolint:gosec // a path the operator chose on purpose
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", env, err)
+	if warn(env, err) {
 		return nil
 	}
 	return f
 }
 
-func closeProfile(env string, f *os.File) {
-	if err := f.Close(); err != nil {
+// warn reports err, if any, on stderr under the name of the variable that
+// asked for the profile, and says whether there was one.
+func warn(env string, err error) bool {
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", env, err)
 	}
+	return err != nil
 }

@@ -241,8 +241,8 @@ func (r *run) filters(ctx context.Context) error {
 }
 
 // filtered lists the partners f selects, up to maxListPages pages, until
-// the probe's partner or the first one that f does not select. An error answer's status
-// is returned, not as an error.
+// the probe's partner or the first one that f does not match, as the
+// provider matches. An error answer's status is returned, not as an error.
 func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, status int, err error) {
 	listed := 0
 	for p, err := range r.client.StreamPartners(ctx, f) {
@@ -252,7 +252,7 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 			return false, nil, apiErr.StatusCode, nil
 		case err != nil:
 			return false, nil, 0, err
-		case !selects(f, p):
+		case !f.Matches(p):
 			return found, &p, 0, nil
 		}
 		// Stop at the probe's partner: walking on would cost a request a
@@ -268,13 +268,6 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 	return found, nil, 0, nil
 }
 
-// selects reports whether f selects p: exact values, and searchText
-// (without wildcards) matching the whole name case-insensitively.
-func selects(f client.PartnerFilter, p client.Partner) bool {
-	return (f.Code == "" || p.Code == f.Code) && (f.Name == "" || p.Name == f.Name) &&
-		(f.Country == "" || p.Country == f.Country) && (f.SearchText == "" || strings.EqualFold(p.Name, f.SearchText))
-}
-
 // organizationFilter lists organizations as the organization data source
 // looks one up by name, with the name of the first organization of the
 // unfiltered list, which must list it and only organizations of that name,
@@ -286,7 +279,7 @@ func (r *run) organizationFilter(ctx context.Context) error {
 	switch {
 	case r.orgsErr != nil:
 		r.report.set(CheckFilterOrgName, NotSeen, "listing organizations failed: %v", r.orgsErr)
-		return nil
+		return nil //nolint:nilerr // a failed list goes into the report; the probe goes on
 	case i < 0:
 		r.report.set(CheckFilterOrgName, NotSeen, "the unfiltered list shows no organization with a name")
 		return nil
@@ -339,7 +332,7 @@ func (r *run) organizationsNamed(ctx context.Context, name string) (orgs []clien
 	case status < 200 || status > 299:
 		return nil, fmt.Sprintf("answered HTTP %d", status), nil
 	case json.Unmarshal(answer, &page) != nil:
-		return nil, fmt.Sprintf("answered HTTP %d with no list: %s", status, client.Excerpt(answer)), nil
+		return nil, fmt.Sprintf("answered HTTP %d with no list: %s", status, client.Excerpt(answer)), nil //nolint:nilerr // described in bad
 	}
 	return page.Content, "", nil
 }
