@@ -178,7 +178,8 @@ func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Di
 			"To manage the existing partner with this resource, import it: add this block, with to set to this "+
 			"resource's address (the \"with\" line above), and plan again:\n\n"+
 			"import {\n  to = servitly_partner.<NAME>\n  id = %s\n}\n\n"+
-			"If another resource of this configuration manages that partner already, give this one another code.",
+			"If another resource of this configuration, or another configuration, manages that partner already, give this "+
+			"one another code: two states that manage one partner keep reverting each other's changes.",
 			c.Code, c.Holder.Name, c.Holder.ID, hclString(importCodePrefix+c.Code)))
 	default:
 		diags.AddAttributeError(at, summary, fmt.Sprintf("Partner %q (id %s) already has code %q, so this partner "+

@@ -243,6 +243,10 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 func (r *partnerResource) settleCode(ctx context.Context, diags *diag.Diagnostics, created *client.Partner) bool {
 	stays, newer, err := r.client.SettleCode(ctx, created)
 	switch {
+	case stays == nil && client.IsListRefused(err):
+		if r.codes.firstRefusal() {
+			diags.AddWarning("Partner codes not checked", codesNotCheckedDetail(created.Code, err))
+		}
 	case stays == nil:
 		diags.AddWarning("Partner code not checked after the create", fmt.Sprintf("Partner %q (id %s) was created, but "+
 			"checking that no other partner took code %q at the same moment failed: %v\n\nLook for partners with this code "+
