@@ -3,6 +3,7 @@ package client
 import (
 	"cmp"
 	"context"
+	"iter"
 	"maps"
 	"net/url"
 	"regexp"
@@ -16,6 +17,8 @@ var filterFields = map[string]func(Partner) string{
 	"name":    func(p Partner) string { return p.Name },
 	"code":    func(p Partner) string { return p.Code },
 	"country": func(p Partner) string { return p.Country },
+	// Not an API filter: the client matches it on the whole list.
+	"organization_id": func(p Partner) string { return p.OrganizationID() },
 }
 
 // PartnerFilter narrows a partner lookup. Empty fields do not filter.
@@ -24,6 +27,8 @@ type PartnerFilter struct {
 	// SearchText uses the API's wildcards (foo*, *foo*, *foo) on SearchField
 	// (name when empty).
 	SearchText, SearchField string
+	// OrganizationID is matched by the client: the API has no such filter.
+	OrganizationID string
 }
 
 // condition is one filter a lookup sends: an exact field, or a search.
@@ -62,7 +67,7 @@ type filter []condition
 func (f PartnerFilter) filter() filter {
 	var out filter
 	for _, k := range []condition{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
-		{cmp.Or(f.SearchField, "name"), f.SearchText, true}} {
+		{"organization_id", f.OrganizationID, false}, {cmp.Or(f.SearchField, "name"), f.SearchText, true}} {
 		if k.value != "" {
 			out = append(out, k)
 		}
@@ -83,14 +88,48 @@ func (f filter) matches(p Partner) bool {
 func (f filter) query() url.Values {
 	q := url.Values{}
 	for _, k := range f {
-		if k.search {
+		switch {
+		case k.search:
 			q.Set("searchText", k.value)
 			q.Set("searchField", k.field)
-		} else {
+		case k.field != "organization_id":
 			q.Set(k.field, "eq;"+k.value)
 		}
 	}
 	return q
+}
+
+// Partners yields the partners f selects, each with every field, and an
+// error once, last. Without a filter they are read lazily, a page at a
+// time, so a consumer that stops early stops the paging too.
+func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
+	return func(yield func(Partner, error) bool) {
+		seq := c.StreamPartners(ctx, f)
+		if f != (PartnerFilter{}) {
+			found, err := c.FindPartners(ctx, f)
+			seq = func(yield func(Partner, error) bool) {
+				for _, p := range found {
+					if !yield(p, nil) {
+						return
+					}
+				}
+				if err != nil {
+					yield(Partner{}, err)
+				}
+			}
+		}
+		for p, err := range seq {
+			if err == nil {
+				var whole []Partner
+				if whole, err = c.Complete(ctx, []Partner{p}); err == nil {
+					p = whole[0]
+				}
+			}
+			if !yield(p, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 // FindPartners returns every partner that f matches, each with every field,
@@ -235,14 +274,10 @@ func (c *Client) unverifiable(p *Partner, f filter) bool {
 	if *p, whole = ix.wholeOr(*p); whole {
 		return false
 	}
-	for field, value := range filterFields {
-		if value(*p) != "" {
-			ix.shows[field] = yes
-		}
-	}
+	ix.noteShown(*p)
 	return slices.ContainsFunc(f, func(k condition) bool {
 		value, readable := filterFields[k.field]
-		return readable && value(*p) == "" && ix.shows[k.field] != yes
+		return readable && value(*p) == "" && !ix.shows[k.field]
 	})
 }
 

@@ -88,6 +88,8 @@ func TestFindPartnersUnderEveryVariant(t *testing.T) {
 				{PartnerFilter{Code: "D006", Country: "France"}, nil},
 				{PartnerFilter{Code: "D007", Country: "France"}, seeded[7:8]},
 				{PartnerFilter{Name: "Dealer 005"}, seeded[5:6]},
+				{PartnerFilter{OrganizationID: seeded[0].OrganizationID, Country: "Italy"}, where(seeded, func(p emulator.Partner) bool { return p.Country == "Italy" })},
+				{PartnerFilter{OrganizationID: "elsewhere"}, nil},
 				{PartnerFilter{Code: "nobody"}, nil},
 				{PartnerFilter{SearchText: "dealer 24*"}, seeded[240:250]},
 				{PartnerFilter{SearchText: "*9", SearchField: "code", Country: "Italy"},
@@ -169,7 +171,7 @@ func TestFindPartnersCost(t *testing.T) {
 }
 
 func TestPartnerFilterMatches(t *testing.T) {
-	p := Partner{Name: "Rossi Macchine", Code: "P1", Country: "Italy"}
+	p := Partner{Name: "Rossi Macchine", Code: "P1", Country: "Italy", Organization: &Ref{ID: "org1"}}
 	for _, tc := range []struct {
 		name   string
 		filter PartnerFilter
@@ -188,9 +190,17 @@ func TestPartnerFilterMatches(t *testing.T) {
 		{"a search that fails", PartnerFilter{SearchText: "*zzz*"}, false},
 		{"a search of a field the client cannot read stands", PartnerFilter{SearchText: "*zzz*", SearchField: "timezone"}, true},
 		{"regular expression characters are text", PartnerFilter{SearchText: "Rossi.Macchine"}, false},
+		{"its organization", PartnerFilter{OrganizationID: "org1"}, true},
+		{"another organization", PartnerFilter{OrganizationID: "org2"}, false},
 	} {
 		if got := tc.filter.Matches(p); got != tc.want {
 			t.Errorf("%s: Matches = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+	if (PartnerFilter{OrganizationID: "org1"}).Matches(Partner{Name: "Orphan"}) {
+		t.Error("a partner without an organization matches an organization_id filter")
+	}
+	if q := (PartnerFilter{Code: "P1", OrganizationID: "org1"}).filter().query(); q.Has("organization_id") || q.Get("code") != "eq;P1" {
+		t.Errorf("query %v: organization_id is not an API filter", q)
 	}
 }

@@ -38,7 +38,7 @@ type partnerIndex struct {
 	compared   bool             // a list entry has been compared with its partner's GET
 	comparedID string           // that partner's id
 	lacking    []string         // the fields in which it differed: list entries lack them
-	shows      map[string]trait // by filter field: whether list entries show it
+	shows      map[string]bool  // filter fields that list entries are seen to show
 	filters    map[string]trait // by filter key: honoured, or ignored or misread
 	refresh    refreshState     // the refresh's batching rule (refresh.go)
 }
@@ -54,7 +54,7 @@ const (
 
 func newPartnerIndex(batchRefresh bool) *partnerIndex {
 	return &partnerIndex{refresh: refreshState{disabled: !batchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{},
-		shows: map[string]trait{}, filters: map[string]trait{}}
+		shows: map[string]bool{}, filters: map[string]trait{"organization_id": no}}
 }
 
 // wait waits, without mu, for the list request in flight. Called with mu
@@ -122,11 +122,7 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 			if !ix.whole[partner.ID] && !ix.gone[partner.ID] {
 				ix.byID[partner.ID] = partner
 			}
-			for field, value := range filterFields {
-				if value(partner) != "" {
-					ix.shows[field] = yes
-				}
-			}
+			ix.noteShown(partner)
 		}
 		ix.nextPage++
 		if p.TotalPages > 0 {
@@ -148,12 +144,16 @@ func (ix *partnerIndex) compare(listed, p Partner) []string {
 		ix.lacking = append(ix.lacking, d.Field)
 	}
 	ix.lacking = slices.Compact(ix.lacking)
+	return ix.lacking
+}
+
+// noteShown records the filter fields a list entry shows, under mu.
+func (ix *partnerIndex) noteShown(listed Partner) {
 	for field, value := range filterFields {
-		if slices.Contains(ix.lacking, field) && value(p) != "" {
-			ix.shows[field] = no
+		if value(listed) != "" {
+			ix.shows[field] = true
 		}
 	}
-	return ix.lacking
 }
 
 // wholeOr is the whole partner p when this Client has read or written it,
@@ -191,15 +191,4 @@ func (ix *partnerIndex) deleted(id string) {
 	defer ix.mu.Unlock()
 	delete(ix.byID, id)
 	ix.gone[id] = true
-}
-
-// matching returns the indexed partners that f matches, under mu.
-func (ix *partnerIndex) matching(f PartnerFilter) []Partner {
-	var out []Partner
-	for _, p := range ix.byID {
-		if f.Matches(p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }

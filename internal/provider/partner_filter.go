@@ -1,9 +1,6 @@
 package provider
 
 import (
-	"context"
-	"iter"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -49,66 +46,13 @@ func partnerFilterAttributes[A any](attr func(desc string, validators []validato
 	return attrs
 }
 
-func (m partnerFilterModel) filter() partnerFilter {
-	return partnerFilter{
-		PartnerFilter: client.PartnerFilter{
-			Name:        m.Name.ValueString(),
-			Code:        m.Code.ValueString(),
-			Country:     m.Country.ValueString(),
-			SearchText:  m.SearchText.ValueString(),
-			SearchField: m.SearchField.ValueString(),
-		},
+func (m partnerFilterModel) filter() client.PartnerFilter {
+	return client.PartnerFilter{
+		Name:           m.Name.ValueString(),
+		Code:           m.Code.ValueString(),
+		Country:        m.Country.ValueString(),
+		SearchText:     m.SearchText.ValueString(),
+		SearchField:    m.SearchField.ValueString(),
 		OrganizationID: m.OrganizationID.ValueString(),
-	}
-}
-
-// partnerFilter is a partner list's filter: what the API is asked for, plus
-// OrganizationID, which the API documents no filter for and is therefore
-// applied by the provider alone.
-type partnerFilter struct {
-	client.PartnerFilter
-	OrganizationID string
-}
-
-// rejects reports whether p belongs to another organization than the one
-// the filter asks for. The client applies the API's own filters.
-func (f partnerFilter) rejects(p client.Partner) bool {
-	return f.OrganizationID != "" && p.OrganizationID() != f.OrganizationID
-}
-
-// partners yields the partners f selects, each with every field, and an
-// error once, last. Without an API filter they are read lazily, a page at
-// a time, so a consumer that stops early stops the paging; an API filter
-// goes through client.FindPartners, which checks how the server reads it.
-func (f partnerFilter) partners(ctx context.Context, c *client.Client) iter.Seq2[client.Partner, error] {
-	return func(yield func(client.Partner, error) bool) {
-		if f.PartnerFilter != (client.PartnerFilter{}) {
-			found, err := c.FindPartners(ctx, f.PartnerFilter)
-			if err != nil {
-				yield(client.Partner{}, err)
-				return
-			}
-			for _, p := range found {
-				if !f.rejects(p) && !yield(p, nil) {
-					return
-				}
-			}
-			return
-		}
-		for p, err := range c.StreamPartners(ctx, client.PartnerFilter{}) {
-			if err == nil {
-				var whole []client.Partner
-				if whole, err = c.Complete(ctx, []client.Partner{p}); err == nil {
-					p = whole[0]
-				}
-			}
-			if err != nil {
-				yield(client.Partner{}, err)
-				return
-			}
-			if !f.rejects(p) && !yield(p, nil) {
-				return
-			}
-		}
 	}
 }

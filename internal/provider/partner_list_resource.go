@@ -52,7 +52,7 @@ func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, st
 	filter := config.filter()
 	stream.Results = func(push func(list.ListResult) bool) {
 		var pushed int64
-		for p, err := range filter.partners(ctx, r.client) {
+		for p, err := range r.client.Partners(ctx, filter) {
 			if err != nil {
 				var diags diag.Diagnostics
 				addAPIError(ctx, &diags, "Error listing partners", "Listing partners for the servitly_partner list block", err)

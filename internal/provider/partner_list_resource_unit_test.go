@@ -30,27 +30,6 @@ func TestPartnerDisplayName(t *testing.T) {
 	}
 }
 
-func TestPartnerFilterRejects(t *testing.T) {
-	p := client.Partner{Name: "Rossi", Code: "P1", Country: "Italy", Organization: &client.Ref{ID: "org1"}}
-	for _, tc := range []struct {
-		name   string
-		filter partnerFilter
-		want   bool
-	}{
-		{"no filter", partnerFilter{}, false},
-		{"its organization", partnerFilter{OrganizationID: "org1"}, false},
-		{"another organization", partnerFilter{OrganizationID: "org2"}, true},
-		{"the API's filters are the client's", partnerFilter{PartnerFilter: client.PartnerFilter{Name: "other"}}, false},
-	} {
-		if got := tc.filter.rejects(p); got != tc.want {
-			t.Errorf("%s: rejects = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-	if got := (partnerFilter{OrganizationID: "org1"}).rejects(client.Partner{Name: "Orphan"}); !got {
-		t.Error("a partner without an organization passes an organization_id filter")
-	}
-}
-
 // listProviderServer is a protocol server that serves list resources too.
 type listProviderServer interface {
 	tfprotov6.ProviderServer

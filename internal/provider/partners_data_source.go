@@ -68,7 +68,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
 	var found []client.Partner
-	for p, err := range state.filter().partners(ctx, d.client) {
+	for p, err := range d.client.Partners(ctx, state.filter()) {
 		if err != nil {
 			addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
 			return
