@@ -75,12 +75,11 @@ type Client struct {
 	retry      retryPolicy
 	auth       authenticator
 	logger     Logger
-	// proven is set by the first answer that shows base_url, tenant and
-	// credentials are right (a 2xx). Until then a 404 proves nothing.
+	// proven is set by the first 2xx, which shows that base_url, tenant and
+	// credentials are right. Until then a 404 proves nothing.
 	proven atomic.Bool
-	// index is what this Client knows of the partner list (index.go).
-	index *partnerIndex
-	orgs  organizationIndex
+	index  *partnerIndex // what this Client knows of the partner list
+	orgs   organizationIndex
 }
 
 // New checks cfg and returns a client. It does not contact the server: the
@@ -226,12 +225,11 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
-// Raw sends a GET, PUT or DELETE like every other call (headers, login,
-// 401 recovery, retries; body, if not nil, as JSON) and returns the answer's
-// status and body as they are, whatever the status. It is for tools that
-// check the API's own behaviour, such as the probe. path is below the base
-// URL and already escaped. A POST is refused: only CreatePartner can recover
-// one whose outcome is unknown. A raw answer never sets proven.
+// Raw sends a GET, PUT or DELETE like every other call (body, if not nil,
+// as JSON) and returns the answer's status and body as they are, for tools
+// that check the API itself, such as the probe. path is escaped, below the
+// base URL. A POST is refused: only CreatePartner can recover one whose
+// outcome is unknown. A raw answer never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
 	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
 		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)

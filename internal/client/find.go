@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// filterFields are the partner list's exact filters, which are also the
-// fields a search of the provider's can name, by their API names.
+// filterFields are the partner list's exact filters by API name, which are
+// also the fields a search can name.
 var filterFields = map[string]func(Partner) string{
 	"name":    func(p Partner) string { return p.Name },
 	"code":    func(p Partner) string { return p.Code },
@@ -104,21 +104,19 @@ func (f filter) query() url.Values {
 // time, so a consumer that stops early stops the paging too.
 func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return func(yield func(Partner, error) bool) {
-		seq := c.StreamPartners(ctx, f)
 		if f != (PartnerFilter{}) {
 			found, err := c.FindPartners(ctx, f)
-			seq = func(yield func(Partner, error) bool) {
-				for _, p := range found {
-					if !yield(p, nil) {
-						return
-					}
-				}
-				if err != nil {
-					yield(Partner{}, err)
+			for _, p := range found {
+				if !yield(p, nil) {
+					return
 				}
 			}
+			if err != nil {
+				yield(Partner{}, err)
+			}
+			return
 		}
-		for p, err := range seq {
+		for p, err := range c.StreamPartners(ctx, f) {
 			if err == nil {
 				var whole []Partner
 				if whole, err = c.Complete(ctx, []Partner{p}); err == nil {
@@ -133,12 +131,10 @@ func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partne
 }
 
 // FindPartners returns every partner that f matches, each with every field,
-// however the server reads the list's filters and whatever its entries
-// leave out. A filter the server has not been seen to honour is never
-// trusted with an empty answer: it is tested once per Client on a partner
-// the list shows, and a filter that is ignored or misread makes the Client
-// walk the whole list once and match partners itself. Entries that leave a
-// field out are completed with the partner's GET.
+// however the server reads the filters and whatever its entries leave out.
+// A filter not yet seen honoured is never trusted with an empty answer: it
+// is tested once per Client on a listed partner, and one ignored or misread
+// makes the Client walk the whole list once and match partners itself.
 func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	found, err := c.findPartners(ctx, f.filter(), false)
 	if err != nil {
@@ -238,9 +234,8 @@ func (c *Client) loadedList(ctx context.Context, enough func() bool) ([]Partner,
 }
 
 // verified keeps the partners of answer that f matches; mismatched is set
-// when it held one that f does not match. An entry that leaves a filtered
-// field empty, where the list is not known to show that field, is read with
-// its GET first.
+// when it held another. An entry that leaves a filtered field empty, which
+// the list is not known to show, is read with its GET first.
 func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matches []Partner, mismatched bool, err error) {
 	for _, p := range answer {
 		if c.unverifiable(&p, f) {
@@ -262,10 +257,9 @@ func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matc
 	return matches, mismatched, nil
 }
 
-// unverifiable reports whether p, an entry of the list, leaves a field
-// empty that f filters on, while the list is not known to show that field.
-// It notes the fields the entry shows, and makes p the whole partner when
-// this Client has read or written it.
+// unverifiable reports whether p, a list entry, leaves a field of f empty
+// that the list is not known to show. It notes the fields p shows, and
+// makes p the whole partner when this Client has read or written it.
 func (c *Client) unverifiable(p *Partner, f filter) bool {
 	ix := c.index
 	ix.mu.Lock()
@@ -317,12 +311,12 @@ func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, e
 	return out, nil
 }
 
-// honours reports whether the server has shown that it honours k's filter:
-// asked for the value of a partner the index holds, it answered that
-// partner and no other. It is learnt once per Client. It is false, and the
-// caller walks the list, when the list is loaded whole (the walk is free),
-// when no loaded partner has a value to ask for, and, for a fresh lookup,
-// while the filter is untested (a fresh walk costs no more than the test).
+// honours reports whether the server has shown that it honours k's filter,
+// learnt once per Client: asked for a loaded partner's value, it answered
+// that partner and no other. It is false, and the caller walks the list,
+// when the list is loaded whole (the walk is free), when no loaded partner
+// has a value to ask for, and, for a fresh lookup, while the filter is
+// untested (a fresh walk costs no more than the test).
 func (c *Client) honours(ctx context.Context, k condition, fresh bool) (honoured bool, err error) {
 	value, readable := filterFields[k.field]
 	if !readable {
@@ -373,19 +367,14 @@ func (ix *partnerIndex) sample(field string) *Partner {
 	return nil
 }
 
-// readOneListed reads, under mu, a loaded partner that only the list has
-// given, with its GET: the comparison shows what the entries leave out,
-// and the partner can then serve as a sample.
+// readOneListed reads, under mu, a partner that only the list has given,
+// with its GET: that shows what entries leave out, and gives a sample.
 func (c *Client) readOneListed(ctx context.Context) error {
-	ix := c.index
-	for id, listed := range ix.byID {
-		if !ix.whole[id] {
-			return ix.run(ctx, func(ctx context.Context) (func(), error) {
-				p, err := c.GetPartner(ctx, id)
-				if err != nil {
-					return nil, err
-				}
-				return func() { ix.compare(listed, *p); ix.learn(*p) }, nil
+	for id, listed := range c.index.byID {
+		if !c.index.whole[id] {
+			return c.index.run(ctx, func(ctx context.Context) (func(), error) {
+				_, err := c.readWhole(ctx, listed)
+				return nil, err
 			})
 		}
 	}
@@ -404,11 +393,11 @@ func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
 }
 
 // CodeHolder returns a partner other than self whose code is exactly code,
-// or nil when there is none, for a guard against a second partner of one
-// code. It loads page 0 of the list first: in a tenant of up to PageSize
-// partners that answers every code with one request. A refused list is
-// remembered and returned at once after that. A code found unused is not
-// asked again, unless this Client writes a partner with it.
+// or nil, for the guard against a second partner of one code. It loads
+// page 0 first, which in a tenant of up to PageSize partners answers every
+// code with one request. A refused list is remembered and returned at
+// once. A code found unused is not asked again, unless this Client writes
+// a partner with it.
 func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, error) {
 	loaded, err := c.loadedList(ctx, func() bool { return c.index.nextPage > 0 })
 	if err != nil {
@@ -440,18 +429,14 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 }
 
 // SettleCode decides, after this Client created p, which partner keeps p's
-// code when the server shows others with it, such as one that a second run
-// created at the same moment. Every run applies the same rule, so exactly
-// one partner stays: the earliest creationTimestamp, then the smallest id.
-// When another partner stays, p, which is new and has no customers yet, is
-// deleted. It returns the partner that stays, and the newer partners that
-// keep the code too (created after p, their runs delete them).
+// code when others have it, such as one a second run created at the same
+// moment. Every run applies one rule, so exactly one stays: the earliest
+// creationTimestamp, then the smallest id. When another stays, p (new, and
+// without customers) is deleted. It returns the partner that stays, and
+// the newer ones that have the code too (their runs delete them).
 func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
-	if ctx.Err() != nil { // the create was finished after the caller gave up: settle it all the same
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
-		defer cancel()
-	}
+	ctx, cancel := evenIfGivenUp(ctx) // the create was finished after the caller gave up
+	defer cancel()
 	others, err := c.findPartners(ctx, filter{{"code", p.Code, false}}, true)
 	if err != nil {
 		return nil, nil, err
@@ -468,10 +453,9 @@ func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, ne
 	return p, slices.DeleteFunc(others, func(o Partner) bool { return o.ID == p.ID }), nil
 }
 
-// LoadedLike returns the partners of the list loaded so far, other than
-// self, whose code is code in another letter case (exact is false), or
-// exactly code when the whole list is loaded (exact is true). It sends no
-// request: what has not been loaded is not looked at.
+// LoadedLike returns the loaded partners other than self whose code is
+// code in another letter case (exact false), or, once the whole list is
+// loaded, exactly code (exact true). It sends no request.
 func (c *Client) LoadedLike(code, self string, exact bool) []Partner {
 	ix := c.index
 	ix.mu.Lock()

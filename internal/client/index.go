@@ -8,20 +8,16 @@ import (
 )
 
 // partnerIndex is what one Client knows of the tenant's partners and of how
-// the server answers the partner list, which is a guess about the API. The
-// refresh, the code guard, lost-create recovery, import by code and the
-// data sources all read through it, so a provider process learns the
-// server once and loads each page of the list at most once:
-//   - whether list entries hold every field of the partner's GET (compared
-//     once, on one partner), and whether they show codes at all;
-//   - for each filter (code, name, country, searchText), whether the server
-//     honours it; one that it ignores or misreads makes the process walk
-//     the whole list once and match partners itself;
-//   - the pages it loaded, kept current by this Client's own writes.
+// the server answers their list, a guess about the API. The refresh, the
+// code guard, lost-create recovery, import by code and the data sources
+// all read through it, so a provider process learns the server once and
+// loads each page at most once: whether entries hold every field of a GET
+// and show codes; which filters the server honours (one it ignores or
+// misreads makes the Client walk the whole list and match itself); the
+// pages loaded, kept current by this Client's own writes.
 //
-// Every field is guarded by mu. busy is set while one caller makes the
-// index's list requests (loading pages, or learning); the others wait for
-// it and then decide again on what it learnt.
+// mu guards every field. While one caller makes the list requests (busy),
+// the others wait, then decide again on what it learnt.
 type partnerIndex struct {
 	mu   sync.Mutex
 	busy chan struct{} // closed when the list request in flight ends
@@ -86,12 +82,11 @@ func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply
 	return err
 }
 
-// loadPages loads page 0 alone when nothing is loaded yet: it tells the
-// tenant's size, and in a tenant of up to PageSize partners it is the whole
-// list. Otherwise it loads every page not loaded yet, several at a time
-// once the server says how many there are. The pages before a failure are
-// kept. A refusal is remembered: no later load asks again. Called with mu
-// held and busy nil.
+// loadPages loads page 0 alone when nothing is loaded: it tells the
+// tenant's size, and in a small tenant it is the whole list. Otherwise it
+// loads every page left, several at a time once their count is known. The
+// pages before a failure are kept; a refusal is remembered, so no later
+// load asks again. Called with mu held and busy nil.
 func (c *Client) loadPages(ctx context.Context) error {
 	ix := c.index
 	from, total := ix.nextPage, ix.totalPages
@@ -132,19 +127,17 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	}
 }
 
-// compare compares listed, an entry of the list, with p, the same
-// partner's GET, once per Client, under mu. It returns the fields the entry
-// lacks when this call found that they differ.
-func (ix *partnerIndex) compare(listed, p Partner) []string {
+// compare notes the fields in which listed, a list entry, lacks what p,
+// the same partner's GET, holds: once per Client, under mu.
+func (ix *partnerIndex) compare(listed, p Partner) {
 	if ix.compared {
-		return nil
+		return
 	}
 	ix.compared, ix.comparedID = true, p.ID
 	for _, d := range listed.Diff(p) {
 		ix.lacking = append(ix.lacking, d.Field)
 	}
 	ix.lacking = slices.Compact(ix.lacking)
-	return ix.lacking
 }
 
 // noteShown records the filter fields a list entry shows, under mu.

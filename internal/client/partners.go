@@ -66,10 +66,9 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// body sends properties as {} when there are none. As an update's body it
-// sends every field, an unset one as "", {} or null, so that an update
-// clears what the configuration removed whether the server replaces the
-// whole partner or merges the fields it is given.
+// body sends properties as {} when there are none. An update sends every
+// field, unset ones as "", {} or null, so that it clears what the
+// configuration removed whether the server replaces or merges.
 func (in PartnerInput) body() PartnerInput {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
@@ -120,17 +119,15 @@ func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	return err
 }
 
-// partnerGone turns the 404 of a GET or DELETE of a partner into a
-// *NotFoundError only when it can mean nothing else: the answer is the
-// API's {"message": ...} (a proxy's or a router's 404 page is not), and the
-// server has shown that base_url, tenant and credentials are right. When no
-// answer has shown that yet, one list page is fetched to find out. Any other
-// 404 is an *UnprovenNotFoundError, so that a wrong tenant or base_url
-// never reads as "every partner was deleted".
+// partnerGone makes the 404 of a partner's GET or DELETE a *NotFoundError
+// only when it can mean nothing else: the body is the API's {"message": ...}
+// (not a proxy's page), and the server has shown that base_url, tenant and
+// credentials are right, if need be by fetching one list page. Any other
+// 404 is an *UnprovenNotFoundError: a wrong tenant or base_url must never
+// read as "every partner was deleted".
 func (c *Client) partnerGone(ctx context.Context, err error) error {
-	var apiErr *APIError
-	var loginErr *LoginError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || errors.As(err, &loginErr) {
+	apiErr, ok := errors.AsType[*APIError](err)
+	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
 		return err
 	}
 	if !apiErr.Structured {
@@ -145,13 +142,11 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 }
 
 // IsListRefused reports whether err is the partner list's own 403 or 404,
-// in the API's shape: the caller may not list partners. A failed login, an
-// unknown tenant or a proxy's page fails every call, and the caller's own
-// error names the setting to fix.
+// in the API's shape: the caller may not list partners. Not a failed login,
+// an unknown tenant or a proxy's page, which fail every call.
 func IsListRefused(err error) bool {
-	var apiErr *APIError
-	var loginErr *LoginError
-	return errors.As(err, &apiErr) && apiErr.Structured && !errors.As(err, &loginErr) && !IsUnknownTenant(err) &&
+	apiErr, ok := errors.AsType[*APIError](err)
+	return ok && apiErr.Structured && !errors.As(err, new(*LoginError)) && !IsUnknownTenant(err) &&
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
@@ -200,12 +195,22 @@ const maxCreateAttempts = 8
 // (interrupt, operation timeout): it runs on a context of its own.
 const recoveryTimeout = 30 * time.Second
 
+// evenIfGivenUp is ctx, or, when its caller has given up, a context of its
+// own for recoveryTimeout: a partner that may exist must be found now, or
+// the next apply creates it a second time.
+func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
+}
+
 // CreatePartner creates a partner and never creates it twice. When a POST's
 // outcome is unknown (connection lost, 5xx, timeout, interrupt), it looks
-// the partner up by code: exactly one match holding the requested fields is
-// adopted, and recovered is true; no match means nothing was created, so
-// the POST is sent again, unless the caller has given up; anything else is
-// a *CreateOutcomeUnknownError. Without a code there is no safe lookup.
+// the partner up by code: one match holding the requested fields is adopted
+// (recovered); none means nothing was created, and the POST is sent again
+// unless the caller gave up; anything else, or no code to look up by, is a
+// *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
@@ -224,14 +229,8 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		if in.Code == "" {
 			return nil, false, &CreateOutcomeUnknownError{Input: in, Err: err}
 		}
-		lookupCtx := ctx
-		if ctx.Err() != nil {
-			// The partner may exist although the caller gave up: find it
-			// now, or the next apply creates it a second time.
-			var cancel context.CancelFunc
-			lookupCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
-			defer cancel()
-		}
+		lookupCtx, cancel := evenIfGivenUp(ctx)
+		defer cancel()
 		matches, lookupErr := c.findPartners(lookupCtx, filter{{"code", in.Code, false}}, true)
 		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 {
 			// The list entry may leave fields out: its GET decides.
@@ -252,11 +251,9 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f one at a time, walking the
-// pages of GET /v2/network/partners lazily: a page is fetched only when the
-// consumer asks for a partner beyond the previous one, so stopping the loop
-// (after a limit, say) stops the paging too. An error is yielded once, with
-// a zero Partner, and ends the stream. Entries without an id are skipped.
+// StreamPartners yields the partners matching f as the server lists them,
+// fetching a page only when the consumer asks beyond the previous one (see
+// items). Entries without an id are skipped.
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return c.stream(ctx, f.filter())
 }
@@ -276,11 +273,10 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the pages of the unfiltered partner list, PageSize
-// partners a page, from page from on, until the last. Like StreamPartners,
-// it drops entries without an id: they cannot be matched to anything. Once
-// the page count is known (total, if the caller has it, or from a page),
-// the pages the consumer goes on to ask for are requested readAhead at once.
+// PartnerPages yields the pages of the unfiltered partner list from page
+// from on, without entries that have no id (they match nothing). Once the
+// page count is known (total, or from a page), pages are requested
+// readAhead at a time.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
 		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {

@@ -8,32 +8,26 @@ import (
 
 // RefreshPartner reads partner id for a refresh, from the paged partner list
 // when that costs fewer requests than one GET each (Config.BatchRefresh).
+// Terraform refreshes each resource with its own call and never says how
+// many will come, so one Client (one provider process) decides as they come:
 //
-// Terraform refreshes every resource of a plan with its own call and never
-// says how many will come, so the rule is decided as the calls arrive,
-// within one Client (one provider process):
-//
-//  1. The first read uses GET /network/partners/{id}: a state of one partner
-//     costs one request, as without batching.
-//  2. The next read loads page 0 of the list (PageSize partners). That is
-//     one request, and it tells the tenant's size: in a tenant of up to
-//     PageSize partners it is the whole list.
-//  3. A later read whose partner is on a loaded page is answered from it.
-//     One that is not pays a GET, until as many GETs have been paid as pages
-//     remain to be loaded; then the remaining pages are loaded. This is the
-//     ski-rental rule: it never costs more than about twice the cheaper of
-//     "one GET per partner" and "the whole list".
-//  4. No partner is answered from the list before one list entry has been
-//     compared with the same partner's GET (the first read's, or one more).
-//     If they differ (a list of summaries), every read uses GET, and the
-//     first read to see it returns a BatchingOff to warn with.
+//  1. The first read GETs its partner: a state of one costs one request.
+//  2. The next loads page 0, which tells the tenant's size and, in a tenant
+//     of up to PageSize partners, is the whole list.
+//  3. A read whose partner is on a loaded page is answered from it; one that
+//     is not pays a GET, until as many GETs are paid as pages remain, and
+//     then the rest are loaded. By this ski-rental rule it never costs more
+//     than about twice the cheaper of one GET each and the whole list.
+//  4. Nothing is answered from the list before one entry has been compared
+//     with its partner's GET. If they differ (a list of summaries), every
+//     read uses GET, and the first to see it returns a BatchingOff.
 //  5. A partner missing from the whole list is confirmed with a GET: the
 //     list is never trusted for a deletion.
-//  6. If the list is refused, reads fall back to GETs and one warns; any
-//     other list failure falls back too, with a log line.
+//  6. A refused list falls back to GETs, and one read warns; any other
+//     list failure falls back too, with a log line.
 //
-// Terraform starts a new provider process for every command and walk, so a
-// list page never outlives the plan that loaded it.
+// Terraform starts a provider process for every command and walk, so no
+// page outlives the plan that loaded it.
 func (c *Client) RefreshPartner(ctx context.Context, id string) (*Partner, *BatchingOff, error) {
 	ix := c.index
 	ix.mu.Lock()
@@ -114,7 +108,7 @@ const (
 // batching reports whether the list may still serve reads, under mu.
 func (ix *partnerIndex) batching() bool {
 	r := &ix.refresh
-	return !r.disabled && !r.failed && ix.refused == nil && (!ix.compared || len(ix.lacking) == 0)
+	return !r.disabled && !r.failed && ix.refused == nil && len(ix.lacking) == 0
 }
 
 // grantStep decides, under mu, what a read of id does now, and counts a GET
@@ -170,7 +164,7 @@ func (ix *partnerIndex) batchingOff() *BatchingOff {
 	case ix.refused != nil && r.reads > 1: // the first read needs no list
 		r.warned = true
 		return &BatchingOff{Refused: ix.refused}
-	case ix.compared && len(ix.lacking) > 0:
+	case len(ix.lacking) > 0:
 		r.warned = true
 		return &BatchingOff{Partner: ix.comparedID, Fields: ix.lacking}
 	}
