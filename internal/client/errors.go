@@ -127,22 +127,19 @@ func (e *UnprovenNotFoundError) Unwrap() error { return e.Err }
 
 // IsNotFound reports whether err says that a partner does not exist: a
 // *NotFoundError, never a 404 from a login, a list or an unproven server.
-func IsNotFound(err error) bool {
-	var nf *NotFoundError
-	return errors.As(err, &nf)
-}
+func IsNotFound(err error) bool { return errors.As(err, new(*NotFoundError)) }
 
 // IsUnknownTenant reports whether err is the API's answer to a tenant name
 // it does not know: 404 {"message":"Tenant not found"} [inferred].
 func IsUnknownTenant(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Tenant not found"
+	apiErr, ok := errors.AsType[*APIError](err)
+	return ok && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Tenant not found"
 }
 
 // IsStatus reports whether err is an answer with the given HTTP status.
 func IsStatus(err error, status int) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+	apiErr, ok := errors.AsType[*APIError](err)
+	return ok && apiErr.StatusCode == status
 }
 
 // Excerpt returns the start of a body, safe to show in a diagnostic.

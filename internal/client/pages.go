@@ -42,10 +42,9 @@ func (p *Page[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*wrapper)(p))
 }
 
-// items yields the items of every page of a /v2 list, in order, fetching a
-// page only when the consumer wants an item beyond the previous one, so a
-// consumer that stops early stops the paging too. An error is yielded once,
-// with a zero item, and ends the sequence.
+// items yields the items of a /v2 list in order, fetching a page only when
+// the consumer wants an item beyond the previous one, so stopping early
+// stops the paging too. An error is yielded once, with a zero item, last.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for p, err := range pages[T](ctx, c, path, query, 0, 0, 1) {
@@ -63,11 +62,10 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 }
 
 // pages is the one pager of /v2 lists: it yields the pages from page from
-// on, in order, until the last. An error is yielded once, with a nil page,
-// and ends the sequence. When the consumer asks for a page, up to ahead
-// pages from it on are requested at once, none past the page count the
-// server gave (total, until a page gives one): without one, a page at a
-// time. Requests still running when the sequence ends are cancelled.
+// on until the last, or an error once, with a nil page. Asked for a page,
+// it requests up to ahead pages from it on at once, none past the page
+// count (total, until a page gives one; without one, a page at a time),
+// and cancels those still running when the sequence ends.
 func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total, ahead int) iter.Seq2[*Page[T], error] {
 	type answer struct {
 		page *Page[T]

@@ -24,15 +24,12 @@ import (
 //   - 5xx, timeouts and network errors are retried for GET, PUT and DELETE,
 //     which are idempotent here.
 //   - A POST is never replayed once its body may have reached the server;
-//     the caller gets an *OutcomeUnknownError and decides (CreatePartner).
-//   - Errors no retry can cure fail at once: an unknown host, a bad
-//     certificate, https spoken to a plain-http server, and a refused
-//     connection before the server has ever answered this client.
+//     the caller gets an *OutcomeUnknownError (CreatePartner decides).
+//   - Errors no retry can cure fail at once (see permanent).
 //
-// Waits honour Retry-After (seconds or HTTP date), else back off
-// exponentially with jitter. All waits of one call share one budget, which
-// the context deadline caps. Each attempt has its own deadline, the HTTP
-// client's Timeout (request_timeout).
+// Waits honour Retry-After, else back off exponentially with jitter. All
+// waits of one call share one budget, capped by the context's deadline;
+// each attempt has its own, the HTTP client's Timeout (request_timeout).
 type retryPolicy struct {
 	budget     time.Duration
 	minBackoff time.Duration
@@ -124,9 +121,8 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 
 // finishOnceSent gives a create's exchange a context that ends with ctx
 // until the request has been written, and not after: a create the server
-// may be storing is worth its answer, within request_timeout, rather than
-// an outcome to guess when the caller gives up (an interrupt, a timeout).
-// Call done once the exchange has answered.
+// may be storing is worth its answer, within request_timeout, more than an
+// outcome to guess. Call done once the exchange has answered.
 func finishOnceSent(ctx context.Context, httpReq *http.Request) (exchange *http.Request, done func()) {
 	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var written atomic.Bool
@@ -172,29 +168,18 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 // neverSent reports errors that happen before a connection exists, so a POST
 // that failed with one certainly did not reach the server.
 func neverSent(err error) bool {
-	if _, ok := errors.AsType[notSentError](err); ok {
-		return true
-	}
-	if opErr, ok := errors.AsType[*net.OpError](err); ok && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
+	opErr, ok := errors.AsType[*net.OpError](err)
+	return ok && opErr.Op == "dial" || errors.As(err, new(notSentError)) || errors.As(err, new(*net.DNSError))
 }
 
 // permanent reports network errors that no retry can cure, so that the user
-// does not wait out the whole retry budget for them.
+// does not wait out the retry budget: an unknown host, a bad certificate,
+// https spoken to a plain-http server.
 func (c *Client) permanent(err error) bool {
-	var dnsErr *net.DNSError
-	var certErr *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostnameErr x509.HostnameError
-	var invalidCert x509.CertificateInvalidError
-	var notTLS tls.RecordHeaderError
-	switch {
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound,
-		errors.As(err, &certErr), errors.As(err, &unknownAuthority), errors.As(err, &hostnameErr), errors.As(err, &invalidCert),
-		errors.Is(err, http.ErrSchemeMismatch), errors.As(err, &notTLS):
+	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok && dnsErr.IsNotFound ||
+		errors.As(err, new(*tls.CertificateVerificationError)) || errors.As(err, new(x509.UnknownAuthorityError)) ||
+		errors.As(err, new(x509.HostnameError)) || errors.As(err, new(x509.CertificateInvalidError)) ||
+		errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, new(tls.RecordHeaderError)) {
 		return true
 	}
 	// A refused connection is a wrong base_url or a server that is down,
