@@ -27,14 +27,10 @@ func addAPIError(ctx context.Context, diags *diag.Diagnostics, summary, action s
 
 func errorHint(err error) string {
 	var (
-		loginErr  *client.LoginError
-		expired   *client.TokenExpiredError
-		unknown   *client.CreateOutcomeUnknownError
-		budget    *client.RetryBudgetError
-		apiErr    *client.APIError
-		decodeErr *client.DecodeError
-		unproven  *client.UnprovenNotFoundError
-		timeout   *timeoutError
+		loginErr *client.LoginError
+		unknown  *client.CreateOutcomeUnknownError
+		apiErr   *client.APIError
+		timeout  *timeoutError
 	)
 	switch {
 	case errors.As(err, &timeout):
@@ -45,21 +41,21 @@ func errorHint(err error) string {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "Nothing accepts connections at base_url (SERVITLY_BASE_URL). Check the host and port, " +
 			"and that the server (or the local emulator) is running."
-	case errors.As(err, &unproven):
+	case errors.As(err, new(*client.UnprovenNotFoundError)):
 		return "The partner was kept in the state and nothing was changed: a 404 is only taken to mean " +
 			"\"deleted\" when it comes from a server that has shown it knows this tenant. " +
 			"Check tenant (SERVITLY_TENANT) and base_url (SERVITLY_BASE_URL), including any path prefix of the API."
 	case errors.As(err, &loginErr):
 		return loginHint(loginErr)
-	case errors.As(err, &expired):
+	case errors.As(err, new(*client.TokenExpiredError)):
 		return "The JWT given in token (SERVITLY_TOKEN) has expired and the provider cannot renew a token it did not obtain. " +
 			"Supply a fresh token, or configure api_key + pat so the provider logs in and renews by itself."
 	case errors.As(err, &unknown):
 		return createUnknownHint(unknown)
-	case errors.As(err, &budget):
+	case errors.As(err, new(*client.RetryBudgetError)):
 		return "Raise retry_max_wait (SERVITLY_RETRY_MAX_WAIT) or the resource's timeouts if the API is only slow, " +
 			"or try again later."
-	case errors.As(err, &decodeErr):
+	case errors.As(err, new(*client.DecodeError)):
 		return "The server's answer was not the JSON the Servitly API sends. Check that base_url (SERVITLY_BASE_URL) " +
 			"points at the API of your Servitly environment, not at a web page or proxy."
 	case errors.As(err, &apiErr):

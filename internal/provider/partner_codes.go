@@ -9,16 +9,13 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// codeGuard keeps the provider from creating a second partner for a code that the
-// tenant already has, such as one made by hand in the console. Servitly does not say
-// that codes are unique, but import by code, lost creates and data sources need them to be.
-//
-// The client's partner index answers "which other partner has this code?"
-// (client.CodeHolder), as cheaply as the tenant's size and the server's
-// filters allow, kept current by this process's own writes, so a partner
-// deleted by this apply never blocks the one that replaces it. The guard
-// adds claims: two resources of one configuration must not both take a
-// code that no partner has yet.
+// codeGuard keeps the provider from creating a second partner for a code the
+// tenant has, such as one made in the console: Servitly does not say codes
+// are unique, but import by code, lost creates and data sources need them to
+// be. The client's index finds a code's holder (client.CodeHolder), kept
+// current by this process's writes, so a partner this apply deleted never
+// blocks its replacement. The guard adds claims: two resources of one
+// configuration must not both take a code that no partner has yet.
 type codeGuard struct {
 	client  *client.Client
 	planned sync.Map // codes that plans of this process create or change to

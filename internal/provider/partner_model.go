@@ -14,25 +14,20 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// partnerModel is servitly_partner in Terraform.
-//
-// Null versus empty, one rule each way:
-//   - code, country, timezone, organization_id: the API's empty string is
-//     null in Terraform. Null is left out of a create and sent as "" (or
-//     organization null) in an update, so that the update clears it. Config
-//     cannot hold "" (validators reject it), so nothing is lost.
+// partnerModel is servitly_partner in Terraform. Null versus empty:
+//   - code, country, timezone, organization_id: the API's "" is null. Null
+//     is left out of a create and sent as "" (organization null) in an
+//     update, which clears it; config cannot hold "" (validators refuse it).
 //   - properties: the API does not tell null from {}. State always holds a
-//     map, {} when there are none, and the schema's default turns an omitted
-//     properties into {} too, so either way of writing "none" plans clean
-//     and switching between them plans nothing.
+//     map, {} when there are none, and the schema's default makes an omitted
+//     properties {} too, so switching between the two plans nothing.
 type partnerModel struct {
 	partnerAttributes
 	DeletionProtection types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
-// partnerAttributes are the attributes of a partner, shared by the resource
-// and the data sources (which have no timeouts).
+// partnerAttributes are a partner's attributes, shared with the data sources.
 type partnerAttributes struct {
 	ID                types.String `tfsdk:"id"`
 	Name              types.String `tfsdk:"name"`
@@ -88,8 +83,8 @@ func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerMo
 	return m, diags
 }
 
-// keptAfterRemoval reports what the plan removes but the API's answer to
-// the update still holds, as a server that merges updates would keep it.
+// keptAfterRemoval reports what the plan removes but the update's answer
+// still holds, as a server that merges updates would keep it.
 func keptAfterRemoval(in client.PartnerInput, p *client.Partner) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, d := range in.Diff(*p) {

@@ -162,10 +162,9 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
 }
 
-// unchangedSincePlan reads the partner before an update writes it, and
-// fails when Servitly no longer holds what the plan was made from: a saved
-// plan applied after a console edit, -refresh=false, or a second state that
-// manages the same partner would otherwise overwrite that edit unseen.
+// unchangedSincePlan fails an update when Servitly no longer holds what the
+// plan was made from: a saved plan applied after a console edit,
+// -refresh=false, or a second state of the partner would overwrite it unseen.
 func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
 	id := state.ID.ValueString()
 	now, err := r.client.GetPartner(ctx, id)
@@ -195,12 +194,12 @@ func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Di
 	return false
 }
 
-// attributeOf names a difference's attribute, a property as properties["key"].
-func attributeOf(d client.Difference) string {
+// attributeOf is a difference's attribute, a property's as properties["key"].
+func attributeOf(d client.Difference) path.Path {
 	if d.Field == "properties" {
-		return fmt.Sprintf("properties[%q]", d.Key)
+		return path.Root(d.Field).AtMapKey(d.Key)
 	}
-	return d.Field
+	return path.Root(d.Field)
 }
 
 func quotedOrUnset(value string) string {
@@ -210,11 +209,9 @@ func quotedOrUnset(value string) string {
 	return strconv.Quote(value)
 }
 
-// reserveCode checks, before a create or an update that changes it, that
-// no other partner has code; ok is false when the write must not happen.
-// When ok, release ends the claim on the code once the write is over.
-// When the tenant does not let us list partners, or its list leaves codes
-// out, nothing can be checked: the write goes ahead with a warning.
+// reserveCode checks, before a write that sets code, that no other partner
+// has it; ok is false when the write must not happen, else release ends
+// the claim once it is over. A refused list lets the write go, with a warning.
 func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnostics, code, self string, creating bool) (release func(), ok bool) {
 	if code == "" {
 		return func() {}, true
@@ -226,9 +223,7 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 		diags.Append(codeConflictDiagnostic(conflict, creating, "apply")...)
 		return nil, false
 	case client.IsListRefused(err):
-		if r.codes.firstRefusal() {
-			diags.AddWarning("Partner codes not checked", codesNotCheckedDetail(code, err))
-		}
+		r.warnCodesNotChecked(diags, code, err)
 	case err != nil:
 		release()
 		addAPIError(ctx, diags, "Error checking partner code", fmt.Sprintf("Checking that no other partner has code %q", code), err)
@@ -237,16 +232,14 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 	return release, true
 }
 
-// settleCode makes sure that a partner this apply created is the only one
-// with its code: another run may have created one at the same moment,
-// after both passed the code check. It reports whether created stays.
+// settleCode makes sure that the partner this apply created is the only one
+// with its code, which another run may have taken at the same moment, past
+// the same check. It reports whether created stays.
 func (r *partnerResource) settleCode(ctx context.Context, diags *diag.Diagnostics, created *client.Partner) bool {
 	stays, newer, err := r.client.SettleCode(ctx, created)
 	switch {
 	case stays == nil && client.IsListRefused(err):
-		if r.codes.firstRefusal() {
-			diags.AddWarning("Partner codes not checked", codesNotCheckedDetail(created.Code, err))
-		}
+		r.warnCodesNotChecked(diags, created.Code, err)
 	case stays == nil:
 		diags.AddWarning("Partner code not checked after the create", fmt.Sprintf("Partner %q (id %s) was created, but "+
 			"checking that no other partner took code %q at the same moment failed: %v\n\nLook for partners with this code "+
@@ -282,9 +275,13 @@ func describeAll(partners []client.Partner) string {
 	return strings.Join(out, "; ")
 }
 
-func codesNotCheckedDetail(code string, err error) string {
-	return fmt.Sprintf("The provider could not check that no other partner has code %q, because listing partners was refused: %v\n\n"+
-		"Grant READ_ALL_PARTNERS to the user and the API key, so that the provider never creates a second partner for a code in use.", code, err)
+// warnCodesNotChecked warns, once a run, that a refused list leaves codes unchecked.
+func (r *partnerResource) warnCodesNotChecked(diags *diag.Diagnostics, code string, err error) {
+	if r.codes.firstRefusal() {
+		diags.AddWarning("Partner codes not checked", fmt.Sprintf("The provider could not check that no other partner has code %q, "+
+			"because listing partners was refused: %v\n\nGrant READ_ALL_PARTNERS to the user and the API key, so that the provider "+
+			"never creates a second partner for a code in use.", code, err))
+	}
 }
 
 // lostBecause says why a create's answer was lost, for the warning.

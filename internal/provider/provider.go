@@ -54,7 +54,10 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	cfg.UserAgent = "terraform-provider-servitly/" + p.version + " (+https://registry.terraform.io/providers/servitly/servitly)"
+	if req.TerraformVersion != "" {
+		cfg.UserAgent += " Terraform/" + req.TerraformVersion
+	}
 	cfg.BatchRefresh = batch
 	cfg.Logger = newTFLogger(cfg)
 	c, err := client.New(cfg)
@@ -71,22 +74,10 @@ func (p *servitlyProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *servitlyProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewPartnerDataSource,
-		NewPartnersDataSource,
-		NewOrganizationDataSource,
-	}
+	return []func() datasource.DataSource{NewPartnerDataSource, NewPartnersDataSource, NewOrganizationDataSource}
 }
 
 // ListResources are the list blocks terraform query (Terraform 1.14+) can use.
 func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewPartnerListResource}
-}
-
-func userAgent(version, terraformVersion string) string {
-	ua := "terraform-provider-servitly/" + version + " (+https://registry.terraform.io/providers/servitly/servitly)"
-	if terraformVersion != "" {
-		ua += " Terraform/" + terraformVersion
-	}
-	return ua
 }

@@ -38,35 +38,26 @@ func (v ianaTimezone) MarkdownDescription(ctx context.Context) string {
 }
 
 func (ianaTimezone) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	name := req.ConfigValue.ValueString()
+	if _, known := knownZones.Load(name); known || req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := validateTimezone(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time zone", err.Error())
-	}
-}
-
-func validateTimezone(name string) error {
+	const use = `Use a name from the tz database, such as "Europe/Rome" or "America/New_York"`
 	if name == "Local" || !tzNameShape.MatchString(name) {
-		return fmt.Errorf("%q is not an IANA time zone name. Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time zone", fmt.Sprintf("%q is not an IANA time zone name. %s", name, use))
+	} else if _, err := time.LoadLocation(name); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time zone", fmt.Sprintf("%q is not an IANA time zone name (names are case-sensitive). %s", name, use))
+	} else {
+		knownZones.Store(name, true)
 	}
-	if _, known := knownZones.Load(name); known {
-		return nil
-	}
-	if _, err := time.LoadLocation(name); err != nil {
-		return fmt.Errorf("%q is not an IANA time zone name (names are case-sensitive). Use a name from the tz database, such as \"Europe/Rome\" or \"America/New_York\"", name)
-	}
-	knownZones.Store(name, true)
-	return nil
 }
 
 // knownZones caches accepted names: Terraform validates each config several times a run.
 var knownZones sync.Map
 
-// tzNameShape matches names whose every part starts with an upper-case
-// letter, as in every tz database name. time.LoadLocation reads the OS's
-// zoneinfo first, which also holds files that are not zone names
-// ("localtime", "posixrules", the "posix/" and "right/" copies), and on a
-// case-insensitive file system (macOS, Windows) finds "europe/rome" too; this
-// keeps the answer the same on every machine that runs Terraform.
+// tzNameShape wants every part to start with an upper-case letter, as in
+// every tz database name. time.LoadLocation reads the OS's zoneinfo first,
+// which holds files that are no zone ("localtime", "posix/...") and, on a
+// case-insensitive file system, finds "europe/rome": this keeps the answer
+// the same on every machine.
 var tzNameShape = regexp.MustCompile(`^[A-Z][^/]*(/[A-Z][^/]*)*$`)
