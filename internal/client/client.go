@@ -47,23 +47,15 @@ type Config struct {
 	Email    string
 	Password string
 
-	UserAgent string
-	// RetryMaxWait bounds the time one call may spend waiting between retries.
-	RetryMaxWait time.Duration
-	// RequestTimeout bounds each HTTP exchange, answer body included.
-	RequestTimeout time.Duration
-	// MinBackoff and MaxBackoff bound the exponential back-off used when the
-	// server sends no Retry-After.
-	MinBackoff time.Duration
-	MaxBackoff time.Duration
-	// MaxRequestsPerMinute paces all requests of this client; 0 means no pacing.
-	MaxRequestsPerMinute int
-	// HTTPClient is used for every request; its Transport gets wrapped.
-	HTTPClient *http.Client
-	Logger     Logger
-	// BatchRefresh lets RefreshPartner answer from the paged partner list
-	// when that costs fewer requests than one GET each (refresh.go).
-	BatchRefresh bool
+	UserAgent            string
+	RetryMaxWait         time.Duration // the most one call may spend waiting between retries
+	RequestTimeout       time.Duration // bounds each HTTP exchange, answer body included
+	MinBackoff           time.Duration // with MaxBackoff, bounds the exponential back-off used without Retry-After
+	MaxBackoff           time.Duration
+	MaxRequestsPerMinute int          // paces all requests of this client; 0 means no pacing
+	HTTPClient           *http.Client // used for every request; its Transport gets wrapped
+	Logger               Logger
+	BatchRefresh         bool // lets RefreshPartner answer from the paged list when that is cheaper (refresh.go)
 }
 
 // Client talks to one Servitly tenant. It is safe for concurrent use.
@@ -164,10 +156,8 @@ type request struct {
 	path   string // below the base URL, starting with "/"
 	query  url.Values
 	body   any
-	// noAuth skips the bearer token (login endpoints).
-	noAuth bool
-	// bearer overrides the session token (renewToken sends the expired one).
-	bearer string
+	noAuth bool   // skips the bearer token (login endpoints)
+	bearer string // overrides the session token (renewToken sends the expired one)
 	// repeatable marks a POST that is safe to send twice (a login), so it is
 	// retried like a GET instead of becoming an unknown outcome.
 	repeatable bool
@@ -176,9 +166,8 @@ type request struct {
 // unsafeToRepeat reports a request that must not be sent twice blindly.
 func (r request) unsafeToRepeat() bool { return r.method == http.MethodPost && !r.repeatable }
 
-// failed is the one place that makes an *OutcomeUnknownError: err ended a
-// request that must not be sent twice after it may have reached the server
-// (arrived). Any other error is returned as it is.
+// failed is the one place that makes an *OutcomeUnknownError: for an err that
+// ended a request unsafe to repeat after it may have arrived at the server.
 func (r request) failed(err error, arrived bool) error {
 	if arrived && r.unsafeToRepeat() {
 		return &OutcomeUnknownError{Err: err}
@@ -300,9 +289,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	return c.roundTrips(ctx, req, httpReq, body)
 }
 
-// errorMessage extracts the server's {"message": ...}, or falls back to the
-// status text plus an excerpt of whatever the body was. structured reports
-// the API's own error shape.
+// errorMessage is the server's {"message": ...} (structured), or else the
+// status text with an excerpt of the body.
 func errorMessage(status int, body []byte) (message string, structured bool) {
 	var parsed struct {
 		Message string `json:"message"`

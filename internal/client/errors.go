@@ -13,13 +13,9 @@ type APIError struct {
 	Method     string
 	Path       string
 	StatusCode int
-	// Message is the server's {"message": ...} text, or the HTTP status text
-	// when the body carried none.
-	Message string
-	// Structured is true when the body was the API's {"message": ...}.
-	Structured bool
-	// Attempts counts the tries made, retries included.
-	Attempts int
+	Message    string // the server's {"message": ...}, or else the HTTP status text
+	Structured bool   // the body was the API's {"message": ...}
+	Attempts   int    // tries made, retries included
 }
 
 func (e *APIError) Error() string {
@@ -62,8 +58,7 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // LoginError means logging in to the tenant failed.
 type LoginError struct {
-	// Flow is "pat" or "password".
-	Flow string
+	Flow string // "pat" or "password"
 	Err  error
 }
 
@@ -102,9 +97,8 @@ func (e *RetryBudgetError) Error() string {
 
 func (e *RetryBudgetError) Unwrap() error { return e.Last }
 
-// NotFoundError is a partner's own 404: GET or DELETE of the partner
-// answered 404 in the API's error shape, from a server that has already
-// shown that base_url, tenant and credentials are right.
+// NotFoundError is a partner's own 404: its GET or DELETE answered 404 in the
+// API's shape, from a server shown to be right (base_url, tenant, credentials).
 type NotFoundError struct {
 	Err *APIError
 }

@@ -82,9 +82,8 @@ func (f filter) matches(p Partner) bool {
 	return !slices.ContainsFunc(f, func(k condition) bool { return !k.holds(p) })
 }
 
-// query sends the exact filters in the documented predicate form,
-// "eq;<value>", always: a value that itself starts with "eq;" then still
-// means itself.
+// query sends exact filters as "eq;<value>", the documented form, always, so
+// that a value that itself starts with "eq;" still means itself.
 func (f filter) query() url.Values {
 	q := url.Values{}
 	for _, k := range f {
@@ -393,11 +392,10 @@ func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
 }
 
 // CodeHolder returns a partner other than self whose code is exactly code,
-// or nil, for the guard against a second partner of one code. It loads
-// page 0 first, which in a tenant of up to PageSize partners answers every
-// code with one request. A refused list is remembered and returned at
-// once. A code found unused is not asked again, unless this Client writes
-// a partner with it.
+// or nil, for the guard against a second partner of one code. It loads page
+// 0 first, which in a tenant of up to PageSize partners answers every code.
+// A refused list is remembered. A code found unused is not asked again,
+// unless this Client writes a partner with it.
 func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, error) {
 	loaded, err := c.loadedList(ctx, func() bool { return c.index.nextPage > 0 })
 	if err != nil {

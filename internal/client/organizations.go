@@ -28,9 +28,8 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization,
 	return &o, nil
 }
 
-// ListOrganizations returns the organizations the caller may see, asking
-// the server to filter by exact name when name is not empty: what it
-// answers, as it answers it (FindOrganizations checks the answer).
+// ListOrganizations returns the organizations the caller may see, filtered
+// by the server on exact name when name is set (FindOrganizations checks that).
 func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organization, error) {
 	q := url.Values{}
 	if name != "" {
@@ -49,10 +48,9 @@ type organizationIndex struct {
 }
 
 // FindOrganizations returns the organizations named exactly name that the
-// caller may see, however the server reads the name filter. A filtered
-// answer that holds only such organizations is taken as it is: one
-// request. Otherwise the whole list decides, walked once per Client; when
-// it holds organizations the filter missed, the filter is not asked again.
+// caller may see, however the server reads the name filter: a filtered answer
+// of only such organizations is taken as it is, else the whole list (walked
+// once per Client) decides, and a filter that missed some is not asked again.
 func (c *Client) FindOrganizations(ctx context.Context, name string) ([]Organization, error) {
 	ix := &c.orgs
 	ix.mu.Lock()

@@ -150,9 +150,8 @@ func IsListRefused(err error) bool {
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proveServer asks for one item of the partner list. A 2xx, or a 403 in
-// the API's own shape (the caller lacks READ_ALL_PARTNERS but was
-// recognised), shows that base_url, tenant and credentials are right.
+// proveServer asks for one list item: a 2xx, or a 403 in the API's shape
+// (recognised, without READ_ALL_PARTNERS), proves base_url, tenant and credentials.
 func (c *Client) proveServer(ctx context.Context) error {
 	var p Page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
@@ -166,12 +165,10 @@ func (c *Client) proveServer(ctx context.Context) error {
 // CreateOutcomeUnknownError means a create may have happened but could not
 // be confirmed, and the partner could not be identified safely afterwards.
 type CreateOutcomeUnknownError struct {
-	Input PartnerInput
-	Err   error
-	// Candidates are existing partners with the same code, if any were found.
-	Candidates []Partner
-	// LookupErr is set when looking the partner up by code failed.
-	LookupErr error
+	Input      PartnerInput
+	Err        error
+	Candidates []Partner // existing partners with the same code, if any were found
+	LookupErr  error     // set when looking the partner up by code failed
 }
 
 func (e *CreateOutcomeUnknownError) Error() string {
@@ -195,9 +192,8 @@ const maxCreateAttempts = 8
 // (interrupt, operation timeout): it runs on a context of its own.
 const recoveryTimeout = 30 * time.Second
 
-// evenIfGivenUp is ctx, or, when its caller has given up, a context of its
-// own for recoveryTimeout: a partner that may exist must be found now, or
-// the next apply creates it a second time.
+// evenIfGivenUp is ctx, or, when its caller gave up, one of recoveryTimeout:
+// a partner that may exist must be found now, or the next apply creates it again.
 func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Err() == nil {
 		return ctx, func() {}
@@ -251,9 +247,8 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f as the server lists them,
-// fetching a page only when the consumer asks beyond the previous one (see
-// items). Entries without an id are skipped.
+// StreamPartners yields the partners matching f as the server lists them, a
+// page at a time as the consumer asks (see items), skipping those without id.
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return c.stream(ctx, f.filter())
 }
@@ -273,10 +268,9 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the pages of the unfiltered partner list from page
-// from on, without entries that have no id (they match nothing). Once the
-// page count is known (total, or from a page), pages are requested
-// readAhead at a time.
+// PartnerPages yields the unfiltered partner list's pages from page from on,
+// without entries that have no id (they match nothing), readAhead at a time
+// once the page count is known (total, or from a page).
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
 		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {

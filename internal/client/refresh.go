@@ -86,9 +86,8 @@ type refreshState struct {
 	sample             *Partner // the latest checking GET's answer, to compare with the list
 }
 
-// BatchingOff says why RefreshPartner stopped using the list, once, for its
-// caller to warn: the list's entry for Partner differs from its GET in
-// Fields, or listing partners was Refused.
+// BatchingOff says, once, why RefreshPartner stopped using the list: its
+// entry for Partner differs from the GET in Fields, or listing was Refused.
 type BatchingOff struct {
 	Partner string
 	Fields  []string
@@ -152,9 +151,8 @@ func (ix *partnerIndex) checkSample() *BatchingOff {
 	return ix.batchingOff()
 }
 
-// batchingOff is the reason the list stopped serving reads, the first time
-// a read asks after it stopped for a reason worth a warning: the list was
-// refused, or its entries differ from GET. Under mu.
+// batchingOff is, once, why the list stopped serving reads when that is worth
+// a warning: it was refused, or its entries differ from GET. Under mu.
 func (ix *partnerIndex) batchingOff() *BatchingOff {
 	r := &ix.refresh
 	if r.disabled || r.warned {

@@ -187,9 +187,8 @@ func (c *Client) permanent(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED) && !c.proven.Load()
 }
 
-// withoutURL drops the URL that net/http puts in its errors: the password
-// login carries the API key in the query string, and errors reach logs and
-// diagnostics.
+// withoutURL drops the URL that net/http puts in its errors, which reach logs
+// and diagnostics: the password login carries the API key in its query.
 func withoutURL(err error) error {
 	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s: %w", urlErr.Op, urlErr.Err)

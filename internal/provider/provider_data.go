@@ -13,16 +13,13 @@ import (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client *client.Client
-	// codes keeps a second partner from being created for a code in use (partner_codes.go).
-	codes *codeGuard
-	// deletionProtection is the provider's deletion_protection, for partners that do not set their own.
-	deletionProtection bool
+	client             *client.Client
+	codes              *codeGuard // no second partner for a code in use (partner_codes.go)
+	deletionProtection bool       // the provider's, for partners that do not set their own
 }
 
-// configuredData is the Configure step shared by resources and data
-// sources: nil provider data (the provider is not configured yet) is not an
-// error, a wrong type is a bug to report.
+// configuredData is the Configure step of resources and data sources: nil
+// provider data (not configured yet) is no error, a wrong type is a bug.
 func configuredData(raw any, diags *diag.Diagnostics) providerData {
 	if raw == nil {
 		return providerData{}
@@ -50,8 +47,8 @@ func (d *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 	d.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ready reports whether the API can be called. If not, it says so, naming
-// when it was needed.
+// ready reports whether the API can be called, or says why not and when
+// it was needed.
 func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
 	if d.client == nil {
 		diags.AddError("Provider not configured",
