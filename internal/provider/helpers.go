@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Small helpers that no resource or data source owns.
-
 // stringOrNull is the API's empty string as null.
 func stringOrNull(s string) types.String {
 	if s == "" {
@@ -23,17 +21,15 @@ func stringOrNull(s string) types.String {
 	return types.StringValue(s)
 }
 
-// nullTimeouts is an absent timeouts block, so generated configuration
-// leaves it out.
+// nullTimeouts is an absent timeouts block, which generated configuration leaves out.
 func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
 }
 
-// getAttributes reads the named attributes of a state, plan or config (its
-// GetAttribute method) into their targets: cheaper than a Get of the whole
-// model, and Terraform has the provider read every resource in every command.
+// getAttributes reads named attributes with a state's, plan's or config's
+// GetAttribute: cheaper than a Get of the whole model, in every command.
 func getAttributes(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, targets map[string]any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for name, target := range targets {

@@ -23,8 +23,7 @@ func startOperation(ctx context.Context, t types.Object, name string, def time.D
 	return context.WithTimeoutCause(ctx, limit, &timeoutError{name: name, setting: setting, err: context.DeadlineExceeded})
 }
 
-// explainTimeout wraps err with the operation timeout that ended the call
-// of ctx, if one did.
+// explainTimeout wraps err with the operation timeout that ended ctx, if one did.
 func explainTimeout(ctx context.Context, err error) error {
 	var timeout *timeoutError
 	if err == nil || !errors.As(context.Cause(ctx), &timeout) {
@@ -33,8 +32,7 @@ func explainTimeout(ctx context.Context, err error) error {
 	return &timeoutError{name: timeout.name, setting: timeout.setting, err: err}
 }
 
-// timeoutError is a call that ran past timeouts.<name>; setting is its
-// configured value, or the default.
+// timeoutError is a call past timeouts.<name>; setting is its value, or the default.
 type timeoutError struct {
 	name, setting string
 	err           error

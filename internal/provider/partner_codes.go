@@ -32,14 +32,12 @@ type codeConflict struct {
 	Holder *client.Partner
 }
 
-// plan checks a code that a plan creates or changes to. A failed lookup is
-// no conflict: apply checks again.
+// plan checks a code that a plan takes. A failed lookup is no conflict: apply checks again.
 func (g *codeGuard) plan(ctx context.Context, code, self string) (*codeConflict, error) {
 	return g.claim(ctx, &g.planned, code, self)
 }
 
-// reserve checks and claims a code before a create or an update writes it;
-// release ends the claim once the write is over.
+// reserve checks and claims a code before a write; release ends the claim.
 func (g *codeGuard) reserve(ctx context.Context, code, self string) (release func(), conflict *codeConflict, err error) {
 	conflict, err = g.claim(ctx, &g.writing, code, self)
 	release = func() { g.writing.Delete(code) }

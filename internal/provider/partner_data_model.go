@@ -10,9 +10,8 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// partnerDataFromAPI reuses the resource's conversion. With no prior value
-// to copy the form of, a partner without properties gets null properties,
-// as documented on the data sources.
+// partnerDataFromAPI is the resource's conversion, but a partner without
+// properties gets null properties, as documented on the data sources.
 func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerAttributes, diag.Diagnostics) {
 	m, diags := partnerModelFromAPI(ctx, p, partnerModel{})
 	if len(p.Properties) == 0 {

@@ -29,9 +29,8 @@ type managedPartner struct {
 	Protected bool   `json:"protected"`
 }
 
-// managedPartnerOf describes a partner from its state; protectByDefault
-// stands for a deletion_protection that state written before it existed
-// does not hold.
+// managedPartnerOf describes a partner from its state; protectByDefault stands
+// for a deletion_protection that state from before it existed does not hold.
 func managedPartnerOf(m partnerModel, protectByDefault bool) managedPartner {
 	protected := protectByDefault
 	if !m.DeletionProtection.IsNull() {
@@ -157,9 +156,8 @@ func protectionError(p managedPartner, removal string) diag.Diagnostics {
 	return diags
 }
 
-// codeConflictDiagnostic explains why a partner may not take its code.
-// creating is false for an update that changes the code; when is "plan" or
-// "apply".
+// codeConflictDiagnostic explains why a partner may not take its code;
+// creating is false for an update, when is "plan" or "apply".
 func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c == nil {

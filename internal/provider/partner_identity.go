@@ -12,10 +12,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// partnerIdentityModel is servitly_partner's resource identity: the partner
-// id, which never changes. Terraform 1.12+ and OpenTofu 1.12+ keep it next
-// to the state and accept it in import blocks (identity = { id = "..." });
-// terraform query returns it for every listed partner.
+// partnerIdentityModel is servitly_partner's resource identity: its id, which
+// never changes. Terraform and OpenTofu 1.12+ keep it next to the state and
+// accept it in import blocks; terraform query returns it for every partner.
 type partnerIdentityModel struct {
 	ID types.String `tfsdk:"id"`
 }
@@ -31,9 +30,8 @@ func (r *partnerResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 	}
 }
 
-// setPartnerIdentity records the identity of partner id. Every response that
-// returns state sets it: state written before identities existed gets one on
-// its next read, and OpenTofu refuses a read that returns none.
+// setPartnerIdentity records partner id's identity, in every response with
+// state: old state gets one, and OpenTofu refuses a read that returns none.
 func setPartnerIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
 	if identity == nil { // the framework passes none only when the resource has no identity schema
 		return nil

@@ -23,10 +23,9 @@ type partnerImportID struct {
 	Code string
 }
 
-// parsePartnerImportID checks an import ID. Ids are opaque to us, so only
-// what can never be an id is refused, with the expected forms in the message.
-// "code:<code>" names the partner by its business code instead, taken
-// literally: any code the resource accepts (not blank) can be imported.
+// parsePartnerImportID checks an import ID. Ids are opaque, so only what can
+// never be one is refused. "code:<code>" names the partner by its code instead,
+// taken literally: any code the resource accepts (not blank) can be imported.
 func parsePartnerImportID(raw string) (partnerImportID, error) {
 	const expected = "Expected the partner's id, as shown by the Servitly console or API, or its code after \"code:\", " +
 		"for example: terraform import servitly_partner.dealer 6616689a0de6d87b47cd6308 " +
@@ -53,9 +52,8 @@ func parsePartnerImportID(raw string) (partnerImportID, error) {
 	return partnerImportID{ID: raw}, nil
 }
 
-// resolveImportID turns an import ID into the partner's canonical id. A
-// "code:" ID is looked up through the API here, so state only ever holds
-// ids and Read never depends on codes being unique.
+// resolveImportID turns an import ID into the partner's id, looking a code up
+// here, so state only holds ids and Read never depends on codes being unique.
 func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	parsed, err := parsePartnerImportID(raw)

@@ -70,8 +70,7 @@ func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, st
 	}
 }
 
-// partnerListResult is one listed partner: its identity, its display name
-// and, when Terraform asks for it, its whole resource state.
+// partnerListResult is a partner's identity, display name and, if asked, state.
 func partnerListResult(ctx context.Context, req list.ListRequest, p *client.Partner) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = partnerDisplayName(p)
@@ -84,8 +83,7 @@ func partnerListResult(ctx context.Context, req list.ListRequest, p *client.Part
 	return result
 }
 
-// partnerDisplayName is how terraform query shows a partner: "Name (code)",
-// or the name alone when it has no code.
+// partnerDisplayName is how terraform query shows a partner: "Name (code)", or "Name".
 func partnerDisplayName(p *client.Partner) string {
 	if p.Code == "" {
 		return p.Name

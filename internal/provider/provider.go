@@ -1,5 +1,4 @@
-// Package provider implements the Servitly Terraform provider on
-// terraform-plugin-framework.
+// Package provider implements the Servitly Terraform provider on terraform-plugin-framework.
 package provider
 
 import (

@@ -89,10 +89,9 @@ func providerSchema() schema.Schema {
 // envLookup is os.LookupEnv; tests pass their own.
 var envLookup = os.LookupEnv
 
-// clientConfig resolves the provider block and its environment fallbacks
-// into a client configuration, reporting every problem on its attribute.
-// Each setting falls back to its environment variable, except that a login
-// flow complete in the block ignores the environment's credentials.
+// clientConfig resolves the provider block into a client configuration, each
+// problem on its attribute. Unset settings fall back to their environment
+// variables, but a login complete in the block ignores credentials there.
 func clientConfig(ctx context.Context, m providerModel, lookup func(string) (string, bool)) (client.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var cfg client.Config
@@ -171,10 +170,9 @@ func durationSetting(diags *diag.Diagnostics, name, value, examples string) time
 	return d
 }
 
-// scalarSetting resolves a setting that is not a string: the block's value
-// when set, else its environment variable read by parse. set is false when
-// neither holds a value, or when the value is unknown or unreadable, which
-// is reported on the attribute with fix (what to write instead).
+// scalarSetting resolves a setting that is not a string: the block's value,
+// else its environment variable read by parse. set is false when neither has
+// one, or it is unknown or unreadable, reported with fix (what to write).
 func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, block T,
 	lookup func(string) (string, bool), parse func(string) (T, error), fix string,
 ) (value T, set bool) {
@@ -198,8 +196,7 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 	return value, true
 }
 
-// boolSetting resolves a true-or-false setting and its environment
-// variable; unset, it is def.
+// boolSetting resolves a true-or-false setting; unset, it is def.
 func boolSetting(name string, v types.Bool, lookup func(string) (string, bool), def bool) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if value, set := scalarSetting(&diags, name, v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false."); set {

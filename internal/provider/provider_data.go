@@ -47,8 +47,7 @@ func (d *configuredDataSource) Configure(_ context.Context, req datasource.Confi
 	d.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ready reports whether the API can be called, or says why not and when
-// it was needed.
+// ready reports whether the API can be called, or says why not, and when.
 func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
 	if d.client == nil {
 		diags.AddError("Provider not configured",

@@ -55,9 +55,8 @@ func (ianaTimezone) ValidateString(_ context.Context, req validator.StringReques
 // knownZones caches accepted names: Terraform validates each config several times a run.
 var knownZones sync.Map
 
-// tzNameShape wants every part to start with an upper-case letter, as in
-// every tz database name. time.LoadLocation reads the OS's zoneinfo first,
-// which holds files that are no zone ("localtime", "posix/...") and, on a
-// case-insensitive file system, finds "europe/rome": this keeps the answer
-// the same on every machine.
+// tzNameShape wants each part to start upper-case, as in every tz name.
+// time.LoadLocation reads the OS's zoneinfo first, which holds files that are
+// no zone ("localtime", "posix/...") and, on a case-insensitive file system,
+// finds "europe/rome": this keeps the answer the same on every machine.
 var tzNameShape = regexp.MustCompile(`^[A-Z][^/]*(/[A-Z][^/]*)*$`)
