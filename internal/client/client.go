@@ -93,7 +93,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	httpClient.Timeout = positiveOr(cfg.RequestTimeout, DefaultRequestTimeout)
+	// A duration that is zero or negative is not set: it takes its default.
+	httpClient.Timeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout)
 	transport := httpClient.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
@@ -110,9 +111,9 @@ func New(cfg Config) (*Client, error) {
 		userAgent:  cfg.UserAgent,
 		httpClient: httpClient,
 		retry: retryPolicy{
-			budget:     positiveOr(cfg.RetryMaxWait, DefaultRetryMaxWait),
-			minBackoff: positiveOr(cfg.MinBackoff, defaultMinBackoff),
-			maxBackoff: positiveOr(cfg.MaxBackoff, defaultMaxBackoff),
+			budget:     cmp.Or(max(cfg.RetryMaxWait, 0), DefaultRetryMaxWait),
+			minBackoff: cmp.Or(max(cfg.MinBackoff, 0), defaultMinBackoff),
+			maxBackoff: cmp.Or(max(cfg.MaxBackoff, 0), defaultMaxBackoff),
 		},
 		logger: logger,
 		index:  newPartnerIndex(cfg.BatchRefresh),

@@ -36,14 +36,6 @@ type retryPolicy struct {
 	maxBackoff time.Duration
 }
 
-// positiveOr returns d, or def when d is zero or negative (not set).
-func positiveOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
 // roundTrips sends httpReq (with body) until an answer is final, returning
 // that answer, the number of attempts made and the last attempt's token.
 func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Request, body []byte) (*http.Response, int, string, error) {

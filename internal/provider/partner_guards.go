@@ -83,10 +83,13 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if plan.Code.Equal(state.Code) {
 			return
 		}
-	} else if replaced, ok := replacedPartner(ctx, req.Private); ok {
-		// The new object of a replacement: the old one goes first.
-		resp.Diagnostics.Append(checkRemoval(replaced, "replaced")...)
-		self = replaced.ID
+	} else {
+		var replaced managedPartner
+		if raw, diags := req.Private.GetKey(ctx, replacedKey); !diags.HasError() && json.Unmarshal(raw, &replaced) == nil && replaced.ID != "" {
+			// The new object of a replacement: the old one goes first.
+			resp.Diagnostics.Append(checkRemoval(replaced, "replaced")...)
+			self = replaced.ID
+		}
 	}
 	if plan.Code.IsNull() || plan.Code.IsUnknown() || r.codes == nil {
 		return
@@ -105,18 +108,6 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 				"this is another partner's code. If you mean that partner, write its code exactly, or import it.",
 				plan.Code.ValueString(), describeAll(like)))
 	}
-}
-
-// replacedPartner is the partner that a create plan replaces, if any. private
-// is the request's private state, whose type the framework keeps internal.
-func replacedPartner(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-},
-) (managedPartner, bool) {
-	var p managedPartner
-	raw, diags := private.GetKey(ctx, replacedKey)
-	ok := !diags.HasError() && raw != nil && json.Unmarshal(raw, &p) == nil && p.ID != ""
-	return p, ok
 }
 
 // checkRemoval refuses to remove a protected partner and warns about one
