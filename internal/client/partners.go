@@ -1,14 +1,18 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -295,3 +299,110 @@ func checkPartner(p Partner, method, path string) error {
 
 // PartnerPath is the path of partner id, escaped, for Raw.
 func PartnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }
+
+// Int64 decodes a JSON number that should be a whole number, whether the
+// server writes it as 3, 3.0 or 3e0. null decodes as 0.
+type Int64 int64
+
+func (n *Int64) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if bytes.Equal(data, []byte("null")) {
+		*n = 0
+		return nil
+	}
+	var num json.Number
+	if err := json.Unmarshal(data, &num); err != nil {
+		return fmt.Errorf("expected a number, got %s", Excerpt(data))
+	}
+	if i, err := num.Int64(); err == nil {
+		*n = Int64(i)
+		return nil
+	}
+	f, err := num.Float64()
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return fmt.Errorf("expected a whole number, got %s", num)
+	}
+	*n = Int64(f)
+	return nil
+}
+
+// Properties are a partner's custom properties. The API documents string
+// values; a value of another JSON type (a tenant with typed properties) is
+// kept as its JSON text, so that one odd value never fails a whole answer.
+type Properties map[string]string
+
+func (p *Properties) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*p = nil
+		return nil
+	}
+	out := make(Properties, len(raw))
+	for key, value := range raw {
+		var s string
+		if !bytes.Equal(bytes.TrimSpace(value), []byte("null")) && json.Unmarshal(value, &s) == nil {
+			out[key] = s
+			continue
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, value); err != nil {
+			return err
+		}
+		out[key] = compact.String()
+	}
+	*p = out
+	return nil
+}
+
+// partnerFields are a Partner's fields but its id, named as the provider's
+// attributes, each as text by key: a property under its key, any other
+// field under "". The writable ones, which PartnerInput holds, come first.
+var partnerFields = []struct {
+	name   string
+	values func(Partner) map[string]string
+}{
+	{"name", func(p Partner) map[string]string { return one(p.Name) }},
+	{"code", func(p Partner) map[string]string { return one(p.Code) }},
+	{"country", func(p Partner) map[string]string { return one(p.Country) }},
+	{"timezone", func(p Partner) map[string]string { return one(p.Timezone) }},
+	{"properties", func(p Partner) map[string]string { return p.Properties }},
+	{"organization_id", func(p Partner) map[string]string { return one(p.OrganizationID()) }},
+	{"customer_count", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
+	{"creation_timestamp", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
+}
+
+func one(value string) map[string]string { return map[string]string{"": value} }
+
+// Difference is a field in which two partners differ: Value in the first,
+// Other in the second. Key names the property when Field is "properties".
+type Difference struct{ Field, Key, Value, Other string }
+
+// Diff lists, in field order, the fields in which other differs from p, the
+// id aside. Properties differ key by key; none and {} are the same.
+func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
+
+// Diff lists the fields a client writes in which p differs from what in
+// asks for.
+func (in PartnerInput) Diff(p Partner) []Difference {
+	return diff(Partner{Name: in.Name, Code: in.Code, Country: in.Country, Timezone: in.Timezone,
+		Properties: in.Properties, Organization: in.Organization}, p, 6) // name to organization_id
+}
+
+// diff compares the first n partnerFields of a and b.
+func diff(a, b Partner, n int) []Difference {
+	var out []Difference
+	for _, f := range partnerFields[:n] {
+		va, vb := f.values(a), f.values(b)
+		keys := slices.AppendSeq(slices.Collect(maps.Keys(va)), maps.Keys(vb))
+		slices.Sort(keys)
+		for _, key := range slices.Compact(keys) {
+			if va[key] != vb[key] {
+				out = append(out, Difference{Field: f.name, Key: key, Value: va[key], Other: vb[key]})
+			}
+		}
+	}
+	return out
+}

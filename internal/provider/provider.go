@@ -3,11 +3,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -79,4 +83,76 @@ func (p *servitlyProvider) DataSources(context.Context) []func() datasource.Data
 // ListResources are the list blocks terraform query (Terraform 1.14+) can use.
 func (p *servitlyProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{NewPartnerListResource}
+}
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client             *client.Client
+	codes              *codeGuard // no second partner for a code in use (partner_codes.go)
+	deletionProtection bool       // the provider's, for partners that do not set their own
+}
+
+// configuredData is the Configure step of resources and data sources: nil
+// provider data (not configured yet) is no error, a wrong type is a bug.
+func configuredData(raw any, diags *diag.Diagnostics) providerData {
+	if raw == nil {
+		return providerData{}
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return providerData{}
+	}
+	return *data
+}
+
+// configuredResource gives a resource or a list resource the provider's data.
+type configuredResource struct{ providerData }
+
+func (r *configuredResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredDataSource gives a data source the provider's data.
+type configuredDataSource struct{ providerData }
+
+func (d *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.providerData = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ready reports whether the API can be called, or says why not, and when.
+func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
+	if d.client == nil {
+		diags.AddError("Provider not configured",
+			"The Servitly provider's settings were not known when "+when+". "+
+				"Make sure the provider block does not depend on values known only after apply.")
+		return false
+	}
+	return true
+}
+
+// tfLogger sends the client's logs to tflog with every secret masked, in
+// messages and fields alike, whatever the client puts there.
+type tfLogger struct {
+	secrets []string
+}
+
+func newTFLogger(cfg client.Config) tfLogger {
+	// Unset secrets are left out: masking "" would garble every message.
+	unset := func(s string) bool { return s == "" }
+	return tfLogger{secrets: slices.DeleteFunc([]string{cfg.Token, cfg.APIKey, cfg.PAT, cfg.Password}, unset)}
+}
+
+func (l tfLogger) mask(ctx context.Context) context.Context {
+	ctx = tflog.MaskLogStrings(ctx, l.secrets...)
+	return tflog.MaskFieldValuesWithFieldKeys(ctx, "Authorization", "token", "refreshToken", "password", "pat", "apiKey")
+}
+
+func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.mask(ctx), msg, fields)
+}
+
+func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
 }
