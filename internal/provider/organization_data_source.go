@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -91,43 +92,34 @@ func (d *organizationDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
-	var o *client.Organization
-	if id := config.ID.ValueString(); id != "" {
-		o = d.readByID(ctx, id, resp)
-	} else {
-		o = d.findByName(ctx, config.Name.ValueString(), resp)
+	if o := d.find(ctx, config.ID.ValueString(), config.Name.ValueString(), &resp.Diagnostics); o != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataFromAPI(o, config.Timeouts))...)
 	}
-	if o == nil {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationDataFromAPI(o, config.Timeouts))...)
 }
 
-func (d *organizationDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Organization {
-	o, err := d.client.GetOrganization(ctx, id)
-	if client.IsStatus(err, http.StatusNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Organization not found",
-			fmt.Sprintf("%v: no organization has id %q, or the caller may not see it. Check the id, or look the organization up by name.", err, id))
-		return nil
+// find reads the organization by id, or else finds it by name; nil after an error.
+func (d *organizationDataSource) find(ctx context.Context, id, name string, diags *diag.Diagnostics) *client.Organization {
+	if id == "" {
+		matches, err := d.client.FindOrganizations(ctx, name)
+		if err != nil {
+			addAPIError(ctx, diags, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
+			return nil
+		}
+		return theOne(diags, lookup{at: path.Root("name"), noun: "organization", key: "name", value: name,
+			notFound: fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
+				"the list only shows organizations the caller's own organization may see.", name),
+			pick: "Set id instead of name to pick one."},
+			matches, func(o client.Organization) string {
+				return fmt.Sprintf("id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o, dstimeouts.Value{}).ParentID)
+			})
 	}
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error reading organization", fmt.Sprintf("Reading organization %s", id), err)
-		return nil
+	o, err := d.client.GetOrganization(ctx, id)
+	switch {
+	case client.IsStatus(err, http.StatusNotFound):
+		diags.AddAttributeError(path.Root("id"), "Organization not found",
+			fmt.Sprintf("%v: no organization has id %q, or the caller may not see it. Check the id, or look the organization up by name.", err, id))
+	case err != nil:
+		addAPIError(ctx, diags, "Error reading organization", fmt.Sprintf("Reading organization %s", id), err)
 	}
 	return o
-}
-
-func (d *organizationDataSource) findByName(ctx context.Context, name string, resp *datasource.ReadResponse) *client.Organization {
-	matches, err := d.client.FindOrganizations(ctx, name)
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error listing organizations", fmt.Sprintf("Looking up organizations named %q", name), err)
-		return nil
-	}
-	return theOne(&resp.Diagnostics, lookup{at: path.Root("name"), noun: "organization", key: "name", value: name,
-		notFound: fmt.Sprintf("No organization visible to the caller is named %q. Names are compared exactly (case and spaces count); "+
-			"the list only shows organizations the caller's own organization may see.", name),
-		pick: "Set id instead of name to pick one."},
-		matches, func(o client.Organization) string {
-			return fmt.Sprintf("id %s, country %q, parent %s", o.ID, o.Country, organizationDataFromAPI(&o, dstimeouts.Value{}).ParentID)
-		})
 }

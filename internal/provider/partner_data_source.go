@@ -73,43 +73,34 @@ func (d *partnerDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	ctx, cancel := startOperation(ctx, config.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
-	var p *client.Partner
-	if id := config.ID.ValueString(); id != "" {
-		p = d.readByID(ctx, id, resp)
-	} else {
-		p = d.findByCode(ctx, config.Code.ValueString(), resp)
+	if p := d.find(ctx, config.ID.ValueString(), config.Code.ValueString(), &resp.Diagnostics); p != nil {
+		state, diags := partnerDataFromAPI(ctx, p)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, partnerDataSourceModel{partnerAttributes: state, Timeouts: config.Timeouts})...)
 	}
-	if p == nil {
-		return
-	}
-	state, diags := partnerDataFromAPI(ctx, p)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, partnerDataSourceModel{partnerAttributes: state, Timeouts: config.Timeouts})...)
 }
 
-func (d *partnerDataSource) readByID(ctx context.Context, id string, resp *datasource.ReadResponse) *client.Partner {
-	p, err := d.client.GetPartner(ctx, id)
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Partner not found",
-			fmt.Sprintf("No partner has id %q. Check the id in the Servitly console, or look the partner up by code instead.", id))
-		return nil
+// find reads the partner by id, or else finds it by code; nil after an error.
+func (d *partnerDataSource) find(ctx context.Context, id, code string, diags *diag.Diagnostics) *client.Partner {
+	if id == "" {
+		matches, err := d.client.FindPartners(ctx, client.PartnerFilter{Code: code})
+		if err != nil {
+			addAPIError(ctx, diags, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
+			return nil
+		}
+		return theOne(diags, lookup{at: path.Root("code"), noun: "partner", key: "code", value: code,
+			notFound: noPartnerWithCode(code), pick: "Set id instead of code to pick one, or make the codes unique in the Servitly console."},
+			matches, describePartner)
 	}
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
-		return nil
+	p, err := d.client.GetPartner(ctx, id)
+	switch {
+	case client.IsNotFound(err):
+		diags.AddAttributeError(path.Root("id"), "Partner not found",
+			fmt.Sprintf("No partner has id %q. Check the id in the Servitly console, or look the partner up by code instead.", id))
+	case err != nil:
+		addAPIError(ctx, diags, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)
 	}
 	return p
-}
-
-func (d *partnerDataSource) findByCode(ctx context.Context, code string, resp *datasource.ReadResponse) *client.Partner {
-	matches, err := d.client.FindPartners(ctx, client.PartnerFilter{Code: code})
-	if err != nil {
-		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", fmt.Sprintf("Looking up partners with code %q", code), err)
-		return nil
-	}
-	return theOne(&resp.Diagnostics, lookup{at: path.Root("code"), noun: "partner", key: "code", value: code,
-		notFound: noPartnerWithCode(code), pick: "Set id instead of code to pick one, or make the codes unique in the Servitly console."},
-		matches, describePartner)
 }
 
 // partnerDataFromAPI is the resource's conversion, but a partner without
