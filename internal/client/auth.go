@@ -137,8 +137,7 @@ func (a *authenticator) token(ctx context.Context) (string, error) {
 	return a.refresh(ctx, cur)
 }
 
-// recover is called after a 401 for a request sent with token. It reports
-// whether the request should be sent again with a fresh token.
+// recover reports, after a 401 for a request sent with token, whether to send it again.
 func (a *authenticator) recover(ctx context.Context, token string) (bool, error) {
 	if a.flow == loginFlowToken {
 		if exp, ok := jwtExpiry(token); ok && !time.Now().Before(exp) {

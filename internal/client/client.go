@@ -74,8 +74,7 @@ type Client struct {
 	orgs   organizationIndex
 }
 
-// New checks cfg and returns a client. It does not contact the server: the
-// first call logs in.
+// New checks cfg and returns a client without contacting the server: the first call logs in.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseBaseURL(cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
@@ -176,8 +175,7 @@ func (r request) failed(err error, arrived bool) error {
 	return err
 }
 
-// do sends req with retries and auth, and decodes a 2xx JSON answer into out
-// (which may be nil). Non-2xx answers become *APIError.
+// do sends req with retries and auth; a 2xx JSON answer goes into out (if set), others become *APIError.
 func (c *Client) do(ctx context.Context, req request, out any) error {
 	resp, attempts, err := c.sendWithAuth(ctx, req)
 	if err != nil {
@@ -290,8 +288,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Resp
 	return c.roundTrips(ctx, req, httpReq, body)
 }
 
-// errorMessage is the server's {"message": ...} (structured), or else the
-// status text with an excerpt of the body.
+// errorMessage is the server's {"message": ...} (structured), or the status text and a body excerpt.
 func errorMessage(status int, body []byte) (message string, structured bool) {
 	var parsed struct {
 		Message string `json:"message"`

@@ -82,8 +82,7 @@ func (e *TokenExpiredError) Error() string {
 	return fmt.Sprintf("the configured token expired at %s", e.ExpiredAt.UTC().Format(time.RFC3339))
 }
 
-// RetryBudgetError means retries stopped because the next wait would have
-// gone past the retry budget or the context deadline.
+// RetryBudgetError means the next wait would have passed the retry budget or the context deadline.
 type RetryBudgetError struct {
 	Attempts int
 	Budget   time.Duration

@@ -11,8 +11,7 @@ import (
 	"strings"
 )
 
-// filterFields are the partner list's exact filters by API name, which are
-// also the fields a search can name.
+// filterFields are the list's exact filters by API name, also the fields a search can name.
 var filterFields = map[string]func(Partner) string{
 	"name":    func(p Partner) string { return p.Name },
 	"code":    func(p Partner) string { return p.Code },
@@ -193,8 +192,7 @@ func (c *Client) setFilters(f filter, t trait) {
 	}
 }
 
-// walk matches f against the whole list: this Client's, loaded once, or,
-// when fresh, the server's list as it is now.
+// walk matches f against the whole list: this Client's, loaded once, or, if fresh, the server's.
 func (c *Client) walk(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	var all []Partner
 	var err error
@@ -210,8 +208,7 @@ func (c *Client) walk(ctx context.Context, f filter, fresh bool) ([]Partner, err
 	return matches, err
 }
 
-// loadedList loads pages until enough says so, and returns the partners
-// loaded, once per Client: a refusal is remembered.
+// loadedList loads pages until enough, once per Client, refusal included, and returns those loaded.
 func (c *Client) loadedList(ctx context.Context, enough func() bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()

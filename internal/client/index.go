@@ -53,8 +53,7 @@ func newPartnerIndex(batchRefresh bool) *partnerIndex {
 		shows: map[string]bool{}, filters: map[string]trait{"organization_id": no}}
 }
 
-// wait waits, without mu, for the list request in flight. Called with mu
-// held, and returns with it held.
+// wait waits, without mu, for the list request in flight; called, and returns, with mu held.
 func (ix *partnerIndex) wait(ctx context.Context) error {
 	busy := ix.busy
 	ix.mu.Unlock()
@@ -149,8 +148,7 @@ func (ix *partnerIndex) noteShown(listed Partner) {
 	}
 }
 
-// wholeOr is the whole partner p when this Client has read or written it,
-// else p as it is, under mu.
+// wholeOr is the whole partner p if this Client has read or written it, else p; under mu.
 func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
 	if ix.whole[p.ID] {
 		return ix.byID[p.ID], true
@@ -158,8 +156,7 @@ func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
 	return p, false
 }
 
-// entriesComplete reports whether list entries are known to hold every
-// field of a partner. Under mu.
+// entriesComplete reports whether list entries are known to hold every field. Under mu.
 func (ix *partnerIndex) entriesComplete() bool { return ix.compared && len(ix.lacking) == 0 }
 
 // learn records partner p as its GET or this Client's write answered it:

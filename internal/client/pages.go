@@ -17,8 +17,7 @@ import (
 // PageSize is the page size requested from /v2 list endpoints.
 const PageSize = 200
 
-// readAhead is how many pages of the partner list are requested at a time
-// once the server has said how many there are.
+// readAhead is how many partner list pages are requested at once when their count is known.
 const readAhead = 4
 
 // maxPages stops a server that never says "last" from looping us forever.

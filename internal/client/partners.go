@@ -80,8 +80,7 @@ func (in PartnerInput) body() PartnerInput {
 	return in
 }
 
-// GetPartner reads one partner. An error for which IsNotFound is true means
-// the partner does not exist (see partnerGone).
+// GetPartner reads one partner; IsNotFound(err) means it does not exist (see partnerGone).
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 	var p Partner
 	if err := c.do(ctx, request{method: http.MethodGet, path: PartnerPath(id)}, &p); err != nil {
@@ -112,8 +111,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 	return &p, nil
 }
 
-// DeletePartner deletes partner id. A partner that is already gone counts as
-// deleted.
+// DeletePartner deletes partner id; one already gone counts as deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
 	if err = c.partnerGone(ctx, err); err == nil || IsNotFound(err) {
@@ -288,8 +286,7 @@ func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*P
 	}
 }
 
-// checkPartner rejects an answer that decoded but is not a partner, so a
-// wrong body never becomes a partner without an id in Terraform state.
+// checkPartner rejects a decoded answer without a partner id: it must never reach Terraform state.
 func checkPartner(p Partner, method, path string) error {
 	if p.ID == "" {
 		return fmt.Errorf("%s %s: the server's answer has no partner id", method, path)
@@ -384,8 +381,7 @@ type Difference struct{ Field, Key, Value, Other string }
 // id aside. Properties differ key by key; none and {} are the same.
 func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
-// Diff lists the fields a client writes in which p differs from what in
-// asks for.
+// Diff lists the fields a client writes in which p differs from what in asks for.
 func (in PartnerInput) Diff(p Partner) []Difference {
 	return diff(Partner{Name: in.Name, Code: in.Code, Country: in.Country, Timezone: in.Timezone,
 		Properties: in.Properties, Organization: in.Organization}, p, 6) // name to organization_id

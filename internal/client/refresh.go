@@ -110,8 +110,7 @@ func (ix *partnerIndex) batching() bool {
 	return !r.disabled && !r.failed && ix.refused == nil && len(ix.lacking) == 0
 }
 
-// grantStep decides, under mu, what a read of id does now, and counts a GET
-// it grants instead of loading the remaining pages.
+// grantStep decides, under mu, what a read of id does now, counting GETs granted instead of a load.
 func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
 	r := &ix.refresh
 	p, listed := ix.byID[id]
@@ -140,8 +139,7 @@ func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
 	return stepLoad, p
 }
 
-// checkSample compares the latest checking GET's answer with its list
-// entry, if none has been compared yet, under mu.
+// checkSample compares the latest checking GET's answer with its list entry, once, under mu.
 func (ix *partnerIndex) checkSample() *BatchingOff {
 	if s := ix.refresh.sample; s != nil && !ix.whole[s.ID] {
 		if listed, ok := ix.byID[s.ID]; ok {

@@ -127,8 +127,7 @@ func finishOnceSent(ctx context.Context, httpReq *http.Request) (exchange *http.
 	return httpReq.WithContext(httptrace.WithClientTrace(detached, trace)), func() { stop() }
 }
 
-// backoff is Retry-After when the server sent one, otherwise exponential
-// back-off with "equal jitter" so parallel callers spread out.
+// backoff is Retry-After if sent, else exponential back-off with "equal jitter" to spread callers out.
 func (p retryPolicy) backoff(attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
@@ -157,8 +156,7 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// neverSent reports errors that happen before a connection exists, so a POST
-// that failed with one certainly did not reach the server.
+// neverSent reports errors before a connection exists: a POST that failed so never reached the server.
 func neverSent(err error) bool {
 	opErr, ok := errors.AsType[*net.OpError](err)
 	return ok && opErr.Op == "dial" || errors.As(err, new(notSentError)) || errors.As(err, new(*net.DNSError))

@@ -131,8 +131,7 @@ func createUnknownHint(err *client.CreateOutcomeUnknownError) string {
 	return b.String()
 }
 
-// addOrganizationNotFound explains a 404 on create or update of a partner
-// that names an organization: the organization is what was not found.
+// addOrganizationNotFound explains a 404 on a partner's write: its organization was not found.
 func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID string, err error) {
 	diags.AddAttributeError(path.Root("organization_id"), summary,
 		fmt.Sprintf("Servitly answered 404 (%v). The partner refers to organization %q, which most likely does not exist "+
@@ -140,8 +139,7 @@ func addOrganizationNotFound(diags *diag.Diagnostics, summary, organizationID st
 			"finds an organization's id by name.", err, organizationID))
 }
 
-// addBatchingOffWarning explains, once a run, why partners are refreshed
-// one by one although batch_refresh is on.
+// addBatchingOffWarning explains, once a run, why partners are refreshed one by one.
 func addBatchingOffWarning(diags *diag.Diagnostics, off *client.BatchingOff) {
 	const summary = "Partner refresh batching is off"
 	switch {
@@ -160,9 +158,8 @@ func addBatchingOffWarning(diags *diag.Diagnostics, off *client.BatchingOff) {
 	}
 }
 
-// lookup is a search by a value that need not be unique, such as a
-// partner's code or an organization's name, for the error when it does not
-// find exactly one: on the attribute at, or on none when at is empty.
+// lookup is a search by a value that need not be unique, such as a code, for
+// the error when it finds not exactly one: on attribute at, or none if empty.
 type lookup struct {
 	at               path.Path
 	noun, key, value string // "partner", "code", "P000123"
@@ -170,8 +167,7 @@ type lookup struct {
 	pick             string // how to pick one of several
 }
 
-// theOne returns the only match, or nil after adding an error that says
-// nothing matched or lists the matches with describe.
+// theOne returns the only match, or nil after an error that lists the matches with describe.
 func theOne[T any](diags *diag.Diagnostics, l lookup, matches []T, describe func(T) string) *T {
 	if len(matches) == 1 {
 		return &matches[0]

@@ -63,8 +63,7 @@ func timeoutSetting(t types.Object, name string) (string, bool) {
 	return v.ValueString(), true
 }
 
-// validateTimeouts refuses zero and negative timeouts at plan time; the
-// timeouts package checks only that each is a duration.
+// validateTimeouts refuses timeouts that are not positive: the timeouts package only parses them.
 func validateTimeouts(t types.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, name := range []string{"create", "read", "update", "delete"} {

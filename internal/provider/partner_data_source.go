@@ -113,8 +113,7 @@ func partnerDataFromAPI(ctx context.Context, p *client.Partner) (partnerAttribut
 	return m.partnerAttributes, diags
 }
 
-// partnerDataAttributes is the data source schema of one partner, every
-// attribute computed; callers make the lookup keys optional.
+// partnerDataAttributes is a partner's data source schema, all computed; callers add lookup keys.
 func partnerDataAttributes() map[string]schema.Attribute {
 	text := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}

@@ -119,8 +119,7 @@ func checkRemoval(p managedPartner, removal string) diag.Diagnostics {
 	return diags
 }
 
-// customersWarning warns that a partner with customers is being removed;
-// removal says how, such as "will be destroyed".
+// customersWarning warns that a partner with customers is removed; removal says how ("will be destroyed").
 func customersWarning(p managedPartner, removal string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if p.Customers > 0 {
@@ -147,8 +146,7 @@ func protectionError(p managedPartner, removal string) diag.Diagnostics {
 	return diags
 }
 
-// codeConflictDiagnostic explains why a partner may not take its code;
-// creating is false for an update, when is "plan" or "apply".
+// codeConflictDiagnostic explains why a partner may not take its code, when "plan" or "apply".
 func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c == nil {

@@ -20,8 +20,7 @@ import (
 // importCodePrefix marks an import ID that names a partner by its code.
 const importCodePrefix = "code:"
 
-// partnerImportID is what an import ID names: exactly one of ID (a partner
-// id, used as is) and Code (looked up through the API).
+// partnerImportID is what an import ID names: an ID, used as is, or a Code to look up.
 type partnerImportID struct {
 	ID   string
 	Code string
@@ -120,9 +119,8 @@ func setPartnerIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, i
 	return identity.Set(ctx, partnerIdentityModel{ID: types.StringValue(id)})
 }
 
-// importIDFrom returns what an import names: the import ID (terraform import,
-// or an import block's id) or else the id in the import block's identity.
-// The identity holds ids only; codes go through the import ID ("code:...").
+// importIDFrom returns what an import names: the import ID, or else the id in
+// the import block's identity, which holds ids only (codes go through the ID).
 func importIDFrom(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
 	if req.ID != "" || req.Identity == nil {
 		return req.ID, nil

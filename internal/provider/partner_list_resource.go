@@ -18,8 +18,7 @@ var _ list.ListResourceWithConfigure = &partnerListResource{}
 // NewPartnerListResource returns the servitly_partner list resource.
 func NewPartnerListResource() list.ListResource { return &partnerListResource{} }
 
-// partnerListResource lists partners for terraform query, which turns each
-// result into a resource block and an identity import block.
+// partnerListResource lists partners for terraform query (resource and import blocks).
 type partnerListResource struct{ configuredResource }
 
 func (r *partnerListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

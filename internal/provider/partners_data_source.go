@@ -94,8 +94,7 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// partnerFilterModel is the filter of the servitly_partners data source and
-// of the servitly_partner list resource: the same attributes, the same forms.
+// partnerFilterModel is the filter of servitly_partners and of the servitly_partner list resource.
 type partnerFilterModel struct {
 	Name           types.String `tfsdk:"name"`
 	Code           types.String `tfsdk:"code"`
@@ -117,8 +116,7 @@ var partnerFilterDocs = map[string]string{
 	"search_field": "Field that `search_text` searches. Defaults to `name` when `search_text` is set.",
 }
 
-// partnerFilterAttributes builds the filter attributes for either kind of
-// schema; attr makes one optional string attribute of that kind.
+// partnerFilterAttributes builds the filter attributes with attr, for either kind of schema.
 func partnerFilterAttributes[A any](attr func(desc string, validators []validator.String) A) map[string]A {
 	attrs := make(map[string]A, len(partnerFilterDocs))
 	for name, desc := range partnerFilterDocs {

@@ -132,8 +132,7 @@ func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
 	return true
 }
 
-// tfLogger sends the client's logs to tflog with every secret masked, in
-// messages and fields alike, whatever the client puts there.
+// tfLogger sends the client's logs to tflog with every secret masked, wherever the client puts it.
 type tfLogger struct {
 	secrets []string
 }

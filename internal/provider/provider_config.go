@@ -222,8 +222,7 @@ const loginFlowHelp = "Configure exactly one way to log in:\n" +
 	"  - api_key + pat (SERVITLY_API_KEY, SERVITLY_PAT): recommended for automation;\n" +
 	"  - api_key + email + password (SERVITLY_API_KEY, SERVITLY_EMAIL, SERVITLY_PASSWORD)."
 
-// addLoginConfigError reports a missing, incomplete or ambiguous login on
-// the setting to fix, as client.LoginFlowOf decided it.
+// addLoginConfigError reports a bad login on the setting that client.LoginFlowOf says to fix.
 func addLoginConfigError(diags *diag.Diagnostics, err error) {
 	setting := "token"
 	if loginErr, ok := errors.AsType[*client.LoginConfigError](err); ok {
