@@ -307,12 +307,11 @@ func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, e
 	return out, nil
 }
 
-// honours reports whether the server has shown that it honours k's filter,
-// learnt once per Client: asked for a loaded partner's value, it answered
-// that partner and no other. It is false, and the caller walks the list,
-// when the list is loaded whole (the walk is free), when no loaded partner
-// has a value to ask for, and, for a fresh lookup, while the filter is
-// untested (a fresh walk costs no more than the test).
+// honours reports whether the server has shown, once per Client, that it honours
+// k's filter: asked for a loaded partner's value, it answered that partner only. It
+// is false, and the caller walks the list, when the list is loaded whole (the walk is
+// free), when no loaded partner has a value to ask for, and, for a fresh lookup,
+// while the filter is untested (a fresh walk costs no more than the test).
 func (c *Client) honours(ctx context.Context, k condition, fresh bool) (honoured bool, err error) {
 	value, readable := filterFields[k.field]
 	if !readable {
@@ -423,12 +422,11 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 	return nil, nil
 }
 
-// SettleCode decides, after this Client created p, which partner keeps p's
-// code when others have it, such as one a second run created at the same
-// moment. Every run applies one rule, so exactly one stays: the earliest
-// creationTimestamp, then the smallest id. When another stays, p (new, and
-// without customers) is deleted. It returns the partner that stays, and
-// the newer ones that have the code too (their runs delete them).
+// SettleCode decides, after this Client created p, which partner keeps p's code when
+// others have it, such as one a second run created at once. Every run applies one
+// rule, so one stays: the earliest creationTimestamp, then the smallest id. When
+// another stays, p (new, without customers) is deleted. It returns the partner that
+// stays, and the newer ones with the code (their runs delete them).
 func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
 	ctx, cancel := evenIfGivenUp(ctx) // the create was finished after the caller gave up
 	defer cancel()

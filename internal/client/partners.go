@@ -121,12 +121,11 @@ func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	return err
 }
 
-// partnerGone makes the 404 of a partner's GET or DELETE a *NotFoundError
-// only when it can mean nothing else: the body is the API's {"message": ...}
-// (not a proxy's page), and the server has shown that base_url, tenant and
-// credentials are right, if need be by fetching one list page. Any other
-// 404 is an *UnprovenNotFoundError: a wrong tenant or base_url must never
-// read as "every partner was deleted".
+// partnerGone makes the 404 of a partner's GET or DELETE a *NotFoundError only when
+// it can mean nothing else: the body is the API's {"message": ...} (not a proxy's
+// page), from a server shown to be right, if need be by fetching one list page. Any
+// other 404 is an *UnprovenNotFoundError: a wrong tenant or base_url must never read
+// as "every partner was deleted".
 func (c *Client) partnerGone(ctx context.Context, err error) error {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {

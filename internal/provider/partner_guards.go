@@ -15,9 +15,8 @@ import (
 var _ resource.ResourceWithModifyPlan = &partnerResource{}
 
 // replacedKey is the private state key under which the plan of an existing
-// partner leaves it for a second plan of the same resource: Terraform plans
-// a replacement's new object again with no prior state, passing on only
-// what the first plan kept in private state.
+// partner leaves it for its replacement's new object, which Terraform plans
+// again without prior state, passing on only the private state.
 const replacedKey = "replaced_partner"
 
 // managedPartner is what the guards tell about a partner in state.
@@ -47,9 +46,8 @@ func (p managedPartner) String() string {
 	return fmt.Sprintf("%q (code %q, id %s)", p.Name, p.Code, p.ID)
 }
 
-// ModifyPlan guards the user's partners: no destroy or replacement of a
-// protected one, a warning for one that has customers, and no second
-// partner for a code in use. It also settles deletion_protection.
+// ModifyPlan guards partners: no removal of a protected one, a warning for one
+// with customers, no second partner for a code; and settles deletion_protection.
 func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var state *partnerModel
 	if !req.State.Raw.IsNull() {
@@ -110,9 +108,9 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 }
 
-// checkRemoval refuses to remove a protected partner and warns about one
-// that has customers. removal is "destroyed" or "replaced". Terraform shows
-// the warning for a replacement only next to an error, so Delete warns too.
+// checkRemoval refuses to remove a protected partner (removal is "destroyed" or
+// "replaced") and warns about one with customers. Terraform shows that warning for a
+// replacement only next to an error, so Delete warns too.
 func checkRemoval(p managedPartner, removal string) diag.Diagnostics {
 	diags := customersWarning(p, "will be "+removal)
 	diags.Append(protectionError(p, removal)...)

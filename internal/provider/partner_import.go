@@ -26,9 +26,8 @@ type partnerImportID struct {
 	Code string
 }
 
-// parsePartnerImportID checks an import ID. Ids are opaque, so only what can
-// never be one is refused. "code:<code>" names the partner by its code instead,
-// taken literally: any code the resource accepts (not blank) can be imported.
+// parsePartnerImportID refuses only what can never be an id, as ids are opaque.
+// "code:<code>" names a partner by any code the resource accepts, taken literally.
 func parsePartnerImportID(raw string) (partnerImportID, error) {
 	const expected = "Expected the partner's id, as shown by the Servitly console or API, or its code after \"code:\", " +
 		"for example: terraform import servitly_partner.dealer 6616689a0de6d87b47cd6308 " +
@@ -92,9 +91,8 @@ func noPartnerWithCode(code string) string {
 
 func describePartner(p client.Partner) string { return fmt.Sprintf("id %s, name %q", p.ID, p.Name) }
 
-// partnerIdentityModel is servitly_partner's resource identity: its id, which
-// never changes. Terraform and OpenTofu 1.12+ keep it next to the state and
-// accept it in import blocks; terraform query returns it for every partner.
+// partnerIdentityModel is servitly_partner's identity, its id, which never changes:
+// Terraform and OpenTofu 1.12+ keep it with the state, import it, and query returns it.
 type partnerIdentityModel struct {
 	ID types.String `tfsdk:"id"`
 }

@@ -48,10 +48,9 @@ func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, st
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	filter := config.filter()
 	stream.Results = func(push func(list.ListResult) bool) {
 		var pushed int64
-		for p, err := range r.client.Partners(ctx, filter) {
+		for p, err := range r.client.Partners(ctx, config.filter()) {
 			if err != nil {
 				var diags diag.Diagnostics
 				addAPIError(ctx, &diags, "Error listing partners", "Listing partners for the servitly_partner list block", err)

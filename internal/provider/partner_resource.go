@@ -162,9 +162,9 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
 }
 
-// unchangedSincePlan fails an update when Servitly no longer holds what the
-// plan was made from: a saved plan applied after a console edit,
-// -refresh=false, or a second state of the partner would overwrite it unseen.
+// unchangedSincePlan fails an update when Servitly no longer holds what the plan was made
+// from: a saved plan applied after a console edit, -refresh=false or a second state of the
+// partner would otherwise overwrite the edit unseen.
 func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
 	id := state.ID.ValueString()
 	now, err := r.client.GetPartner(ctx, id)
@@ -209,8 +209,7 @@ func quotedOrUnset(value string) string {
 	return strconv.Quote(value)
 }
 
-// reserveCode checks, before a write that sets code, that no other partner
-// has it; ok is false when the write must not happen, else release ends
+// reserveCode checks before a write that no other partner has code; if ok, release ends
 // the claim once it is over. A refused list lets the write go, with a warning.
 func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnostics, code, self string, creating bool) (release func(), ok bool) {
 	if code == "" {
@@ -232,9 +231,8 @@ func (r *partnerResource) reserveCode(ctx context.Context, diags *diag.Diagnosti
 	return release, true
 }
 
-// settleCode makes sure that the partner this apply created is the only one
-// with its code, which another run may have taken at the same moment, past
-// the same check. It reports whether created stays.
+// settleCode makes sure that created is the only partner with its code, which another run
+// may have taken at the same moment, past the same check. It reports whether created stays.
 func (r *partnerResource) settleCode(ctx context.Context, diags *diag.Diagnostics, created *client.Partner) bool {
 	stays, newer, err := r.client.SettleCode(ctx, created)
 	switch {

@@ -50,7 +50,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	cfg, diags := clientConfig(ctx, config, envLookup)
 	resp.Diagnostics.Append(diags...)
-	batch, diags := boolSetting("batch_refresh", config.BatchRefresh, envLookup, true)
+	cfg.BatchRefresh, diags = boolSetting("batch_refresh", config.BatchRefresh, envLookup, true)
 	resp.Diagnostics.Append(diags...)
 	protect, diags := boolSetting("deletion_protection", config.DeletionProtection, envLookup, false)
 	resp.Diagnostics.Append(diags...)
@@ -61,7 +61,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	if req.TerraformVersion != "" {
 		cfg.UserAgent += " Terraform/" + req.TerraformVersion
 	}
-	cfg.BatchRefresh = batch
+
 	cfg.Logger = newTFLogger(cfg)
 	c, err := client.New(cfg)
 	if err != nil {

@@ -170,9 +170,8 @@ func durationSetting(diags *diag.Diagnostics, name, value, examples string) time
 	return d
 }
 
-// scalarSetting resolves a setting that is not a string: the block's value,
-// else its environment variable read by parse. set is false when neither has
-// one, or it is unknown or unreadable, reported with fix (what to write).
+// scalarSetting resolves a setting that is not a string: the block's value, else its
+// environment variable read by parse; not set when unknown or unreadable (reported with fix).
 func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, block T,
 	lookup func(string) (string, bool), parse func(string) (T, error), fix string,
 ) (value T, set bool) {
@@ -191,9 +190,8 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 	value, err := parse(s)
 	if err != nil {
 		diags.AddAttributeError(path.Root(name), "Invalid "+client.EnvVar(name), fmt.Sprintf("%s is %q; %s", client.EnvVar(name), s, fix))
-		return value, false
 	}
-	return value, true
+	return value, err == nil
 }
 
 // boolSetting resolves a true-or-false setting; unset, it is def.
