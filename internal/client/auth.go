@@ -116,10 +116,8 @@ type authenticator struct {
 	client *Client
 
 	current atomic.Pointer[session]
-	// failed remembers a login the server refused outright (bad credentials,
-	// unknown tenant), so later calls fail at once instead of retrying it.
-	failed atomic.Pointer[LoginError]
-	group  singleflight.Group
+	failed  atomic.Pointer[LoginError] // refused outright (bad credentials, unknown tenant): no retrying it
+	group   singleflight.Group
 }
 
 // token returns a bearer token, logging in or renewing first when needed.
@@ -161,9 +159,8 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 		key = old.Token
 	}
 	ch := a.group.DoChan(key, func() (any, error) {
-		// A caller that saw old before an earlier flight replaced it starts
-		// a new flight with the same key: use what that flight got instead
-		// of logging in (or renewing the same refresh token) a second time.
+		// A caller that saw old before an earlier flight replaced it starts a new flight
+		// with the same key: use what that one got, not a second login or renewal.
 		if failed := a.failed.Load(); failed != nil {
 			return nil, failed
 		}

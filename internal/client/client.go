@@ -67,11 +67,9 @@ type Client struct {
 	retry      retryPolicy
 	auth       authenticator
 	logger     Logger
-	// proven is set by the first 2xx, which shows that base_url, tenant and
-	// credentials are right. Until then a 404 proves nothing.
-	proven atomic.Bool
-	index  *partnerIndex // what this Client knows of the partner list
-	orgs   organizationIndex
+	proven     atomic.Bool   // set by the first 2xx, which proves base_url, tenant and credentials
+	index      *partnerIndex // what this Client knows of the partner list
+	orgs       organizationIndex
 }
 
 // New checks cfg and returns a client without contacting the server: the first call logs in.
@@ -152,15 +150,13 @@ func IsLoopbackHost(host string) bool {
 
 // request describes one API call.
 type request struct {
-	method string
-	path   string // below the base URL, starting with "/"
-	query  url.Values
-	body   any
-	noAuth bool   // skips the bearer token (login endpoints)
-	bearer string // overrides the session token (renewToken sends the expired one)
-	// repeatable marks a POST that is safe to send twice (a login), so it is
-	// retried like a GET instead of becoming an unknown outcome.
-	repeatable bool
+	method     string
+	path       string // below the base URL, starting with "/"
+	query      url.Values
+	body       any
+	noAuth     bool   // skips the bearer token (login endpoints)
+	bearer     string // overrides the session token (renewToken sends the expired one)
+	repeatable bool   // a POST safe to send twice (a login): retried like a GET, not an unknown outcome
 }
 
 // unsafeToRepeat reports a request that must not be sent twice blindly.
@@ -201,8 +197,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		return nil
 	}
 	if out == nil {
-		// A web page where the API should answer (a wrong base_url) must
-		// not pass for a successful delete.
+		// A web page where the API should answer (a wrong base_url) is no successful delete.
 		out = new(json.RawMessage)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {

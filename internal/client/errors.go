@@ -143,8 +143,7 @@ func Excerpt(body []byte) string {
 		return "(empty body)"
 	}
 	if len(s) > maxLen {
-		// Drop a rune the cut split: diagnostics travel as protobuf
-		// strings, which must be valid UTF-8.
+		// Drop a rune the cut split: diagnostics travel as protobuf strings, valid UTF-8.
 		s = strings.ToValidUTF8(s[:maxLen], "") + "..."
 	}
 	return s

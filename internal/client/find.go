@@ -22,12 +22,9 @@ var filterFields = map[string]func(Partner) string{
 
 // PartnerFilter narrows a partner lookup. Empty fields do not filter.
 type PartnerFilter struct {
-	Name, Code, Country string
-	// SearchText uses the API's wildcards (foo*, *foo*, *foo) on SearchField
-	// (name when empty).
-	SearchText, SearchField string
-	// OrganizationID is matched by the client: the API has no such filter.
-	OrganizationID string
+	Name, Code, Country     string
+	SearchText, SearchField string // the API's wildcards (foo*, *foo*, *foo) on a field, name when empty
+	OrganizationID          string // matched by the client: the API has no such filter
 }
 
 // condition is one filter a lookup sends: an exact field, or a search.

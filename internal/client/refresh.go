@@ -123,14 +123,12 @@ func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
 	case ix.busy != nil:
 		return stepWait, p
 	case listed || r.reads == 1:
-		// The first read, whose GET is compared once page 0 is loaded, or
-		// the first one that the list could answer.
+		// The first read (its GET is compared once page 0 is loaded), or the first the list could answer.
 		return stepCheck, p
 	case ix.nextPage == 0:
 		return stepLoad, p
 	case ix.totalPages == 0:
-		// The server did not say how many pages follow: do not walk a
-		// tenant of unknown size for a partner that may be the only one.
+		// Unknown page count: do not walk a tenant of unknown size for what may be its only partner.
 		return stepGet, p
 	case r.getsInsteadOfPages < ix.totalPages-ix.nextPage:
 		r.getsInsteadOfPages++

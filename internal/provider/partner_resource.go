@@ -306,9 +306,8 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer cancel()
 
 	id := state.ID.ValueString()
-	// Set before the API call, so the path that removes a vanished partner
-	// also returns one: state written before identities existed has none,
-	// and the framework refuses a read that ends without it.
+	// Set before the API call, so that removing a vanished partner returns one too: old state
+	// has none, and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
 	p, off, err := r.client.RefreshPartner(ctx, id)
 	if err != nil && !client.IsNotFound(err) {
@@ -349,8 +348,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The plan of an existing partner leaves it in private state for a
-	// replacement (partner_guards.go); an update has no use for it.
+	// The plan left the partner in private state for a replacement (partner_guards.go): clear it.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, nil)...)
 	if before, _ := partnerInputFromModel(ctx, state); reflect.DeepEqual(in, before) {
 		// Only deletion_protection or timeouts changed: Servitly holds neither.
@@ -398,8 +396,7 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// ModifyPlan refuses first; this is the second line, for a destroy
-	// planned before the protection was turned on.
+	// ModifyPlan refuses first; this second line is for a destroy planned before the protection.
 	partner := managedPartnerOf(state, r.deletionProtection)
 	if resp.Diagnostics.Append(protectionError(partner, "deleted")...); resp.Diagnostics.HasError() {
 		return
