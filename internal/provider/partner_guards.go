@@ -46,8 +46,8 @@ func (p managedPartner) String() string {
 	return fmt.Sprintf("%q (code %q, id %s)", p.Name, p.Code, p.ID)
 }
 
-// ModifyPlan guards partners: no removal of a protected one, a warning for one
-// with customers, no second partner for a code; and settles deletion_protection.
+// ModifyPlan guards partners: no removal of a protected one, a warning for one with
+// customers, no second partner for a code in use. It also settles deletion_protection.
 func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var state *partnerModel
 	if !req.State.Raw.IsNull() {

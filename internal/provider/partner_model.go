@@ -59,7 +59,7 @@ func partnerInputFromModel(ctx context.Context, m partnerModel) (client.PartnerI
 	return in, diags
 }
 
-// partnerModelFromAPI builds state from an API answer; prior supplies what Servitly does not hold.
+// partnerModelFromAPI builds state from an API answer; prior supplies deletion_protection and timeouts.
 func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerModel) (partnerModel, diag.Diagnostics) {
 	m := partnerModel{
 		partnerAttributes: partnerAttributes{
