@@ -169,7 +169,7 @@ func TestAccConfigChecks_unknownOrganization(t *testing.T) {
 // spaces included, can be imported by code.
 func TestAccConfigChecks_importByAnyCode(t *testing.T) {
 	target := newAccTarget(t, emulator.Options{})
-	code := target.code(" P 7 ")
+	code := target.code("P  7")
 	config := target.provider() + fmt.Sprintf(`resource "servitly_partner" "test" {
   name = "Spaced"
   code = %q
