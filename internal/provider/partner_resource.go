@@ -167,7 +167,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 // partner would otherwise overwrite the edit unseen.
 func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
 	id := state.ID.ValueString()
-	now, err := r.client.GetPartner(ctx, id)
+	now, _, err := r.client.RefreshPartner(ctx, id) // from the list when this apply has loaded it whole
 	switch {
 	case client.IsNotFound(err):
 		diags.AddError("Partner deleted since the plan", fmt.Sprintf("Partner %s (%q) was deleted outside Terraform after "+
