@@ -51,7 +51,7 @@ func TestAccBenchSmoke(t *testing.T) {
 	}
 	create, plan, unbatched, update, destroy := phase(PhaseCreate), phase(PhasePlan), phase(PhasePlanUnbatched), phase(PhaseUpdate), phase(PhaseDestroy)
 	if !createRequestsOK(create.Requests, n) {
-		t.Errorf("create: %v; want %d POST, no GET and at most %d list pages", create.Requests.ByRoute, n, codeCheckPages)
+		t.Errorf("create: %v; want %d POST, no GET and at most %d list requests", create.Requests.ByRoute, n, n+codeCheckPages)
 	}
 	if plan.APIRequests() > refreshBudget(n) || plan.Requests.ByRoute["GET /v2/network/partners"] == 0 {
 		t.Errorf("no-change plan: %v; want at most %d requests, using the list", plan.Requests.ByRoute, refreshBudget(n))
