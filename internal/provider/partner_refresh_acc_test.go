@@ -42,7 +42,8 @@ resource "servitly_partner" "test" {
 // which can hide partners from the list, refuse it and record GETs.
 func newRefreshEmulator(t *testing.T, opts emulator.Options) (*testEmulator, *refreshServer) {
 	t.Helper()
-	rs := wrapForRefresh(emulator.New(opts))
+	srv, opts := newEmulator(t, opts)
+	rs := wrapForRefresh(srv)
 	return serveEmulator(t, rs.Server, rs, opts), rs
 }
 
