@@ -65,3 +65,13 @@ func defaultAPIOnly(t *testing.T, why string, variants ...string) {
 		t.Skipf(defaultAPIOnlySkip+"%s", name, why)
 	}
 }
+
+// listDiffersFromGET says whether the run's variant lists partners
+// otherwise than GET answers them (summaries, or entries without codes).
+// Refresh then compares one entry with its GET, as documented, and reads
+// every partner with GET from then on: bounds on batched reads do not apply,
+// a GET per partner does.
+func listDiffersFromGET() bool {
+	v := accVariant()
+	return v == "list-summaries" || v == "list-without-codes"
+}
