@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
 // TestMain lets the tests run this binary as the command itself.
@@ -53,5 +55,32 @@ func TestBadSeedExitsNamingFileAndProblem(t *testing.T) {
 	}
 	if want := "-seed " + bad + `: partners[0] "Rossi": organization: no organization is named "Nowhere"`; !strings.Contains(string(out), want) {
 		t.Errorf("output %q, want it to contain %q", out, want)
+	}
+}
+
+// TestVariantFlags: the flag each API variant names (the live check passes
+// it for SERVITLY_ACC_VARIANT) is one this command accepts.
+func TestVariantFlags(t *testing.T) {
+	for name, v := range emulator.Variants {
+		t.Run(name, func(t *testing.T) {
+			cmd := emulatorCommand(t, "-"+v.Flag)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+			first, err := bufio.NewReader(stdout).ReadString('\n')
+			if !strings.Contains(first, "servitly-emulator: serving http://127.0.0.1:") {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				complaint, _, _ := strings.Cut(stderr.String(), "\n")
+				t.Errorf("with -%s: first line %q (%v), want it serving; stderr begins %q", v.Flag, first, err, complaint)
+			}
+		})
 	}
 }

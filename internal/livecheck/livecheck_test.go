@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
+	emulatorapi "github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
 // root is the repository, where make runs.
@@ -39,10 +40,14 @@ const liveCodePrefix = "tfacc-"
 // through SERVITLY_*. It checks that at least two thirds of the acceptance
 // tests run live and pass; that afterwards no tfacc- partner is left and the
 // others are as they were; and the same after a live run killed halfway
-// (SIGKILL on its whole process tree) and make sweep.
+// (SIGKILL on its whole process tree) and make sweep. SERVITLY_ACC_VARIANT
+// starts the emulator with that API variant's flag.
 func TestLiveRun(t *testing.T) {
 	if os.Getenv("SERVITLY_LIVE_CHECK") != "1" {
 		t.Skip("set SERVITLY_LIVE_CHECK=1 to run the live suite against a separate emulator (make acc-live does)")
+	}
+	if os.Getenv("SERVITLY_ACC_VARIANT") == "list-without-codes" {
+		t.Skip("SERVITLY_ACC_VARIANT=list-without-codes (API variant): default API only: the live tests, the sweeper and this check find the tests' partners by their codes in the list")
 	}
 	emu := startEmulator(t)
 	env := []string{"SERVITLY_ACC_LIVE=1", "SERVITLY_BASE_URL=" + emu.url, "SERVITLY_TENANT=demo",
@@ -123,7 +128,8 @@ type emulator struct {
 }
 
 // startEmulator builds cmd/servitly-emulator and starts it on a free
-// loopback port with the foreign partners, until the test ends.
+// loopback port with the foreign partners, and the flag of the API variant
+// in SERVITLY_ACC_VARIANT if any, until the test ends.
 func startEmulator(t *testing.T) *emulator {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "servitly-emulator")
@@ -132,7 +138,15 @@ func startEmulator(t *testing.T) *emulator {
 	}
 	// Not the test's context: the emulator must outlive the subtests'
 	// cleanups, and ends with the test.
-	cmd := exec.CommandContext(context.WithoutCancel(t.Context()), bin, "-addr", "127.0.0.1:0", "-seed", "testdata/foreign.json")
+	args := []string{"-addr", "127.0.0.1:0", "-seed", "testdata/foreign.json"}
+	if name := os.Getenv("SERVITLY_ACC_VARIANT"); name != "" {
+		variant, err := emulatorapi.LookupVariant(name)
+		if err != nil {
+			t.Fatalf("SERVITLY_ACC_VARIANT: %v", err)
+		}
+		args = append(args, "-"+variant.Flag)
+	}
+	cmd := exec.CommandContext(context.WithoutCancel(t.Context()), bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

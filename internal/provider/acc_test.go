@@ -39,7 +39,7 @@ type testEmulator struct {
 
 func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 	t.Helper()
-	srv := emulator.New(opts)
+	srv, opts := newEmulator(t, opts)
 	return serveEmulator(t, srv, srv, opts)
 }
 

@@ -25,6 +25,8 @@ func TestAccAPIGuess_updateClearsWhateverThePUTSemantics(t *testing.T) {
 			t.Parallel()
 			if merging {
 				emulatorOnly(t, "a merging PUT is the emulator's other answer (MergingUpdate); the replacing case runs against the tenant's own")
+			} else {
+				defaultAPIOnly(t, "this case is the replacing PUT, against which the merging case is set; it expects a removed organization cleared", "merging-put")
 			}
 			target := newAccTarget(t, emulator.Options{MergingUpdate: merging})
 			org := target.rootOrganizationID()

@@ -35,6 +35,10 @@ var (
 // else the tests, then removes the provider binary the CLI tests share.
 func TestMain(m *testing.M) {
 	resource.TestMain(runFunc(func() int {
+		if err := checkAccVariant(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
 		code := m.Run()
 		if providerBinDir != "" {
 			_ = os.RemoveAll(providerBinDir)

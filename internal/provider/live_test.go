@@ -108,7 +108,7 @@ func newAccTarget(t *testing.T, opts emulator.Options) *accTarget {
 func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Handler) http.Handler, basePath string) *accTarget {
 	t.Helper()
 	if !liveMode() {
-		srv := emulator.New(opts)
+		srv, opts := newEmulator(t, opts)
 		handler := http.Handler(srv)
 		if wrap != nil {
 			handler = wrap(srv)

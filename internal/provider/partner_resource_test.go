@@ -196,7 +196,7 @@ func TestAccPartnerResource_badInput(t *testing.T) {
 // JSON gives a clear error with the status and a body excerpt.
 func TestAccPartnerResource_garbledAnswer(t *testing.T) {
 	emulatorOnly(t, "it needs answers a tenant does not give: a proxy's HTML page and JSON cut short")
-	srv := emulator.New(emulator.Options{})
+	srv, opts := newEmulator(t, emulator.Options{})
 	garble := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPut {
 			w.Header().Set("Content-Type", "text/html")
@@ -210,7 +210,7 @@ func TestAccPartnerResource_garbledAnswer(t *testing.T) {
 		}
 		srv.ServeHTTP(w, r)
 	})
-	emu := serveEmulator(t, srv, garble, emulator.Options{})
+	emu := serveEmulator(t, srv, garble, opts)
 	existing := emu.AddPartner(emulator.Partner{Name: "Neri"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
