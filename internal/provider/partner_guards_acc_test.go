@@ -48,8 +48,6 @@ func expectOutput(t *testing.T, out string, wants ...string) {
 // that an update would give to a second partner.
 func TestAccGuards_noSecondPartnerForACode(t *testing.T) {
 	t.Parallel()
-	defaultAPIOnly(t, "codes can be checked only in a list that shows them; with codes left out the provider warns and creates, "+
-		"as documented and as TestAccGuards_uncheckableCodesWarnOnce checks", "list-without-codes")
 	target := newAccTarget(t, emulator.Options{})
 	nl050, de014, it001, twin := target.code("NL-050"), target.code("DE-014"), target.code("IT-001"), target.code("TWIN")
 	console := target.addPartner(emulator.Partner{Name: "Van Dijk Dealers B.V.", Code: nl050, CustomerCount: 200})
