@@ -269,7 +269,7 @@ func (c *Client) unverifiable(p *Partner, f filter) bool {
 }
 
 // readWhole reads a listed partner with its GET, compares the answer with
-// the list entry if no entry has been compared yet, and keeps it.
+// the list entry, and keeps it.
 func (c *Client) readWhole(ctx context.Context, listed Partner) (*Partner, error) {
 	p, err := c.GetPartner(ctx, listed.ID)
 	if err != nil {
@@ -283,14 +283,14 @@ func (c *Client) readWhole(ctx context.Context, listed Partner) (*Partner, error
 }
 
 // Complete returns partners with every field: list entries are read with
-// their GET unless entries are known to be whole. One GET learns that.
+// their GET unless the index vouches for them.
 func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, error) {
 	out := slices.Clone(partners)
 	for i, p := range out {
 		c.index.mu.Lock()
 		var whole bool
 		out[i], whole = c.index.wholeOr(p)
-		whole = whole || c.index.entriesComplete()
+		whole = whole || c.index.vouched(p, nil)
 		c.index.mu.Unlock()
 		if whole {
 			continue

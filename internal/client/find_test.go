@@ -42,7 +42,7 @@ func variantTenant(t *testing.T, opts emulator.Options, n int) (*emulator.Server
 			country = "Italy"
 		}
 		seeded[i] = srv.AddPartner(emulator.Partner{Name: fmt.Sprintf("Dealer %03d", i), Code: fmt.Sprintf("D%03d", i), Country: country,
-			Properties: map[string]string{"i": fmt.Sprint(i)}, OrganizationID: org, CreationTimestamp: int64(1_700_000_000_000 + i)})
+			Timezone: "Europe/Rome", Properties: map[string]string{"i": fmt.Sprint(i)}, OrganizationID: org, CreationTimestamp: int64(1_700_000_000_000 + i)})
 	}
 	cfg := fastConfig(ts.URL)
 	cfg.Token = srv.IssueToken(0)
@@ -102,6 +102,43 @@ func TestFindPartnersUnderEveryVariant(t *testing.T) {
 				wantPartners(t, fmt.Sprintf("%+v", tc.filter), got, tc.want)
 			}
 		})
+	}
+}
+
+// A list of summaries passes the compare of an entry whose partner has no
+// properties and no organization; the partners that have them still come
+// back whole, since no entry shows either field. With a whole list, the
+// same lookups cost no GET beyond the compare.
+func TestFindPartnersDoesNotTrustAFieldNoEntryShows(t *testing.T) {
+	for _, summaries := range []bool{true, false} {
+		srv, c, _ := variantTenant(t, emulator.Options{ListSummaries: summaries}, 0)
+		org := srv.Organizations()[0].ID
+		bare := srv.AddPartner(emulator.Partner{Name: "Bare", Code: "B1", Timezone: "Europe/Rome", Country: "Italy"})
+		full := srv.AddPartner(emulator.Partner{Name: "Full", Code: "F1", Timezone: "Europe/Rome", Country: "Italy",
+			Properties: map[string]string{"i": "7"}, OrganizationID: org})
+		ctx := context.Background()
+		got, err := c.FindPartners(ctx, PartnerFilter{Code: "B1"}) // its GET is the compare: nothing lacking
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPartners(t, "B1", got, []emulator.Partner{bare})
+		got, err = c.FindPartners(ctx, PartnerFilter{Code: "F1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPartners(t, "F1", got, []emulator.Partner{full})
+		var listed []Partner
+		for p, err := range c.Partners(ctx, PartnerFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed = append(listed, p)
+		}
+		wantPartners(t, "Partners", listed, []emulator.Partner{bare, full})
+		wantGETs := map[bool]int{true: 2, false: 1}[summaries]
+		if got := srv.Stats().ByRoute[routePartner]; got != wantGETs {
+			t.Errorf("summaries %v: %d GETs, want %d", summaries, got, wantGETs)
+		}
 	}
 }
 

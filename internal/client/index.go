@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -32,9 +33,9 @@ type partnerIndex struct {
 	refused    error              // loading the list was refused: IsListRefused
 
 	compared   bool             // a list entry has been compared with its partner's GET
-	comparedID string           // that partner's id
-	lacking    []string         // the fields in which it differed: list entries lack them
-	shows      map[string]bool  // filter fields that list entries are seen to show
+	comparedID string           // the first partner whose entry lacked a field
+	lacking    []string         // the fields entries left empty or zero where GET held a value
+	shows      map[string]bool  // optional fields that list entries are seen to hold
 	filters    map[string]trait // by filter key: honoured, or ignored or misread
 	refresh    refreshState     // the refresh's batching rule (refresh.go)
 }
@@ -126,26 +127,40 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	}
 }
 
-// compare notes the fields in which listed, a list entry, lacks what p,
-// the same partner's GET, holds: once per Client, under mu.
+// compare notes the fields that listed, a list entry, leaves empty or zero
+// where p, the same partner's GET, holds a value: entries lack them. A value
+// that differs otherwise is an edit between the two reads. Under mu.
 func (ix *partnerIndex) compare(listed, p Partner) {
-	if ix.compared {
-		return
-	}
-	ix.compared, ix.comparedID = true, p.ID
+	ix.compared = true
 	for _, d := range listed.Diff(p) {
-		ix.lacking = append(ix.lacking, d.Field)
-	}
-	ix.lacking = slices.Compact(ix.lacking)
-}
-
-// noteShown records the filter fields a list entry shows, under mu.
-func (ix *partnerIndex) noteShown(listed Partner) {
-	for field, value := range filterFields {
-		if value(listed) != "" {
-			ix.shows[field] = true
+		if (d.Value == "" || d.Value == "0") && !slices.Contains(ix.lacking, d.Field) {
+			ix.comparedID = cmp.Or(ix.comparedID, p.ID)
+			ix.lacking = append(ix.lacking, d.Field)
 		}
 	}
+}
+
+// noteShown records the optional fields a list entry holds, under mu.
+func (ix *partnerIndex) noteShown(listed Partner) {
+	for _, f := range optionalFields {
+		if f.holds(listed) {
+			ix.shows[f.name] = true
+		}
+	}
+}
+
+// vouched reports whether list entry p may stand for its GET, under mu: no
+// compared entry lacked a field, and every optional field p leaves empty
+// some entry holds, or known, the caller's last copy of p, leaves empty too
+// (nil: none). A list that never shows a field may leave it out: a list of
+// summaries whose one compared partner had no properties, say.
+func (ix *partnerIndex) vouched(p Partner, known *Partner) bool {
+	if !ix.compared || len(ix.lacking) > 0 {
+		return false
+	}
+	return !slices.ContainsFunc(optionalFields, func(f partnerField) bool {
+		return !f.holds(p) && !ix.shows[f.name] && (known == nil || f.holds(*known))
+	})
 }
 
 // wholeOr is the whole partner p if this Client has read or written it, else p; under mu.
@@ -155,9 +170,6 @@ func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
 	}
 	return p, false
 }
-
-// entriesComplete reports whether list entries are known to hold every field. Under mu.
-func (ix *partnerIndex) entriesComplete() bool { return ix.compared && len(ix.lacking) == 0 }
 
 // learn records partner p as its GET or this Client's write answered it:
 // whole, and newer than any page. Under mu.

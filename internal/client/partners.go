@@ -356,10 +356,7 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 // partnerFields are a Partner's fields but its id, named as the provider's
 // attributes, each as text by key: a property under its key, any other
 // field under "". The writable ones, which PartnerInput holds, come first.
-var partnerFields = []struct {
-	name   string
-	values func(Partner) map[string]string
-}{
+var partnerFields = []partnerField{
 	{"name", func(p Partner) map[string]string { return one(p.Name) }},
 	{"code", func(p Partner) map[string]string { return one(p.Code) }},
 	{"country", func(p Partner) map[string]string { return one(p.Country) }},
@@ -368,6 +365,25 @@ var partnerFields = []struct {
 	{"organization_id", func(p Partner) map[string]string { return one(p.OrganizationID()) }},
 	{"customer_count", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
 	{"creation_timestamp", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
+}
+
+type partnerField struct {
+	name   string
+	values func(Partner) map[string]string
+}
+
+// optionalFields are the fields a partner may leave empty, code to
+// organization_id: a list entry that leaves one empty may be a summary.
+var optionalFields = partnerFields[1:6]
+
+// holds reports whether p has a value in f: a property, or any text.
+func (f partnerField) holds(p Partner) bool {
+	for key, value := range f.values(p) {
+		if key != "" || value != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func one(value string) map[string]string { return map[string]string{"": value} }
@@ -381,9 +397,12 @@ type Difference struct{ Field, Key, Value, Other string }
 func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.
-func (in PartnerInput) Diff(p Partner) []Difference {
-	return diff(Partner{Name: in.Name, Code: in.Code, Country: in.Country, Timezone: in.Timezone,
-		Properties: in.Properties, Organization: in.Organization}, p, 6) // name to organization_id
+func (in PartnerInput) Diff(p Partner) []Difference { return diff(in.Partner(), p, 6) } // name to organization_id
+
+// Partner is the partner in asks for, without what the server adds.
+func (in PartnerInput) Partner() Partner {
+	return Partner{Name: in.Name, Code: in.Code, Country: in.Country, Timezone: in.Timezone,
+		Properties: in.Properties, Organization: in.Organization}
 }
 
 // diff compares the first n partnerFields of a and b.

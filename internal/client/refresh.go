@@ -19,8 +19,12 @@ import (
 //     then the rest are loaded. By this ski-rental rule it never costs more
 //     than about twice the cheaper of one GET each and the whole list.
 //  4. Nothing is answered from the list before one entry has been compared
-//     with its partner's GET. If they differ (a list of summaries), every
-//     read uses GET, and the first to see it returns a BatchingOff.
+//     with its partner's GET, and no entry that leaves empty a field known
+//     holds while no entry shows that field: such a partner is read with GET
+//     and compared too. Once an entry lacks what GET holds (a list of
+//     summaries), every read uses GET, and the first to see it returns a
+//     BatchingOff. known is the caller's last copy of the partner; nil (an
+//     import) trusts an entry only where the list shows its empty fields.
 //  5. A partner missing from the whole list is confirmed with a GET: the
 //     list is never trusted for a deletion.
 //  6. A refused list falls back to GETs, and one read warns; any other
@@ -28,7 +32,7 @@ import (
 //
 // Terraform starts a provider process for every command and walk, so no
 // page outlives the plan that loaded it.
-func (c *Client) RefreshPartner(ctx context.Context, id string) (*Partner, *BatchingOff, error) {
+func (c *Client) RefreshPartner(ctx context.Context, id string, known *Partner) (*Partner, *BatchingOff, error) {
 	ix := c.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -36,7 +40,7 @@ func (c *Client) RefreshPartner(ctx context.Context, id string) (*Partner, *Batc
 	r.reads++
 	var off *BatchingOff // set by the one read that stopped batching for a reason to warn about
 	for {
-		step, listed := ix.grantStep(id)
+		step, listed := ix.grantStep(id, known)
 		switch step {
 		case stepServe:
 			return &listed, nil, nil
@@ -44,6 +48,9 @@ func (c *Client) RefreshPartner(ctx context.Context, id string) (*Partner, *Batc
 			ix.mu.Unlock()
 			p, err := c.GetPartner(ctx, id)
 			ix.mu.Lock()
+			if err == nil && listed.ID != "" && !ix.whole[id] {
+				ix.compare(listed, *p)
+			}
 			return p, cmp.Or(off, ix.batchingOff()), err
 		case stepWait:
 			if err := ix.wait(ctx); err != nil {
@@ -111,15 +118,17 @@ func (ix *partnerIndex) batching() bool {
 }
 
 // grantStep decides, under mu, what a read of id does now, counting GETs granted instead of a load.
-func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
+func (ix *partnerIndex) grantStep(id string, known *Partner) (readStep, Partner) {
 	r := &ix.refresh
 	p, listed := ix.byID[id]
 	switch {
 	case !ix.batching() || (!listed && ix.complete):
 		// Batching is off, or the partner is missing from the whole list: a GET decides.
 		return stepGet, p
-	case listed && ix.compared:
+	case listed && ix.compared && (ix.whole[id] || ix.vouched(p, known)):
 		return stepServe, p
+	case listed && ix.compared:
+		return stepGet, p // an entry the list may have left short: its GET is compared
 	case ix.busy != nil:
 		return stepWait, p
 	case listed || r.reads == 1:

@@ -63,7 +63,7 @@ func TestCodeGuard_usesTheRefreshsCompleteList(t *testing.T) {
 	s := newRefreshServer(t, emulator.Options{})
 	seeded := s.seed(3)
 	c := s.batchingClient(t)
-	readAll(t, c, []string{seeded[0].ID, seeded[1].ID, seeded[2].ID})
+	readAll(t, c, seeded[:3])
 	before := s.listRequests()
 	g := newCodeGuard(c)
 	if got := holderOf(t, g, "P00002", ""); got != seeded[2].ID {

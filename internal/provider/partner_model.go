@@ -59,6 +59,17 @@ func partnerInputFromModel(ctx context.Context, m partnerModel) (client.PartnerI
 	return in, diags
 }
 
+// knownPartner is the partner state holds, for the refresh to check list
+// entries against; nil right after an import, which knows the id alone.
+func knownPartner(ctx context.Context, state partnerModel) *client.Partner {
+	if state.Name.IsNull() {
+		return nil
+	}
+	in, _ := partnerInputFromModel(ctx, state)
+	p := in.Partner()
+	return &p
+}
+
 // partnerModelFromAPI builds state from an API answer; prior supplies deletion_protection and timeouts.
 func partnerModelFromAPI(ctx context.Context, p *client.Partner, prior partnerModel) (partnerModel, diag.Diagnostics) {
 	m := partnerModel{

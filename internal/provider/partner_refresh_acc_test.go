@@ -321,6 +321,9 @@ func TestAccPartnerRefresh_smallStateInLargeTenant(t *testing.T) {
 func TestAccPartnerRefresh_importAndDataSources(t *testing.T) {
 	target := newAccTarget(t, emulator.Options{})
 	n := target.scale(30)
+	// A partner in an organization, outside the configuration: an entry that
+	// leaves a field empty is trusted only once some entry has shown it.
+	placed := target.addPartner(emulator.Partner{Name: "Placed", Code: target.code("R-ORG"), OrganizationID: target.rootOrganizationID()})
 	seeded := make([]emulator.Partner, n)
 	var imports strings.Builder
 	for i := range n {
@@ -372,6 +375,9 @@ data "servitly_partner" "by_code" {
 					// list whose entries differ from GET.
 					if st := target.stats(); st.ByRoute[routeList] == 0 || !target.live() && !listDiffersFromGET() && st.ByRoute[routeGet] >= n {
 						t.Errorf("importing %d partners cost %v; want their reads batched", n, st.ByRoute)
+					}
+					if err := target.deletePartner(placed.ID); err != nil {
+						t.Fatal(err)
 					}
 				},
 				ResourceName:      addr,

@@ -178,19 +178,21 @@ func (s *refreshServer) seed(n int) []emulator.Partner {
 	return out
 }
 
-// readAll reads ids with Terraform's default parallelism of 10, like a plan.
-func readAll(t *testing.T, r *client.Client, ids []string) (map[string]*client.Partner, map[string]error, int) {
+// readAll refreshes partners, each with itself as the state, with
+// Terraform's default parallelism of 10, like a plan.
+func readAll(t *testing.T, r *client.Client, partners []emulator.Partner) (map[string]*client.Partner, map[string]error, int) {
 	t.Helper()
 	var mu sync.Mutex
 	found, errs, warnings := map[string]*client.Partner{}, map[string]error{}, 0
-	work := make(chan string)
+	work := make(chan emulator.Partner)
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for id := range work {
-				p, off, err := r.RefreshPartner(context.Background(), id)
+			for state := range work {
+				id := state.ID
+				p, off, err := r.RefreshPartner(context.Background(), id, stateOf(state))
 				mu.Lock()
 				if off != nil {
 					warnings++
@@ -204,12 +206,21 @@ func readAll(t *testing.T, r *client.Client, ids []string) (map[string]*client.P
 			}
 		}()
 	}
-	for _, id := range ids {
-		work <- id
+	for _, p := range partners {
+		work <- p
 	}
 	close(work)
 	wg.Wait()
 	return found, errs, warnings
+}
+
+// stateOf is p as a refresh's state holds it.
+func stateOf(p emulator.Partner) *client.Partner {
+	state := client.Partner{ID: p.ID, Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone, Properties: p.Properties}
+	if p.OrganizationID != "" {
+		state.Organization = &client.Ref{ID: p.OrganizationID}
+	}
+	return &state
 }
 
 func idsOf(partners []emulator.Partner) []string {
@@ -233,7 +244,7 @@ func TestPartnerRefresh_wholeTenantCostsAFewRequests(t *testing.T) {
 	partners := srv.seed(1000)
 	r := srv.batchingClient(t)
 
-	found, errs, warnings := readAll(t, r, idsOf(partners))
+	found, errs, warnings := readAll(t, r, partners)
 	if len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
 	}
@@ -256,7 +267,7 @@ func TestPartnerRefresh_remainingPagesLoadTogether(t *testing.T) {
 	partners := srv.seed(3 * client.PageSize)
 	r := srv.batchingClient(t)
 
-	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
+	if _, errs, warnings := readAll(t, r, partners); len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
 	}
 	srv.mu.Lock()
@@ -272,7 +283,7 @@ func TestPartnerRefresh_onePartnerCostsOneGet(t *testing.T) {
 	partners := srv.seed(300)
 	r := srv.batchingClient(t)
 
-	p, _, err := r.RefreshPartner(context.Background(), partners[299].ID)
+	p, _, err := r.RefreshPartner(context.Background(), partners[299].ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +300,7 @@ func TestPartnerRefresh_smallStateInLargeTenantListsOnePage(t *testing.T) {
 	// The newest three: none of them is on the first page.
 	mine := partners[1997:]
 
-	found, errs, _ := readAll(t, r, idsOf(mine))
+	found, errs, _ := readAll(t, r, mine)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -310,7 +321,7 @@ func TestPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
 	srv.DeletePartner(deleted.ID)
 	r := srv.batchingClient(t)
 
-	found, errs, _ := readAll(t, r, idsOf(partners))
+	found, errs, _ := readAll(t, r, partners)
 	checkSame(t, lagging, found[lagging.ID])
 	if srv.got(lagging.ID) != 1 {
 		t.Errorf("the partner missing from the list was read %d times by GET, want 1", srv.got(lagging.ID))
@@ -339,7 +350,7 @@ func TestPartnerRefresh_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 			partners := srv.seed(40)
 			r := srv.batchingClient(t)
 
-			found, errs, warnings := readAll(t, r, idsOf(partners))
+			found, errs, warnings := readAll(t, r, partners)
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
@@ -362,7 +373,7 @@ func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
 	srv.summaries = true
 	r := srv.batchingClient(t)
 
-	found, errs, warnings := readAll(t, r, idsOf(partners))
+	found, errs, warnings := readAll(t, r, partners)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -377,12 +388,37 @@ func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
 	}
 }
 
+// The first Read's partner has no properties, so its compare finds the
+// summaries whole; the next partner's state holds properties that its entry
+// leaves out, which no entry shows: it is read with GET, and that compare
+// turns batching off.
+func TestPartnerRefresh_stateCatchesSummariesTheCompareMissed(t *testing.T) {
+	srv := newRefreshServer(t, emulator.Options{})
+	bare := srv.AddPartner(emulator.Partner{Name: "Bare", Code: "B1"})
+	partners := srv.seed(20)
+	srv.summaries = true
+	r := srv.batchingClient(t)
+	if _, _, err := r.RefreshPartner(context.Background(), bare.ID, stateOf(bare)); err != nil {
+		t.Fatal(err)
+	}
+	found, errs, warnings := readAll(t, r, partners)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, p := range partners {
+		checkSame(t, p, found[p.ID])
+	}
+	if warnings != 1 {
+		t.Errorf("%d warnings, want exactly one", warnings)
+	}
+}
+
 func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
 	srv := newRefreshServer(t, emulator.Options{})
 	partners := srv.seed(150)
 	r := srv.batchingClient(t)
 
-	if _, errs, warnings := readAll(t, r, idsOf(partners)); len(errs) > 0 || warnings > 0 {
+	if _, errs, warnings := readAll(t, r, partners); len(errs) > 0 || warnings > 0 {
 		t.Fatalf("errors %v, %d warnings", errs, warnings)
 	}
 	// The first Read's GET, compared with its entry on page 0: no extra request.
@@ -397,11 +433,11 @@ func TestPartnerRefresh_checkNeedsAGetWhenTheFirstPartnerIsNotListed(t *testing.
 	r := srv.batchingClient(t)
 	ctx := context.Background()
 	// The first Read's partner is on page 2, which is never loaded.
-	if _, _, err := r.RefreshPartner(ctx, partners[449].ID); err != nil {
+	if _, _, err := r.RefreshPartner(ctx, partners[449].ID, stateOf(partners[449])); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range partners[:3] {
-		got, _, err := r.RefreshPartner(ctx, p.ID)
+		got, _, err := r.RefreshPartner(ctx, p.ID, stateOf(p))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -418,7 +454,7 @@ func TestPartnerRefresh_offReadsOneByOne(t *testing.T) {
 	partners := srv.seed(30)
 	r := srv.client(t)
 
-	if _, errs, _ := readAll(t, r, idsOf(partners)); len(errs) > 0 {
+	if _, errs, _ := readAll(t, r, partners); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	if st := srv.Stats(); st.ByRoute[routeList] != 0 || st.ByRoute[routeGet] != 30 {
@@ -431,15 +467,15 @@ func TestPartnerRefresh_cancelledLoadLetsOthersRetry(t *testing.T) {
 	partners := srv.seed(30)
 	r := srv.batchingClient(t)
 	ctx := context.Background()
-	if _, _, err := r.RefreshPartner(ctx, partners[0].ID); err != nil { // the first Read: a GET
+	if _, _, err := r.RefreshPartner(ctx, partners[0].ID, stateOf(partners[0])); err != nil { // the first Read: a GET
 		t.Fatal(err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := r.RefreshPartner(cancelled, partners[1].ID); err == nil {
+	if _, _, err := r.RefreshPartner(cancelled, partners[1].ID, stateOf(partners[1])); err == nil {
 		t.Fatal("a cancelled Read succeeded")
 	}
-	p, _, err := r.RefreshPartner(ctx, partners[2].ID)
+	p, _, err := r.RefreshPartner(ctx, partners[2].ID, stateOf(partners[2]))
 	if err != nil {
 		t.Fatal(err)
 	}

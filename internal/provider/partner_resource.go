@@ -167,7 +167,9 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 // partner would otherwise overwrite the edit unseen.
 func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
 	id := state.ID.ValueString()
-	now, _, err := r.client.RefreshPartner(ctx, id) // from the list when this apply has loaded it whole
+	planned, _ := partnerInputFromModel(ctx, state)
+	known := planned.Partner()
+	now, _, err := r.client.RefreshPartner(ctx, id, &known) // from the list when this apply has loaded it whole
 	switch {
 	case client.IsNotFound(err):
 		diags.AddError("Partner deleted since the plan", fmt.Sprintf("Partner %s (%q) was deleted outside Terraform after "+
@@ -178,7 +180,6 @@ func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Di
 		addAPIError(ctx, diags, "Error updating partner", fmt.Sprintf("Reading partner %s before updating it", id), err)
 		return false
 	}
-	planned, _ := partnerInputFromModel(ctx, state)
 	changes := planned.Diff(*now)
 	if len(changes) == 0 {
 		return true
@@ -295,10 +296,8 @@ func lostBecause(ctx context.Context) string {
 }
 
 func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// What partnerModelFromAPI does not fill in.
 	var state partnerModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute,
-		map[string]any{"id": &state.ID, "timeouts": &state.Timeouts, "deletion_protection": &state.DeletionProtection})...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -309,7 +308,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// Set before the API call, so that removing a vanished partner returns one too: old state
 	// has none, and the framework refuses a read that ends without it.
 	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
-	p, off, err := r.client.RefreshPartner(ctx, id)
+	p, off, err := r.client.RefreshPartner(ctx, id, knownPartner(ctx, state))
 	if err != nil && !client.IsNotFound(err) {
 		// The error says what to fix; a batching warning would blame permissions.
 		addAPIError(ctx, &resp.Diagnostics, "Error reading partner", fmt.Sprintf("Reading partner %s", id), err)

@@ -334,10 +334,7 @@ func withoutEnv(env []string, names ...string) []string {
 // duplicate on the server and nothing after destroy.
 func TestAccReliability_soak(t *testing.T) {
 	emulatorOnly(t, "it injects faults")
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv("SERVITLY_ACC_SOAK") != "1" {
-		t.Skipf("the soak tests the client and the emulator, which no CLI changes, and takes most of a minute: "+
-			"it runs on one CLI per run (make acc, and make test's Terraform 1.14 pass, which sets SERVITLY_ACC_SOAK=1), not with %s", cli)
-	}
+	onePassOnly(t, "SERVITLY_ACC_SOAK", "the soak tests the client and the emulator, which no CLI changes, and takes most of a minute")
 	const n = 200
 	emu := newTestEmulator(t, emulator.Options{TokenTTL: 3 * time.Second})
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 10, ServerErrorPercent: 5, HungPercent: 2, Seed: 17})
