@@ -51,8 +51,7 @@ func (s *Server) SetFaults(f Faults) {
 
 // rollFault says whether r is answered with a 429 or 500, or held
 // unanswered, and sets the headers of that answer. One roll decides all
-// three, so each percentage is exact on its own; the dice are rolled only
-// for requests that some fault in force can hit.
+// three, so each percentage is exact on its own.
 func (s *Server) rollFault(r *http.Request, header http.Header) (answer error, hang bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

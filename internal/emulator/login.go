@@ -105,8 +105,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 	return writeJSON(w, http.StatusOK, 1)
 }
 
-// same compares secrets in constant time; the emulator has nothing to hide,
-// but it should not teach bad habits.
+// same compares secrets in constant time, not to teach bad habits.
 func same(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

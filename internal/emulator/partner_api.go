@@ -25,12 +25,8 @@ type partnerWire[P any] struct {
 }
 
 type (
-	// partnerJSON is a partner as requests carry it: property values are strings.
-	partnerJSON = partnerWire[map[string]string]
-	// partnerAnswer is a partner in an answer. Properties holds a
-	// map[string]string, a map of JSON literals (Options.TypedPropertyValues),
-	// or nil in the list summaries of Options.ListSummaries, where it is omitted.
-	partnerAnswer = partnerWire[any]
+	partnerJSON   = partnerWire[map[string]string] // in requests, property values are strings
+	partnerAnswer = partnerWire[any]               // in answers, Properties is as answer makes it
 )
 
 // reference is how Servitly points at another object: {"id": "..."}.
@@ -96,9 +92,8 @@ func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error
 	return body, nil
 }
 
-// applyTo returns p with the body's client-managed fields. A full
-// replacement takes them all; merging (Options.MergingUpdate) takes only
-// those the body sets, present and not null.
+// applyTo returns p with the body's client-managed fields: all of them, or
+// when merging (Options.MergingUpdate) only those the body sets.
 func (b partnerBody) applyTo(p Partner, merging bool) Partner {
 	setters := map[string]func(){
 		"name":         func() { p.Name = b.Name },
