@@ -108,9 +108,8 @@ var (
 	jwtHeader = b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 )
 
-// signJWT makes an HS256 JWT. The server never needs to verify one: it
-// knows its tokens by its record of them, so a forged or foreign token,
-// however well signed, is simply unknown.
+// signJWT makes an HS256 JWT. The server never verifies one: it knows its tokens
+// by its record of them, so a forged or foreign token is simply unknown.
 func signJWT(key []byte, c claims) string {
 	payload, _ := json.Marshal(c) // claims always marshals
 	unsigned := jwtHeader + "." + b64.EncodeToString(payload)
@@ -137,8 +136,7 @@ var (
 	idCounter     atomic.Uint32
 )
 
-// newRefreshToken returns a random UUID (version 4), the shape of
-// Servitly's refresh tokens.
+// newRefreshToken returns a random UUID (version 4), the shape of Servitly's refresh tokens.
 func newRefreshToken() string {
 	b := randomBytes(16)
 	b[6] = b[6]&0x0f | 0x40

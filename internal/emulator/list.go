@@ -34,8 +34,7 @@ type listing[T any] struct {
 
 const defaultPageSize = 20
 
-// writePage answers with the page of items that the request's filters, sort
-// and paging select, each item converted to its wire form.
+// writePage answers with the page of items the request selects, each converted to its wire form.
 func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], opts Options, convert func(T) U) error {
 	// Filters look like "code=eq;C1", and url.ParseQuery refuses a raw ';'.
 	query, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, ";", "%3B"))
@@ -163,9 +162,8 @@ func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	return strings.Join(texts, ";"), nil
 }
 
-// wildcardPattern compiles a searchText pattern, where each '*' stands for
-// any run of characters: "foo*" is a prefix, "*foo*" a substring, "*foo" a
-// suffix, and a pattern without '*' must match exactly.
+// wildcardPattern compiles a searchText pattern, where each '*' stands for any run of
+// characters: "foo*" is a prefix, "*foo*" a substring, and "foo" must match exactly.
 func wildcardPattern(pattern string) *regexp.Regexp {
 	parts := strings.Split(pattern, "*")
 	for i, part := range parts {

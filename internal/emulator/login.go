@@ -62,8 +62,7 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()}))
 }
 
-// renewToken trades an expired token plus the session's refresh token for a
-// new token, and rotates the refresh token.
+// renewToken trades an expired token and the session's refresh token for a new token and refresh token.
 func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
 	var body struct {
 		RefreshToken string `json:"refreshToken"`

@@ -9,9 +9,8 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
-// partnerWire is a partner on the wire. The id, customerCount and
-// creationTimestamp of a request are accepted and ignored because the
-// server manages them.
+// partnerWire is a partner on the wire. A request's id, customerCount and
+// creationTimestamp are accepted and ignored: the server manages them.
 type partnerWire[P any] struct {
 	ID                string     `json:"id"`
 	Name              string     `json:"name"`
@@ -190,9 +189,8 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
-// updatePartner is a full replacement by default: omitted fields are
-// cleared, and only the server-managed customerCount and creationTimestamp
-// survive. Options.MergingUpdate keeps fields that are absent or null.
+// updatePartner replaces every client-managed field, clearing omitted ones, unless
+// Options.MergingUpdate keeps the fields that are absent or null in the body.
 func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	body, err := readPartnerBody(w, r)
 	if err != nil {

@@ -89,9 +89,8 @@ const (
 	memProfileEnv = "SERVITLY_PROVIDER_MEMPROFILE" // heap when Serve returns, ".heap"
 )
 
-// startCPUAndHeapProfiles starts the CPU profile if asked for and returns
-// the function to call when Serve returns: it stops the CPU profile and
-// writes the heap profile if asked for.
+// startCPUAndHeapProfiles starts the CPU profile if asked for and returns the function
+// to call when Serve returns, which stops it and writes the heap profile if asked for.
 func startCPUAndHeapProfiles() (stop func()) {
 	cpu := createProfile(cpuProfileEnv, "prof")
 	if cpu != nil && warn(cpuProfileEnv, pprof.StartCPUProfile(cpu)) {
@@ -124,8 +123,7 @@ func createProfile(env, ext string) *os.File {
 	return f
 }
 
-// warn reports err, if any, on stderr under the name of the variable that
-// asked for the profile, and says whether there was one.
+// warn reports err, if any, on stderr under the variable's name, and says whether there was one.
 func warn(env string, err error) bool {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", env, err)

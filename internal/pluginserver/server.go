@@ -38,8 +38,7 @@ func Wrap(srv tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	return &releasingServer{full}
 }
 
-// releasingServer is the framework's server with per-resource calls given a
-// detachable context.
+// releasingServer is the framework's server with per-resource calls given a detachable context.
 type releasingServer struct {
 	listProviderServer
 }

@@ -211,8 +211,7 @@ func describe(diffs []client.Difference) string {
 	return strings.Join(out, "; ")
 }
 
-// list walks the unfiltered list as batch_refresh does and compares the
-// probe's partner there with its GET.
+// list walks the unfiltered list as batch_refresh does and compares the partner there with its GET.
 func (r *run) list(ctx context.Context) error {
 	listed := 0
 	for p, err := range r.client.StreamPartners(ctx, client.PartnerFilter{}) {
@@ -387,8 +386,7 @@ func (r *run) update(ctx context.Context) error {
 	return nil
 }
 
-// typedValues stores number- and boolean-like property values raw and looks
-// at how the answer writes them.
+// typedValues stores number- and boolean-like property values raw and looks at how they come back.
 func (r *run) typedValues(ctx context.Context) error {
 	in := r.input
 	in.Properties = maps.Clone(in.Properties)
@@ -412,9 +410,8 @@ func (r *run) typedValues(ctx context.Context) error {
 	return nil
 }
 
-// putThenRead sends body as a raw PUT of the probe's partner and reads the
-// partner back raw. A PUT answered otherwise than 2xx sets check to refused
-// and answers no fields and no error, so that the probe goes on.
+// putThenRead sends body as a raw PUT of the probe's partner and reads it back raw. A PUT
+// answered otherwise than 2xx sets check to refused and answers nothing, so the probe goes on.
 func (r *run) putThenRead(ctx context.Context, body any, check string, refused Status) (map[string]json.RawMessage, error) {
 	path := client.PartnerPath(r.id)
 	status, answer, err := r.client.Raw(ctx, http.MethodPut, path, nil, body)
@@ -478,9 +475,8 @@ func (r *run) delete(ctx context.Context) error {
 	return nil
 }
 
-// cleanup deletes the probe's partner: by id when the create answered, and
-// otherwise every partner holding the probe's unique code, found by walking
-// the whole list (filters may be ignored or misread).
+// cleanup deletes the probe's partner: by id when the create answered, else every partner
+// with the probe's code, found by walking the whole list (filters may be ignored or misread).
 func (r *run) cleanup(ctx context.Context) {
 	if !r.created {
 		return
