@@ -1,12 +1,9 @@
 // Package bench measures the provider at scale with the real Terraform CLI:
 // the same four phases (create, no-change plan, update, destroy) for N
 // servitly_partner resources against the emulator, and for N terraform_data
-// resources (Terraform core alone, no provider, no HTTP), one after the other
-// in the same run. It records wall time, the requests the emulator counted,
-// and the provider processes' CPU time and peak RSS (through
-// cmd/servitly-rusagewrap, which the bench installs in place of the provider
-// binary).
-//
+// resources (Terraform core alone), in the same run. It records wall time,
+// the requests the emulator counted, and the provider processes' CPU time and
+// peak RSS (through cmd/servitly-rusagewrap, installed as the provider).
 // cmd/servitly-bench is the command line; `make bench` runs it.
 package bench
 
@@ -35,9 +32,8 @@ import (
 const (
 	TypePartner = "servitly_partner"
 	TypeData    = "terraform_data"
-	// TypeDataString is terraform_data holding one string instead of the
-	// partner's fields as an object: a lighter floor for Terraform core,
-	// which handles terraform_data's dynamic object values at a cost.
+	// TypeDataString is terraform_data holding one string instead of the partner's
+	// fields: a lighter floor, as Terraform core handles dynamic objects at a cost.
 	TypeDataString = "terraform_data_string"
 )
 
@@ -60,20 +56,17 @@ type Config struct {
 	Sizes       []int         // numbers of resources, e.g. 200 and 1000
 	Latency     time.Duration // emulator delay before every answer
 	Parallelism int           // terraform -parallelism; default 10
-	// Repeat runs every size this many times and reports medians.
-	Repeat int
-	// SmallState measures a plan of SmallN partners in a tenant already
+	Repeat      int           // runs of every size; medians are reported
+	// The small state is a plan of SmallN partners in a tenant already
 	// holding SmallTenant others, batched and not; SmallN 0 skips it.
 	SmallN      int
 	SmallTenant int
-	SmallRepeat int    // plans per mode; the median is reported
-	Terraform   string // terraform binary; default "terraform" on PATH
-	ModuleDir   string // root of this Go module; default from `go list -m`
-	WorkDir     string // scratch folder; default a new temporary one, removed afterwards
-	// CPUProfile, when set, is passed to the provider as
-	// SERVITLY_PROVIDER_CPUPROFILE (a path prefix; one profile per process).
-	CPUProfile string
-	Log        io.Writer // progress lines; nil = silent
+	SmallRepeat int       // plans per mode; the median is reported
+	Terraform   string    // terraform binary; default "terraform" on PATH
+	ModuleDir   string    // root of this Go module; default from `go list -m`
+	WorkDir     string    // scratch folder; default a new temporary one, removed afterwards
+	CPUProfile  string    // passed to the provider as SERVITLY_PROVIDER_CPUPROFILE (a path prefix)
+	Log         io.Writer // progress lines; nil = silent
 }
 
 func (c *Config) defaults(ctx context.Context) error {
@@ -97,18 +90,14 @@ func (c *Config) defaults(ctx context.Context) error {
 
 // Phase is one measured Terraform command.
 type Phase struct {
-	Size int
-	Type string
-	Name string
-	Runs int // repetitions; the numbers are their medians (peak RSS: the largest)
-	// Seconds is the wall time of the Terraform command.
-	Seconds  float64
-	Requests emulator.Stats // zero for terraform_data
-	// Provider is the summed usage of the provider processes of the phase.
-	Provider Usage
-	// TerraformCPU is Terraform's own CPU seconds (its rusage minus the
-	// provider processes it waited for).
-	TerraformCPU float64
+	Size         int
+	Type         string
+	Name         string
+	Runs         int            // repetitions; the numbers are their medians (peak RSS: the largest)
+	Seconds      float64        // wall time of the Terraform command
+	Requests     emulator.Stats // zero for terraform_data
+	Provider     Usage          // summed over the provider processes of the phase
+	TerraformCPU float64        // Terraform's own CPU seconds, its provider processes' excluded
 }
 
 // APIRequests counts the requests the emulator saw, logins excluded.
@@ -130,9 +119,7 @@ type Report struct {
 	Started time.Time
 	Env     Environment
 	Phases  []Phase
-	// Small are the no-change plans of SmallN partners in a tenant of
-	// SmallTenant, batched and not, named after their mode.
-	Small []Phase
+	Small   []Phase // no-change plans of the small state, named after their mode
 }
 
 // Environment describes the machine and versions, for comparing runs.
@@ -248,9 +235,8 @@ type workspace struct {
 	emu *emulator.Server // terraform_data never calls it
 }
 
-// newWorkspace writes the configuration of size resources of typ into a
-// folder of its own, with an emulator on a loopback port, served until stop
-// is called.
+// newWorkspace writes the configuration of size resources of typ into a folder
+// of its own, with an emulator served on a loopback port until stop is called.
 func (b *bencher) newWorkspace(name, typ string, size int) (*workspace, func(), error) {
 	w := &workspace{b: b, dir: filepath.Join(b.cfg.WorkDir, name), emu: emulator.New(emulator.Options{Latency: b.cfg.Latency})}
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
@@ -277,8 +263,7 @@ type step struct {
 	env           []string
 }
 
-// run runs the command of s, which must exit with 0, and measures it into
-// phase. The output goes to terraform.log.
+// run runs s, which must exit with 0, measured into phase; the output goes to terraform.log.
 func (w *workspace) run(ctx context.Context, phase Phase, s step) (Phase, error) {
 	if err := errors.Join(os.RemoveAll(w.b.usageDir), os.MkdirAll(w.b.usageDir, 0o755)); err != nil {
 		return phase, err
@@ -355,9 +340,7 @@ func (b *bencher) runPhases(ctx context.Context, typ string, size int) ([]Phase,
 	return phases, nil
 }
 
-// smallState creates cfg.SmallN partners in a tenant already holding
-// cfg.SmallTenant others, then plans with batching on and off. The plans are
-// named after their mode.
+// smallState creates cfg.SmallN partners among cfg.SmallTenant others and plans batched and not.
 func (b *bencher) smallState(ctx context.Context) ([]Phase, error) {
 	w, stop, err := b.newWorkspace("small-state", TypePartner, b.cfg.SmallN)
 	if err != nil {
@@ -459,8 +442,7 @@ func environment(ctx context.Context, cfg Config) Environment {
 	return env
 }
 
-// loadAverage is the first three fields of /proc/loadavg, or "" on systems
-// without it.
+// loadAverage is the first three fields of /proc/loadavg, or "" without one.
 func loadAverage() string {
 	data, _ := os.ReadFile("/proc/loadavg")
 	fields := strings.Fields(string(data))
@@ -470,9 +452,8 @@ func loadAverage() string {
 	return strings.Join(fields[:3], " ")
 }
 
-// medianPhases merges repeated runs of the same phase, in the order they
-// first ran: median time and CPU, largest peak RSS, the requests of the
-// first run (they do not vary).
+// medianPhases merges repeated runs of each phase, in the order they first ran: median
+// time and CPU, largest peak RSS, the requests of the first run (they do not vary).
 func medianPhases(runs []Phase) []Phase {
 	var out []Phase
 	for _, first := range runs {
@@ -497,8 +478,7 @@ func medianPhases(runs []Phase) []Phase {
 	return out
 }
 
-// median of a non-empty list: the middle value, or the mean of the two
-// middle values (the same index twice when the length is odd).
+// median of a non-empty list: the middle value, or the mean of the two middle values.
 func median(values []float64) float64 {
 	sorted := slices.Sorted(slices.Values(values))
 	n := len(sorted)

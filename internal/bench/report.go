@@ -28,8 +28,7 @@ func (r *Report) Phase(size int, typ, name string) (Phase, bool) {
 	return Phase{}, false
 }
 
-// total adds up the wall time and Terraform's CPU of the four main phases;
-// false if one is missing.
+// total adds up the wall time and Terraform's CPU of the main phases; false if one is missing.
 func (r *Report) total(size int, typ string) (Phase, bool) {
 	var total Phase
 	for _, name := range mainPhases {
@@ -140,8 +139,7 @@ func rssGoalMB(size int) int {
 }
 
 // codeCheckPages is what checking that no partner has a created code costs
-// in an empty tenant: page 0 of the list, once in the plan and once in the
-// apply.
+// in an empty tenant: page 0 of the list, in the plan and in the apply.
 const codeCheckPages = 2
 
 // createRequestsOK: one POST per partner, no GET, the code checks, and one
@@ -151,8 +149,7 @@ func createRequestsOK(s emulator.Stats, size int) bool {
 		s.ByRoute["GET /v2/network/partners"] <= size+codeCheckPages
 }
 
-// Markdown renders the report: one table per size, the small-state table,
-// and the goals.
+// Markdown renders the report: one table per size, the small-state table, and the goals.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	c := r.Config
@@ -215,9 +212,8 @@ func (r *Report) Markdown() string {
 	return b.String()
 }
 
-// timeCells are a row's first six cells: the label, the seconds of each type
-// and the ratios of servitly_partner to both terraform_data types, in
-// ratioFormat; a cell is empty when its numbers were not measured.
+// timeCells are a row's first six cells: the label, the seconds of each type and the ratios
+// of servitly_partner to both terraform_data types, in ratioFormat; empty when not measured.
 func timeCells(label, ratioFormat string, phase func(typ string) (Phase, bool)) []string {
 	row := []string{label}
 	for _, typ := range []string{TypeData, TypeDataString, TypePartner} {

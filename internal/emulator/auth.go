@@ -3,12 +3,17 @@ package emulator
 import (
 	"cmp"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -103,13 +108,46 @@ var (
 	jwtHeader = b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 )
 
-// signJWT makes an HS256 JWT. The server never needs to verify one: it
-// knows its tokens by its record of them, so a forged or foreign token,
-// however well signed, is simply unknown.
+// signJWT makes an HS256 JWT. The server never verifies one: it knows its tokens
+// by its record of them, so a forged or foreign token is simply unknown.
 func signJWT(key []byte, c claims) string {
 	payload, _ := json.Marshal(c) // claims always marshals
 	unsigned := jwtHeader + "." + b64.EncodeToString(payload)
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(unsigned))
 	return unsigned + "." + b64.EncodeToString(mac.Sum(nil))
+}
+
+// newID returns 24 lowercase hex characters, the shape of Servitly's ids.
+// [inferred] They are MongoDB ObjectIds: seconds since the epoch, a value
+// random per process and a counter, so that ids grow in creation order
+// and break ties between partners created in the same millisecond.
+func newID() string {
+	var id [12]byte
+	binary.BigEndian.PutUint32(id[0:4], uint32(time.Now().Unix())) //nolint:gosec // seconds fit until 2106
+	copy(id[4:9], processRandom)
+	n := idCounter.Add(1)
+	id[9], id[10], id[11] = byte(n>>16), byte(n>>8), byte(n)
+	return hex.EncodeToString(id[:])
+}
+
+var (
+	processRandom = randomBytes(5)
+	idCounter     atomic.Uint32
+)
+
+// newRefreshToken returns a random UUID (version 4), the shape of Servitly's refresh tokens.
+func newRefreshToken() string {
+	b := randomBytes(16)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return b
 }

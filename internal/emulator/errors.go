@@ -57,9 +57,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 
 const maxBodyBytes = 1 << 20
 
-// decodeStrict reads the body, at most maxBodyBytes, as one JSON value into
-// each target in turn, rejecting unknown fields and trailing data so that
-// client typos surface in tests instead of vanishing.
+// decodeStrict reads the body, at most maxBodyBytes, into each target in turn, as
+// unmarshalStrict does, so that client typos surface in tests instead of vanishing.
 func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
@@ -73,8 +72,7 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error 
 	return nil
 }
 
-// unmarshalStrict decodes data, one JSON value, into v and fails on an
-// unknown field or trailing data.
+// unmarshalStrict decodes data, one JSON value, into v; unknown fields and trailing data fail.
 func unmarshalStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

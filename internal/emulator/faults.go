@@ -51,8 +51,7 @@ func (s *Server) SetFaults(f Faults) {
 
 // rollFault says whether r is answered with a 429 or 500, or held
 // unanswered, and sets the headers of that answer. One roll decides all
-// three, so each percentage is exact on its own; the dice are rolled only
-// for requests that some fault in force can hit.
+// three, so each percentage is exact on its own.
 func (s *Server) rollFault(r *http.Request, header http.Header) (answer error, hang bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,9 +81,8 @@ func (s *Server) rollFault(r *http.Request, header http.Header) (answer error, h
 	return nil, false
 }
 
-// takeCommitFault consumes one pending fault for a stored partner, errors
-// first: a 500 to answer, as if the response were lost in the backend, or
-// drop to close the connection, as if the network failed.
+// takeCommitFault consumes one pending fault for a stored partner, errors first: a 500
+// to answer, as if the backend lost the response, or drop, as if the network failed.
 func (s *Server) takeCommitFault() (answer error, drop bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -34,24 +34,12 @@ type listing[T any] struct {
 
 const defaultPageSize = 20
 
-// listQuery parses the query string splitting on '&' only: filters look like
-// "code=eq;C1", and url.ParseQuery refuses any pair holding a raw ';', so
-// those are escaped first.
-func listQuery(r *http.Request) (url.Values, error) {
-	values, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, ";", "%3B"))
-	if err != nil {
-		return nil, errBadRequest
-	}
-	return values, nil
-}
-
-// writePage answers with the page of items that the request's filters, sort
-// and paging select, each item converted to its wire form. Options say the
-// largest page and how filters read.
+// writePage answers with the page of items the request selects, each converted to its wire form.
 func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], opts Options, convert func(T) U) error {
-	query, err := listQuery(r)
+	// Filters look like "code=eq;C1", and url.ParseQuery refuses a raw ';'.
+	query, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, ";", "%3B"))
 	if err != nil {
-		return err
+		return errBadRequest
 	}
 	number, err := intParam(query, "page", 0, 0)
 	if err != nil {
@@ -174,9 +162,8 @@ func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	return strings.Join(texts, ";"), nil
 }
 
-// wildcardPattern compiles a searchText pattern, where each '*' stands for
-// any run of characters: "foo*" is a prefix, "*foo*" a substring, "*foo" a
-// suffix, and a pattern without '*' must match exactly.
+// wildcardPattern compiles a searchText pattern, where each '*' stands for any run of
+// characters: "foo*" is a prefix, "*foo*" a substring, and "foo" must match exactly.
 func wildcardPattern(pattern string) *regexp.Regexp {
 	parts := strings.Split(pattern, "*")
 	for i, part := range parts {

@@ -62,8 +62,7 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 	return writeJSON(w, http.StatusOK, s.issueLocked(s.opts.TokenTTL, &session{refreshToken: newRefreshToken()}))
 }
 
-// renewToken trades an expired token plus the session's refresh token for a
-// new token, and rotates the refresh token.
+// renewToken trades an expired token and the session's refresh token for a new token and refresh token.
 func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
 	var body struct {
 		RefreshToken string `json:"refreshToken"`
@@ -105,8 +104,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedTo
 	return writeJSON(w, http.StatusOK, 1)
 }
 
-// same compares secrets in constant time; the emulator has nothing to hide,
-// but it should not teach bad habits.
+// same compares secrets in constant time, not to teach bad habits.
 func same(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

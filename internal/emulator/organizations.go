@@ -24,8 +24,7 @@ func toOrganizationJSON(o Organization) organizationJSON {
 	return organizationJSON{ID: o.ID, Name: o.Name, Country: o.Country, Timezone: o.Timezone, Parent: refTo(o.ParentID)}
 }
 
-// AddOrganization stores o, assigning an ID when it is empty. An
-// organization with the same ID is replaced.
+// AddOrganization stores o, assigning an ID when it is empty; one with the same ID is replaced.
 func (s *Server) AddOrganization(o Organization) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()

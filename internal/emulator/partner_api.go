@@ -9,9 +9,8 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
-// partnerWire is a partner on the wire. The id, customerCount and
-// creationTimestamp of a request are accepted and ignored because the
-// server manages them.
+// partnerWire is a partner on the wire. A request's id, customerCount and
+// creationTimestamp are accepted and ignored: the server manages them.
 type partnerWire[P any] struct {
 	ID                string     `json:"id"`
 	Name              string     `json:"name"`
@@ -25,12 +24,8 @@ type partnerWire[P any] struct {
 }
 
 type (
-	// partnerJSON is a partner as requests carry it: property values are strings.
-	partnerJSON = partnerWire[map[string]string]
-	// partnerAnswer is a partner in an answer. Properties holds a
-	// map[string]string, a map of JSON literals (Options.TypedPropertyValues),
-	// or nil in the list summaries of Options.ListSummaries, where it is omitted.
-	partnerAnswer = partnerWire[any]
+	partnerJSON   = partnerWire[map[string]string] // in requests, property values are strings
+	partnerAnswer = partnerWire[any]               // in answers, Properties is as answer makes it
 )
 
 // reference is how Servitly points at another object: {"id": "..."}.
@@ -96,9 +91,8 @@ func readPartnerBody(w http.ResponseWriter, r *http.Request) (partnerBody, error
 	return body, nil
 }
 
-// applyTo returns p with the body's client-managed fields. A full
-// replacement takes them all; merging (Options.MergingUpdate) takes only
-// those the body sets, present and not null.
+// applyTo returns p with the body's client-managed fields: all of them, or
+// when merging (Options.MergingUpdate) only those the body sets.
 func (b partnerBody) applyTo(p Partner, merging bool) Partner {
 	setters := map[string]func(){
 		"name":         func() { p.Name = b.Name },
@@ -195,9 +189,8 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
-// updatePartner is a full replacement by default: omitted fields are
-// cleared, and only the server-managed customerCount and creationTimestamp
-// survive. Options.MergingUpdate keeps fields that are absent or null.
+// updatePartner replaces every client-managed field, clearing omitted ones, unless
+// Options.MergingUpdate keeps the fields that are absent or null in the body.
 func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	body, err := readPartnerBody(w, r)
 	if err != nil {

@@ -22,16 +22,10 @@ type seedOrganization struct {
 	Parent   string `json:"parent"`
 }
 
+// seedPartner is a partner as requests carry it, but with its organization by name.
 type seedPartner struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	Code              string            `json:"code"`
-	Country           string            `json:"country"`
-	Timezone          string            `json:"timezone"`
-	Properties        map[string]string `json:"properties"`
-	Organization      string            `json:"organization"`
-	CustomerCount     int64             `json:"customerCount"`
-	CreationTimestamp int64             `json:"creationTimestamp"`
+	partnerJSON
+	Organization string `json:"organization"`
 }
 
 // LoadSeed adds organizations and partners to s, as if they had been made in

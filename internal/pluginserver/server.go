@@ -13,50 +13,39 @@ import (
 // provider's acceptance tests serve it.
 //
 // The leak (terraform-plugin-framework v1.3.2 up to at least v1.19.0, the
-// version go.mod pins): every RPC method of the framework's protocol server
-// (internal/proto6server/server_*.go) starts with s.registerContext(ctx),
-// which (internal/proto6server/serve.go) derives context.WithCancel(ctx)
-// and appends its cancel function to Server.contextCancels. Only
-// cancelRegisteredContexts, run by StopProvider, empties that slice, and
-// Terraform sends StopProvider only on interrupt, so the slice grows by one
-// function per call for the life of the process. Each kept function holds
-// the whole context of a finished call: the gRPC stream, the request, the
-// SDK's per-call loggers. That is about 12 KB per call and five calls per
-// resource in a plan, which made a 1000-partner plan reach a live heap of
-// 66 MB and an RSS of 156 MB. The slice came with the fix that cancels
-// in-flight calls on interrupt
-// (https://github.com/hashicorp/terraform-plugin-framework/issues/781); we
-// found no upstream issue about its growth. Upstream, each method could
-// drop its cancel function from the slice when it returns.
+// version go.mod pins): every RPC method of the framework's server calls
+// s.registerContext(ctx) (internal/proto6server/serve.go), which derives
+// context.WithCancel(ctx) and appends its cancel function to
+// Server.contextCancels. Only StopProvider, which Terraform sends only on
+// interrupt, empties that slice, so each call's whole context (gRPC stream,
+// request, per-call loggers; about 12 KB, five calls per resource in a plan)
+// stays for the life of the process: a 1000-partner plan reached a live heap
+// of 66 MB and an RSS of 156 MB. The slice came with the fix for
+// https://github.com/hashicorp/terraform-plugin-framework/issues/781; we
+// found no upstream issue about its growth.
 //
 // The wrapper hands the framework a context that forwards to the call's
 // context while the call runs and is cut loose from it when the call
-// returns, so the kept functions hold a few bytes. Only the calls made once
-// per resource are wrapped; the rest (schema, configure, functions) happen
-// a few times per process.
+// returns. Only the calls made once per resource are wrapped.
 //
 // Remove Wrap once the framework stops keeping finished calls' contexts:
 // the control case of TestWrap_freesFinishedCalls then fails and says so.
 func Wrap(srv tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	full, ok := srv.(listProviderServer)
 	if !ok {
-		// Not the framework's server: without list RPCs to pass on, serve it as it is.
-		return srv
+		return srv // not the framework's server
 	}
 	return &releasingServer{full}
 }
 
-// releasingServer is the framework's server with per-resource calls given a
-// detachable context.
+// releasingServer is the framework's server with per-resource calls given a detachable context.
 type releasingServer struct {
 	listProviderServer
 }
 
-// listProviderServer is a provider server that also serves list resources,
-// which tf6server looks for (terraform-plugin-go keeps the list RPCs out of
-// tfprotov6.ProviderServer). They go to the framework unwrapped:
-// ListResource returns a stream that Terraform consumes after the call has
-// returned, so its context must not be detached.
+// listProviderServer also serves list resources, which tf6server looks for.
+// They go unwrapped: Terraform consumes ListResource's stream after the call
+// has returned, so its context must not be detached.
 type listProviderServer interface {
 	tfprotov6.ProviderServer
 	tfprotov6.ListResourceServer
@@ -107,8 +96,7 @@ func (s *releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.Rea
 
 // detachableContext forwards to a call's context until detach, and then
 // behaves as a cancelled context without values or deadline. Contexts
-// derived from it while the call ran keep working as usual: cancellation
-// reaches them through the call's context, which they registered with.
+// derived from it during the call registered with the call's context itself.
 type detachableContext struct {
 	ctx atomic.Pointer[context.Context]
 }

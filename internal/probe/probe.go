@@ -101,6 +101,49 @@ func Run(ctx context.Context, cfg client.Config, logf func(format string, args .
 	return report
 }
 
+// ConfigFromEnv reads the provider's SERVITLY_* environment variables:
+// SERVITLY_BASE_URL, SERVITLY_TENANT and one login flow (SERVITLY_TOKEN;
+// SERVITLY_API_KEY with SERVITLY_PAT; or SERVITLY_API_KEY with
+// SERVITLY_EMAIL and SERVITLY_PASSWORD).
+func ConfigFromEnv(getenv func(string) string) (client.Config, error) {
+	cfg := client.Config{
+		BaseURL:  cmp.Or(getenv("SERVITLY_BASE_URL"), client.DefaultBaseURL),
+		Tenant:   getenv("SERVITLY_TENANT"),
+		Token:    getenv("SERVITLY_TOKEN"),
+		APIKey:   getenv("SERVITLY_API_KEY"),
+		PAT:      getenv("SERVITLY_PAT"),
+		Email:    getenv("SERVITLY_EMAIL"),
+		Password: getenv("SERVITLY_PASSWORD"),
+	}
+	if cfg.Tenant == "" {
+		return cfg, errors.New("set SERVITLY_TENANT to your tenant (application) name")
+	}
+	if _, err := client.LoginFlowOf(cfg, nil); err != nil {
+		return cfg, fmt.Errorf("%w (environment: SERVITLY_TOKEN, or SERVITLY_API_KEY and SERVITLY_PAT, "+
+			"or SERVITLY_API_KEY, SERVITLY_EMAIL and SERVITLY_PASSWORD)", err)
+	}
+	return cfg, nil
+}
+
+// WhatItDoes describes the changes a run makes to the tenant.
+const WhatItDoes = `The probe creates one partner with a code starting "` + CodePrefix + `" (name "Terraform probe <code>",
+country Italy, timezone Europe/Rome, a property "tfprobe", and the root organization when it can list one),
+reads, lists, filters and updates it, then deletes it. It deletes it again on the way out if a step fails;
+if that cleanup fails, it prints the code to delete by hand.`
+
+// CheckTarget refuses a base URL that is not on this machine unless yes is
+// set: the probe writes to the tenant.
+func CheckTarget(baseURL string, yes bool) error {
+	u, err := client.ParseBaseURL(baseURL)
+	if err != nil {
+		return err
+	}
+	if yes || client.IsLoopbackHost(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%s is not on this machine: run again with --yes to probe it.\n%s", baseURL, WhatItDoes)
+}
+
 func (r *run) findOrganization(ctx context.Context) error {
 	r.input = client.PartnerInput{
 		Name:       "Terraform probe " + r.report.Code,
@@ -155,8 +198,7 @@ func (r *run) get(ctx context.Context) error {
 	return nil
 }
 
-// describe says how each differing field reads in the second partner
-// instead of the first.
+// describe says how each differing field reads in the second partner instead of the first.
 func describe(diffs []client.Difference) string {
 	var out []string
 	for _, d := range diffs {
@@ -169,8 +211,7 @@ func describe(diffs []client.Difference) string {
 	return strings.Join(out, "; ")
 }
 
-// list walks the unfiltered list as batch_refresh does and compares the
-// probe's partner there with its GET.
+// list walks the unfiltered list as batch_refresh does and compares the partner there with its GET.
 func (r *run) list(ctx context.Context) error {
 	listed := 0
 	for p, err := range r.client.StreamPartners(ctx, client.PartnerFilter{}) {
@@ -195,11 +236,9 @@ func (r *run) list(ctx context.Context) error {
 	return nil
 }
 
-// filters lists with each filter twice, as the provider sends it: with the
-// partner's value, which must list it and only partners that match, and with
-// a value no partner has, which must list nothing. A filter that lists
-// non-matching partners is ignored; one that does not list the partner
-// missed it.
+// filters lists with each filter as the provider sends it, twice: with the
+// partner's value, which must list it and only matching partners (else the
+// filter missed it or is ignored), and with a value no partner has.
 func (r *run) filters(ctx context.Context) error {
 	in, nomatch := r.input, r.report.Code+"-nomatch"
 	for _, f := range []struct {
@@ -241,8 +280,8 @@ func (r *run) filters(ctx context.Context) error {
 }
 
 // filtered lists the partners f selects, up to maxListPages pages, until
-// the probe's partner or the first one that f does not match, as the
-// provider matches. An error answer's status is returned, not as an error.
+// the probe's partner or the first one f does not match. An error answer's
+// status is returned, not as an error.
 func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool, stranger *client.Partner, status int, err error) {
 	listed := 0
 	for p, err := range r.client.StreamPartners(ctx, f) {
@@ -255,9 +294,7 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 		case !f.Matches(p):
 			return found, &p, 0, nil
 		}
-		// Stop at the probe's partner: walking on would cost a request a
-		// page on a large tenant, and the value no partner has shows a
-		// filter that is ignored.
+		// Walking on costs a request a page; the value no partner has shows an ignored filter.
 		if found = p.ID == r.id; found {
 			break
 		}
@@ -268,12 +305,9 @@ func (r *run) filtered(ctx context.Context, f client.PartnerFilter) (found bool,
 	return found, nil, 0, nil
 }
 
-// organizationFilter lists organizations as the organization data source
-// looks one up by name, with the name of the first organization of the
-// unfiltered list, which must list it and only organizations of that name,
-// and with a name no organization has, which must list nothing. As for the
-// partner filters, a filter that lists other organizations is ignored and
-// one that does not list the organization missed it.
+// organizationFilter checks the name filter of the organization data source
+// as filters checks the partner filters, with the name of the first named
+// organization of the unfiltered list and with a name no organization has.
 func (r *run) organizationFilter(ctx context.Context) error {
 	i := slices.IndexFunc(r.orgs, func(o client.Organization) bool { return o.Name != "" })
 	switch {
@@ -315,12 +349,9 @@ func (r *run) organizationFilter(ctx context.Context) error {
 	return nil
 }
 
-// organizationsNamed reads the first page of GET /v2/network/organizations
-// filtered by name=eq;<name>, the request ListOrganizations sends, but raw:
-// the check judges the server's answer, not what the client makes of it. One
-// page tells: a server that ignores the filter shows another organization or
-// the name no organization has. An answer that is not a list is described in
-// bad, not returned as an error.
+// organizationsNamed reads the first page of the organizations named name
+// raw, as ListOrganizations asks for them: the check judges the server's
+// answer, not the client's. An answer that is not a list is described in bad.
 func (r *run) organizationsNamed(ctx context.Context, name string) (orgs []client.Organization, bad string, err error) {
 	query := url.Values{"name": {"eq;" + name}, "page": {"0"}, "size": {strconv.Itoa(client.PageSize)}}
 	status, answer, err := r.client.Raw(ctx, http.MethodGet, "/v2/network/organizations", query, nil)
@@ -355,8 +386,7 @@ func (r *run) update(ctx context.Context) error {
 	return nil
 }
 
-// typedValues stores number- and boolean-like property values raw and looks
-// at how the answer writes them.
+// typedValues stores number- and boolean-like property values raw and looks at how they come back.
 func (r *run) typedValues(ctx context.Context) error {
 	in := r.input
 	in.Properties = maps.Clone(in.Properties)
@@ -380,9 +410,8 @@ func (r *run) typedValues(ctx context.Context) error {
 	return nil
 }
 
-// putThenRead sends body as a raw PUT of the probe's partner and reads the
-// partner back raw. A PUT answered otherwise than 2xx sets check to refused
-// and answers no fields and no error, so that the probe goes on.
+// putThenRead sends body as a raw PUT of the probe's partner and reads it back raw. A PUT
+// answered otherwise than 2xx sets check to refused and answers nothing, so the probe goes on.
 func (r *run) putThenRead(ctx context.Context, body any, check string, refused Status) (map[string]json.RawMessage, error) {
 	path := client.PartnerPath(r.id)
 	status, answer, err := r.client.Raw(ctx, http.MethodPut, path, nil, body)
@@ -446,9 +475,8 @@ func (r *run) delete(ctx context.Context) error {
 	return nil
 }
 
-// cleanup deletes the probe's partner: by id when the create answered, and
-// otherwise every partner holding the probe's unique code, found by walking
-// the whole list (filters may be ignored or misread).
+// cleanup deletes the probe's partner: by id when the create answered, else every partner
+// with the probe's code, found by walking the whole list (filters may be ignored or misread).
 func (r *run) cleanup(ctx context.Context) {
 	if !r.created {
 		return

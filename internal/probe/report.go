@@ -39,12 +39,10 @@ const (
 type Check struct {
 	ID        string
 	Behaviour string // what the provider (or the emulator) assumes
-	// Relied is true when the provider depends on the behaviour; a
-	// difference in any other check is worth knowing but changes nothing.
-	Relied bool
-	Status Status
-	Seen   string // what the probe observed
-	Advice string // what to do when the behaviour differs
+	Relied    bool   // the provider depends on it; the other checks are informational
+	Status    Status
+	Seen      string // what the probe observed
+	Advice    string // what to do when the behaviour differs
 }
 
 const listAdvice = "the provider re-checks every list answer against the filter and walks the whole list when needed: " +
@@ -104,8 +102,7 @@ type Report struct {
 	Code    string // code of the partner the probe created
 	Checks  []Check
 	Notes   []string // what happened along the way, cleanup included
-	// Err is the step that stopped the run early, if any.
-	Err error
+	Err     error    // the step that stopped the run early, if any
 	// CleanupErr is set when something the probe created may be left behind.
 	CleanupErr error
 }
@@ -135,8 +132,7 @@ func (r *Report) Differing() []string {
 	return ids
 }
 
-// ExitCode is 0 when every relied-on behaviour held and the run finished
-// and cleaned up, 1 otherwise.
+// ExitCode is 0 when every relied-on behaviour held and the run finished and cleaned up, else 1.
 func (r *Report) ExitCode() int {
 	if len(r.Differing()) > 0 || r.Err != nil || r.CleanupErr != nil {
 		return 1
