@@ -7,17 +7,9 @@ import (
 	"sync"
 )
 
-// partnerIndex is what one Client knows of the tenant's partners and of how
-// the server answers their list, a guess about the API. The refresh, the
-// code guard, lost-create recovery, import by code and the data sources
-// all read through it, so a provider process learns the server once and
-// loads each page at most once: whether entries hold every field of a GET
-// and show codes; which filters the server honours (one it ignores or
-// misreads makes the Client walk the whole list and match itself); the
-// pages loaded, kept current by this Client's own writes.
-//
-// mu guards every field. While one caller makes the list requests (busy),
-// the others wait, then decide again on what it learnt.
+// partnerIndex is what one Client knows of the partners and of how the server lists them, so
+// that a provider process learns the server and loads each page once. mu guards every field;
+// while one caller makes the list requests (busy), the others wait, then decide again.
 type partnerIndex struct {
 	mu   sync.Mutex
 	busy chan struct{} // closed when the list request in flight ends
@@ -66,8 +58,7 @@ func (ix *partnerIndex) wait(ctx context.Context) error {
 	}
 }
 
-// run makes fn's requests without mu while other callers wait, then
-// applies what fn learnt under mu. Called with mu held and busy nil.
+// run calls fn without mu while other callers wait, then applies what it learnt. Called with mu held and busy nil.
 func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply func(), err error)) error {
 	ix.busy = make(chan struct{})
 	ix.mu.Unlock()
@@ -81,11 +72,8 @@ func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply
 	return err
 }
 
-// loadPages loads page 0 alone when nothing is loaded: it tells the
-// tenant's size, and in a small tenant it is the whole list. Otherwise it
-// loads every page left, several at a time once their count is known. The
-// pages before a failure are kept; a refusal is remembered, so no later
-// load asks again. Called with mu held and busy nil.
+// loadPages loads page 0 alone first (it tells the tenant's size), then every page left. Pages
+// before a failure are kept; a refusal is remembered. Called with mu held and busy nil.
 func (c *Client) loadPages(ctx context.Context) error {
 	ix := c.index
 	from, total := ix.nextPage, ix.totalPages
@@ -108,8 +96,7 @@ func (c *Client) loadPages(ctx context.Context) error {
 	return err
 }
 
-// merge adds loaded pages, under mu. A partner this Client wrote since
-// keeps what it wrote, and one it deleted stays gone.
+// merge adds loaded pages, under mu, but not over this Client's writes and deletes.
 func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	for _, p := range pages {
 		for _, partner := range p.Content {
@@ -126,8 +113,7 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	}
 }
 
-// compare notes the fields in which listed, a list entry, lacks what p,
-// the same partner's GET, holds: once per Client, under mu.
+// compare notes, once per Client, the fields in which list entry listed differs from its GET p. Under mu.
 func (ix *partnerIndex) compare(listed, p Partner) {
 	if ix.compared {
 		return
@@ -159,8 +145,7 @@ func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
 // entriesComplete reports whether list entries are known to hold every field. Under mu.
 func (ix *partnerIndex) entriesComplete() bool { return ix.compared && len(ix.lacking) == 0 }
 
-// learn records partner p as its GET or this Client's write answered it:
-// whole, and newer than any page. Under mu.
+// learn records p, from its GET or this Client's write, as whole and newer than any page. Under mu.
 func (ix *partnerIndex) learn(p Partner) {
 	if !ix.gone[p.ID] {
 		ix.byID[p.ID] = p
