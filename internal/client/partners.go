@@ -70,9 +70,8 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// body sends properties as {} when there are none. An update sends every
-// field, unset ones as "", {} or null, so that it clears what the
-// configuration removed whether the server replaces or merges.
+// body sends properties as {} when there are none. An update sends every field, unset ones
+// too, so it clears what the configuration removed whether the server replaces or merges.
 func (in PartnerInput) body() PartnerInput {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
@@ -98,9 +97,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
-	if p.ID == "" {
-		// [inferred] any 2xx means success; without the partner in the
-		// answer (204, empty body), read it back so state comes from the API.
+	if p.ID == "" { // [inferred] any 2xx is success: read back a partner the answer lacks
 		got, err := c.GetPartner(ctx, id)
 		if err != nil {
 			return nil, err
@@ -121,11 +118,9 @@ func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	return err
 }
 
-// partnerGone makes the 404 of a partner's GET or DELETE a *NotFoundError only when
-// it can mean nothing else: the body is the API's {"message": ...} (not a proxy's
-// page), from a server shown to be right, if need be by fetching one list page. Any
-// other 404 is an *UnprovenNotFoundError: a wrong tenant or base_url must never read
-// as "every partner was deleted".
+// partnerGone makes a partner's 404 a *NotFoundError only in the API's shape from a server
+// proven right (by a list page if need be); else an *UnprovenNotFoundError: a wrong tenant
+// or base_url must never read as "every partner was deleted".
 func (c *Client) partnerGone(ctx context.Context, err error) error {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
@@ -142,9 +137,8 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 	return &NotFoundError{Err: apiErr}
 }
 
-// IsListRefused reports whether err is the partner list's own 403 or 404,
-// in the API's shape: the caller may not list partners. Not a failed login,
-// an unknown tenant or a proxy's page, which fail every call.
+// IsListRefused reports whether err is the partner list's own 403 or 404 in the API's shape,
+// not a failed login, an unknown tenant or a proxy's page, which fail every call.
 func IsListRefused(err error) bool {
 	apiErr, ok := errors.AsType[*APIError](err)
 	return ok && apiErr.Structured && !errors.As(err, new(*LoginError)) && !IsUnknownTenant(err) &&
@@ -185,13 +179,10 @@ func (e *CreateOutcomeUnknownError) Error() string {
 
 func (e *CreateOutcomeUnknownError) Unwrap() error { return e.Err }
 
-// maxCreateAttempts bounds how often a create is sent again after the lookup
-// by code proved the previous attempt created nothing.
-const maxCreateAttempts = 8
-
-// recoveryTimeout bounds the lookup after a create whose caller gave up
-// (interrupt, operation timeout): it runs on a context of its own.
-const recoveryTimeout = 30 * time.Second
+const (
+	maxCreateAttempts = 8                // sends of a create whose lookup found nothing created
+	recoveryTimeout   = 30 * time.Second // the lookup after a create whose caller gave up
+)
 
 // evenIfGivenUp is ctx, or, when its caller gave up, one of recoveryTimeout:
 // a partner that may exist must be found now, or the next apply creates it again.
@@ -202,12 +193,10 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 }
 
-// CreatePartner creates a partner and never creates it twice. When a POST's
-// outcome is unknown (connection lost, 5xx, timeout, interrupt), it looks
-// the partner up by code: one match holding the requested fields is adopted
-// (recovered); none means nothing was created, and the POST is sent again
-// unless the caller gave up; anything else, or no code to look up by, is a
-// *CreateOutcomeUnknownError.
+// CreatePartner creates a partner and never creates it twice. When a POST's outcome is
+// unknown, it looks the partner up by code: one match holding the requested fields is adopted
+// (recovered); none means the POST is sent again unless the caller gave up; anything else, or
+// no code, is a *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
@@ -248,8 +237,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f as the server lists them, a
-// page at a time as the consumer asks (see items), skipping those without id.
+// StreamPartners yields the partners matching f as the server lists them (see items), skipping those without id.
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return c.stream(ctx, f.filter())
 }
@@ -269,9 +257,8 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the unfiltered partner list's pages from page from on,
-// without entries that have no id (they match nothing), readAhead at a time
-// once the page count is known (total, or from a page).
+// PartnerPages yields the unfiltered list's pages from page from on, without entries that have no id,
+// readAhead at a time once the page count is known (total, or from a page).
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
 		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
@@ -296,8 +283,7 @@ func checkPartner(p Partner, method, path string) error {
 // PartnerPath is the path of partner id, escaped, for Raw.
 func PartnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }
 
-// Int64 decodes a JSON number that should be a whole number, whether the
-// server writes it as 3, 3.0 or 3e0. null decodes as 0.
+// Int64 decodes a whole JSON number, written 3, 3.0 or 3e0; null decodes as 0.
 type Int64 int64
 
 func (n *Int64) UnmarshalJSON(data []byte) error {
@@ -322,9 +308,8 @@ func (n *Int64) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Properties are a partner's custom properties. The API documents string
-// values; a value of another JSON type (a tenant with typed properties) is
-// kept as its JSON text, so that one odd value never fails a whole answer.
+// Properties are a partner's custom properties: string values, and any other JSON value as
+// its JSON text, so that one odd value never fails a whole answer.
 type Properties map[string]string
 
 func (p *Properties) UnmarshalJSON(data []byte) error {
@@ -353,9 +338,8 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// partnerFields are a Partner's fields but its id, named as the provider's
-// attributes, each as text by key: a property under its key, any other
-// field under "". The writable ones, which PartnerInput holds, come first.
+// partnerFields are a Partner's fields but its id, named as the provider's attributes, as text by
+// key: a property under its key, any other field under "". The writable ones come first.
 var partnerFields = []struct {
 	name   string
 	values func(Partner) map[string]string
@@ -372,12 +356,12 @@ var partnerFields = []struct {
 
 func one(value string) map[string]string { return map[string]string{"": value} }
 
-// Difference is a field in which two partners differ: Value in the first,
-// Other in the second. Key names the property when Field is "properties".
+// Difference is a field in which two partners differ: Value in the first, Other in the second.
+// Key names the property when Field is "properties".
 type Difference struct{ Field, Key, Value, Other string }
 
-// Diff lists, in field order, the fields in which other differs from p, the
-// id aside. Properties differ key by key; none and {} are the same.
+// Diff lists, in field order, the fields but the id in which other differs from p.
+// Properties differ key by key; none and {} are the same.
 func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.
