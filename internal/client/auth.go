@@ -98,11 +98,8 @@ func (s *session) expiresAt() time.Time { return time.UnixMilli(s.TokenExpiratio
 
 // stale reports whether the token is expired or so close that a call could fail in flight.
 func (s *session) stale(now time.Time) bool {
-	if s.TokenExpirationTimestamp == 0 {
-		return false
-	}
 	margin := min(30*time.Second, s.expiresAt().Sub(s.obtainedAt)/10)
-	return !now.Before(s.expiresAt().Add(-margin))
+	return s.TokenExpirationTimestamp != 0 && !now.Before(s.expiresAt().Add(-margin))
 }
 
 // authenticator logs in lazily and shares one token; concurrent refreshes make one request.
@@ -227,8 +224,7 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	var s session
 	req.repeatable = true // a second login only yields a second token
 	if err := a.client.do(ctx, req, &s); err != nil {
-		// An answer we could not decode may hold a token, and errors reach diagnostics.
-		if decErr, ok := errors.AsType[*DecodeError](err); ok {
+		if decErr, ok := errors.AsType[*DecodeError](err); ok { // the answer may hold a token
 			decErr.Excerpt = "(not shown: login answers carry tokens)"
 		}
 		return nil, err

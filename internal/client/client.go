@@ -1,6 +1,5 @@
-// Package client is a plain Go client for the parts of the Servitly REST API
-// that the Terraform provider uses. It knows nothing about Terraform: auth,
-// retries, pacing and error typing all live here, in one place.
+// Package client is a plain Go client for the parts of the Servitly REST API the provider uses:
+// auth, retries, pacing and error typing live here, free of Terraform.
 package client
 
 import (
@@ -34,8 +33,7 @@ const (
 // TenantHeader carries the tenant name on every call.
 const TenantHeader = "X-Servitly-Tenant"
 
-// Config holds what New needs. Exactly one login flow must be set: Token,
-// APIKey+PAT, or APIKey+Email+Password.
+// Config holds what New needs. Exactly one login flow must be set (see LoginFlowOf).
 type Config struct {
 	BaseURL, Tenant                     string
 	Token, APIKey, PAT, Email, Password string
@@ -82,8 +80,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	// A duration that is zero or negative is not set: it takes its default.
-	httpClient.Timeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout)
+	httpClient.Timeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout) // zero or negative: the default
 	transport := httpClient.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
@@ -111,8 +108,7 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ParseBaseURL checks a base URL: absolute, https, or http on a loopback
-// host only, since credentials must never cross a network in clear text.
+// ParseBaseURL checks a base URL: https, or http to a loopback host only (no credentials in clear text).
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -282,8 +278,7 @@ func drain(resp *http.Response) {
 	_ = resp.Body.Close()
 }
 
-// Logger receives the client's log lines (the provider bridges it to tflog). Fields never hold
-// credentials or tokens.
+// Logger receives the client's log lines; fields never hold credentials or tokens.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 	Warn(ctx context.Context, msg string, fields map[string]any)

@@ -40,11 +40,8 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// OutcomeUnknownError means a POST may or may not have been carried out: sending it again
-// blindly could create a duplicate.
-type OutcomeUnknownError struct {
-	Err error
-}
+// OutcomeUnknownError means a POST may have been carried out: sending it again could duplicate it.
+type OutcomeUnknownError struct{ Err error }
 
 func (e *OutcomeUnknownError) Error() string {
 	return fmt.Sprintf("outcome unknown, the request may or may not have been carried out: %v", e.Err)
@@ -69,9 +66,7 @@ func (e *LoginError) Error() string {
 func (e *LoginError) Unwrap() error { return e.Err }
 
 // TokenExpiredError means the configured token has expired: the client cannot renew it.
-type TokenExpiredError struct {
-	ExpiredAt time.Time
-}
+type TokenExpiredError struct{ ExpiredAt time.Time }
 
 func (e *TokenExpiredError) Error() string {
 	return fmt.Sprintf("the configured token expired at %s", e.ExpiredAt.UTC().Format(time.RFC3339))
@@ -92,9 +87,7 @@ func (e *RetryBudgetError) Error() string {
 func (e *RetryBudgetError) Unwrap() error { return e.Last }
 
 // NotFoundError is a partner's own 404, in the API's shape from a server shown to be right.
-type NotFoundError struct {
-	Err *APIError
-}
+type NotFoundError struct{ Err *APIError }
 
 func (e *NotFoundError) Error() string { return e.Err.Error() }
 func (e *NotFoundError) Unwrap() error { return e.Err }
@@ -134,8 +127,7 @@ func Excerpt(body []byte) string {
 		return "(empty body)"
 	}
 	if len(s) > maxLen {
-		// Drop a rune the cut split: diagnostics travel as protobuf strings, valid UTF-8.
-		s = strings.ToValidUTF8(s[:maxLen], "") + "..."
+		s = strings.ToValidUTF8(s[:maxLen], "") + "..." // drop a rune the cut split: diagnostics must be UTF-8
 	}
 	return s
 }

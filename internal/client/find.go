@@ -41,8 +41,7 @@ func (k condition) key() string {
 	return k.field
 }
 
-// holds reports whether p meets k: an exact field equal, or the search's '*' wildcards,
-// ignoring case [inferred]. A field the provider cannot read holds: the server's answer stands.
+// holds reports whether p meets k: an equal field, or a search's '*' wildcards in any case [inferred]; an unreadable field holds.
 func (k condition) holds(p Partner) bool {
 	value, ok := filterFields[k.field]
 	if !ok || !k.search {
@@ -59,14 +58,9 @@ func (k condition) holds(p Partner) bool {
 type filter []condition
 
 func (f PartnerFilter) filter() filter {
-	var out filter
-	for _, k := range []condition{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
-		{"organization_id", f.OrganizationID, false}, {cmp.Or(f.SearchField, "name"), f.SearchText, true}} {
-		if k.value != "" {
-			out = append(out, k)
-		}
-	}
-	return out
+	return slices.DeleteFunc(filter{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
+		{"organization_id", f.OrganizationID, false}, {cmp.Or(f.SearchField, "name"), f.SearchText, true}},
+		func(k condition) bool { return k.value == "" })
 }
 
 // Matches reports whether p meets every filter of f (see condition.holds).
@@ -219,8 +213,7 @@ func (c *Client) loadedList(ctx context.Context, enough func() bool) ([]Partner,
 	return slices.Collect(maps.Values(ix.byID)), nil
 }
 
-// verified keeps the partners of answer that f matches, and reports whether it held another.
-// An entry that may leave a filtered field out (see unverifiable) is read with its GET first.
+// verified keeps the partners of answer that f matches, unverifiable entries read with GET, and reports whether it held another.
 func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matches []Partner, mismatched bool, err error) {
 	for _, p := range answer {
 		if c.unverifiable(&p, f) {
@@ -272,8 +265,7 @@ func (c *Client) readWhole(ctx context.Context, listed Partner) (*Partner, error
 	return p, nil
 }
 
-// Complete returns partners with every field: list entries are read with
-// their GET unless entries are known to be whole. One GET learns that.
+// Complete returns partners with every field, reading entries with GET unless entries are known whole.
 func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, error) {
 	out := slices.Clone(partners)
 	for i, p := range out {
@@ -363,13 +355,11 @@ func (c *Client) readOneListed(ctx context.Context) error {
 
 // firstPage is the first page of the partners f selects.
 func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
-	for page, err := range pages[Partner](ctx, c, partnersListPath, f.query(), 0, 1, 1) {
-		if err != nil {
-			return nil, err
-		}
-		return page.Content, nil
+	page, err := fetchPage[Partner](ctx, c, partnersListPath, f.query(), 0)
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	return page.Content, nil
 }
 
 // CodeHolder returns a partner other than self whose code is exactly code, or nil. It loads

@@ -145,8 +145,7 @@ func IsListRefused(err error) bool {
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proveServer asks for one list item: a 2xx, or a 403 in the API's shape
-// (recognised, without READ_ALL_PARTNERS), proves base_url, tenant and credentials.
+// proveServer asks for one list item: a 2xx or an API-shaped 403 proves base_url, tenant and credentials.
 func (c *Client) proveServer(ctx context.Context) error {
 	var p Page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
@@ -157,8 +156,7 @@ func (c *Client) proveServer(ctx context.Context) error {
 	return err
 }
 
-// CreateOutcomeUnknownError means a create may have happened but could not
-// be confirmed, and the partner could not be identified safely afterwards.
+// CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
 type CreateOutcomeUnknownError struct {
 	Input      PartnerInput
 	Err        error
@@ -184,8 +182,7 @@ const (
 	recoveryTimeout   = 30 * time.Second // the lookup after a create whose caller gave up
 )
 
-// evenIfGivenUp is ctx, or, when its caller gave up, one of recoveryTimeout:
-// a partner that may exist must be found now, or the next apply creates it again.
+// evenIfGivenUp is ctx, or one of recoveryTimeout once its caller gave up: a partner that may exist must be found now.
 func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Err() == nil {
 		return ctx, func() {}
@@ -218,8 +215,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		lookupCtx, cancel := evenIfGivenUp(ctx)
 		defer cancel()
 		matches, lookupErr := c.findPartners(lookupCtx, filter{{"code", in.Code, false}}, true)
-		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 {
-			// The list entry may leave fields out: its GET decides.
+		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 { // its GET decides
 			matches, lookupErr = c.Complete(lookupCtx, matches)
 		}
 		if lookupErr != nil {
@@ -257,8 +253,7 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the unfiltered list's pages from page from on, without entries that have no id,
-// readAhead at a time once the page count is known (total, or from a page).
+// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known, without id-less entries.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
 		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
@@ -360,8 +355,7 @@ func one(value string) map[string]string { return map[string]string{"": value} }
 // Key names the property when Field is "properties".
 type Difference struct{ Field, Key, Value, Other string }
 
-// Diff lists, in field order, the fields but the id in which other differs from p.
-// Properties differ key by key; none and {} are the same.
+// Diff lists, in field order, the fields but the id in which other differs from p; no properties equal {}.
 func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.

@@ -83,8 +83,7 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 		wait := p.backoff(attempt, resp)
 		if time.Now().Add(wait).After(deadline) {
 			if resp != nil {
-				// Hand the last answer to the caller: its message says more than ours.
-				return resp, attempt, token, nil
+				return resp, attempt, token, nil // the last answer says more than our error
 			}
 			return nil, attempt, token, &RetryBudgetError{Attempts: attempt, Budget: p.budget, Last: cause}
 		}
