@@ -219,15 +219,14 @@ func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response,
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || req.noAuth || req.bearer != "" {
 		return resp, attempts, err
 	}
-	retry, refreshErr := c.auth.recover(ctx, token)
-	if refreshErr != nil {
-		drain(resp)
-		return nil, attempts, refreshErr
-	}
-	if !retry {
+	retry, err := c.auth.recover(ctx, token)
+	if !retry && err == nil {
 		return resp, attempts, nil
 	}
 	drain(resp)
+	if err != nil {
+		return nil, attempts, err
+	}
 	resp, more, _, err := c.send(ctx, req, body)
 	return resp, attempts + more, err
 }

@@ -115,9 +115,8 @@ func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partne
 	}
 }
 
-// FindPartners returns every partner that f matches, each with every field, however the
-// server reads the filters. A filter is tested once per Client before an empty answer is
-// trusted; one ignored or misread makes the Client walk the whole list and match itself.
+// FindPartners returns every partner f matches, each with every field, however the server reads
+// the filters: one not shown honoured (tested once per Client) makes the Client walk the list.
 func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	found, err := c.findPartners(ctx, f.filter(), false)
 	if err != nil {
@@ -394,9 +393,9 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 	return nil, nil
 }
 
-// SettleCode decides, after this Client created p, which partner keeps p's code: the earliest
-// creationTimestamp, then the smallest id, a rule every run applies alike. When another stays,
-// p (new, without customers) is deleted. It returns the one that stays and the newer ones.
+// SettleCode decides, after this Client created p, which partner keeps p's code: in every run the
+// earliest creationTimestamp, then the smallest id. p (new, no customers) is deleted if another
+// stays. It returns the one that stays and the newer ones.
 func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
 	ctx, cancel := evenIfGivenUp(ctx) // the create was finished after the caller gave up
 	defer cancel()

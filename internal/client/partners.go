@@ -190,10 +190,9 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 }
 
-// CreatePartner creates a partner and never creates it twice. When a POST's outcome is
-// unknown, it looks the partner up by code: one match holding the requested fields is adopted
-// (recovered); none means the POST is sent again unless the caller gave up; anything else, or
-// no code, is a *CreateOutcomeUnknownError.
+// CreatePartner creates a partner, never twice. After a POST of unknown outcome it looks the partner
+// up by code: one match holding the requested fields is adopted (recovered); none sends the POST
+// again unless the caller gave up; anything else, or no code, is a *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
@@ -303,8 +302,7 @@ func (n *Int64) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Properties are a partner's custom properties: string values, and any other JSON value as
-// its JSON text, so that one odd value never fails a whole answer.
+// Properties are a partner's custom properties; a value that is not a string is kept as its JSON text.
 type Properties map[string]string
 
 func (p *Properties) UnmarshalJSON(data []byte) error {
@@ -351,8 +349,7 @@ var partnerFields = []struct {
 
 func one(value string) map[string]string { return map[string]string{"": value} }
 
-// Difference is a field in which two partners differ: Value in the first, Other in the second.
-// Key names the property when Field is "properties".
+// Difference is a field two partners differ in: Value in the first, Other in the second; Key names a property.
 type Difference struct{ Field, Key, Value, Other string }
 
 // Diff lists, in field order, the fields but the id in which other differs from p; no properties equal {}.

@@ -7,13 +7,13 @@ import (
 )
 
 // RefreshPartner reads partner id for a refresh, from the paged list when that costs fewer
-// requests than one GET each (Config.BatchRefresh). Terraform never says how many reads will
-// come, so the Client (one per command and walk) decides as they come:
+// requests than one GET each (Config.BatchRefresh), deciding as reads come (Terraform never
+// says how many will; a Client lives for one command and walk):
 //
 //  1. The first read GETs its partner; the next loads page 0, which tells the tenant's size.
-//  2. A read whose partner is on a loaded page is answered from it; one that is not pays a GET,
-//     until as many GETs are paid as pages remain, then the rest are loaded (ski rental: at
-//     most about twice the cheaper of one GET each and the whole list).
+//  2. A read on a loaded page is served from it; one not pays a GET until as many are paid as pages
+//     remain, then the rest are loaded (ski rental: at most about twice the cheaper of one GET
+//     each and the whole list).
 //  3. Nothing is answered from the list before an entry is compared with its partner's GET; if
 //     they differ, every read uses GET, and the first to see it returns a BatchingOff.
 //  4. A partner missing from the whole list is confirmed with a GET.
@@ -95,8 +95,7 @@ const (
 
 // batching reports whether the list may still serve reads, under mu.
 func (ix *partnerIndex) batching() bool {
-	r := &ix.refresh
-	return !r.disabled && !r.failed && ix.refused == nil && len(ix.lacking) == 0
+	return !ix.refresh.disabled && !ix.refresh.failed && ix.refused == nil && len(ix.lacking) == 0
 }
 
 // grantStep decides, under mu, what a read of id does now, counting GETs granted instead of a load.

@@ -19,14 +19,11 @@ import (
 	"time"
 )
 
-// retryPolicy decides whether and when to try again. 429 is retried for every method; 5xx,
-// timeouts and network errors for GET, PUT and DELETE; a POST that may have reached the server
-// never (*OutcomeUnknownError); errors no retry can cure fail at once (see permanent). Waits
-// honour Retry-After, else back off exponentially with jitter, within one budget per call
-// capped by the context's deadline; each attempt has request_timeout.
-type retryPolicy struct {
-	budget, minBackoff, maxBackoff time.Duration
-}
+// retryPolicy decides whether and when to try again. 429 is retried for every method; 5xx, timeouts
+// and network errors for GET, PUT and DELETE; a POST that may have reached the server never
+// (*OutcomeUnknownError); errors no retry can cure fail at once (see permanent). Waits honour
+// Retry-After, else back off exponentially with jitter, within one budget per call.
+type retryPolicy struct{ budget, minBackoff, maxBackoff time.Duration }
 
 // roundTrips sends httpReq until an answer is final; it returns that answer, the attempts and the last token.
 func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Request, body []byte) (*http.Response, int, string, error) {
