@@ -214,7 +214,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		lookupCtx, cancel := evenIfGivenUp(ctx)
 		defer cancel()
 		matches, lookupErr := c.findPartners(lookupCtx, filter{{"code", in.Code, false}}, true)
-		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 { // its GET decides
+		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 { // an entry may lack fields: its GET decides
 			matches, lookupErr = c.Complete(lookupCtx, matches)
 		}
 		if lookupErr != nil {

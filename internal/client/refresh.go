@@ -103,7 +103,7 @@ func (ix *partnerIndex) grantStep(id string) (readStep, Partner) {
 	r := &ix.refresh
 	p, listed := ix.byID[id]
 	switch {
-	case !ix.batching() || (!listed && ix.complete): // or missing from the whole list: a GET decides
+	case !ix.batching() || (!listed && ix.complete): // off, or not in the whole list: a GET decides
 		return stepGet, p
 	case listed && ix.compared:
 		return stepServe, p
