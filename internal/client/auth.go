@@ -26,18 +26,16 @@ const (
 // EnvVar names the environment variable of a setting: SERVITLY_<SETTING>.
 func EnvVar(setting string) string { return "SERVITLY_" + strings.ToUpper(setting) }
 
-// LoginConfigError is a set of credentials that selects no login flow, an
-// incomplete one or more than one. Setting is the one to fix; the message
-// lists every credential set, with its source when known.
+// LoginConfigError is credentials that select no login flow, an incomplete one or several.
+// Setting is the one to fix; the message lists every credential set, with its source.
 type LoginConfigError struct {
 	Setting, message string
 }
 
 func (e *LoginConfigError) Error() string { return e.message }
 
-// LoginFlowOf returns which login flow cfg selects, or a *LoginConfigError.
-// sources says where each credential came from, by setting name: its
-// environment variable (EnvVar), or another place such as "provider block".
+// LoginFlowOf returns which login flow cfg selects, or a *LoginConfigError. sources names
+// where each setting came from: its EnvVar, or another place such as "provider block".
 func LoginFlowOf(cfg Config, sources map[string]string) (string, error) {
 	e := &LoginConfigError{Setting: "token"}
 	var flows, set []string
@@ -98,18 +96,13 @@ type session struct {
 
 func (s *session) expiresAt() time.Time { return time.UnixMilli(s.TokenExpirationTimestamp) }
 
-// stale reports whether the token is expired or close enough to expiry that
-// a call could fail in flight. The margin scales with the token's lifetime.
+// stale reports whether the token is expired or so close that a call could fail in flight.
 func (s *session) stale(now time.Time) bool {
-	if s.TokenExpirationTimestamp == 0 {
-		return false
-	}
 	margin := min(30*time.Second, s.expiresAt().Sub(s.obtainedAt)/10)
-	return !now.Before(s.expiresAt().Add(-margin))
+	return s.TokenExpirationTimestamp != 0 && !now.Before(s.expiresAt().Add(-margin))
 }
 
-// authenticator logs in lazily and shares one token among all goroutines;
-// concurrent refreshes collapse into one request (singleflight).
+// authenticator logs in lazily and shares one token; concurrent refreshes make one request.
 type authenticator struct {
 	flow   string
 	cfg    Config
@@ -151,26 +144,22 @@ func (a *authenticator) recover(ctx context.Context, token string) (bool, error)
 	return err == nil, err
 }
 
-// refresh replaces old: by renewToken when old has expired (renewing earlier
-// is refused with 400), otherwise, or when renewal fails, by a new login.
+// refresh replaces old by renewToken once it has expired (earlier is refused with 400), else by a login.
 func (a *authenticator) refresh(ctx context.Context, old *session) (string, error) {
 	key := ""
 	if old != nil {
 		key = old.Token
 	}
 	ch := a.group.DoChan(key, func() (any, error) {
-		// A caller that saw old before an earlier flight replaced it starts a new flight
-		// with the same key: use what that one got, not a second login or renewal.
+		// A caller that saw old before an earlier flight replaced it uses what that one got.
 		if failed := a.failed.Load(); failed != nil {
 			return nil, failed
 		}
 		if cur := a.current.Load(); cur != nil && cur != old {
 			return cur.Token, nil
 		}
-		// Detach from the caller's cancellation so one cancelled caller does
-		// not fail the others waiting on this flight.
-		ctx := context.WithoutCancel(ctx)
-		ctx, cancel := context.WithTimeout(ctx, a.client.retry.budget+time.Minute)
+		// One cancelled caller must not fail the others waiting on this flight.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.client.retry.budget+time.Minute)
 		defer cancel()
 		var next *session
 		var err error
@@ -187,8 +176,7 @@ func (a *authenticator) refresh(ctx context.Context, old *session) (string, erro
 		a.current.Store(next)
 		return next.Token, nil
 	})
-	// Waiting for the flight must not outlive the caller: Terraform cancels
-	// the context on interrupt, and the flight itself may take minutes.
+	// Waiting must not outlive the caller (an interrupt); the flight may take minutes.
 	select {
 	case <-ctx.Done():
 		return "", fmt.Errorf("waiting for the Servitly login: %w", ctx.Err())
@@ -236,9 +224,7 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	var s session
 	req.repeatable = true // a second login only yields a second token
 	if err := a.client.do(ctx, req, &s); err != nil {
-		// An answer we could not decode may still hold a session token, and
-		// the error ends up in a diagnostic: do not quote the body.
-		if decErr, ok := errors.AsType[*DecodeError](err); ok {
+		if decErr, ok := errors.AsType[*DecodeError](err); ok { // the answer may hold a token
 			decErr.Excerpt = "(not shown: login answers carry tokens)"
 		}
 		return nil, err
@@ -250,21 +236,17 @@ func (a *authenticator) exchange(ctx context.Context, req request) (*session, er
 	return &s, nil
 }
 
-// jwtExpiry reads the "exp" claim of a JWT without verifying it: only to
-// explain a 401 for a static token, never to trust the token.
+// jwtExpiry reads a JWT's unverified "exp" claim, only to explain a 401 for a static token.
 func jwtExpiry(token string) (time.Time, bool) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return time.Time{}, false
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}, false
-	}
 	var claims struct {
 		Exp json.Number `json:"exp"`
 	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == "" {
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil || json.Unmarshal(payload, &claims) != nil {
 		return time.Time{}, false
 	}
 	secs, err := claims.Exp.Float64()

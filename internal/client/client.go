@@ -1,6 +1,5 @@
-// Package client is a plain Go client for the parts of the Servitly REST API
-// that the Terraform provider uses. It knows nothing about Terraform: auth,
-// retries, pacing and error typing all live here, in one place.
+// Package client is a plain Go client for the parts of the Servitly REST API the provider uses:
+// auth, retries, pacing and error typing live here, free of Terraform.
 package client
 
 import (
@@ -23,11 +22,9 @@ import (
 
 // Defaults for Config fields left zero.
 const (
-	DefaultBaseURL      = "https://api.servitly.com"
-	DefaultRetryMaxWait = 5 * time.Minute
-	// DefaultRequestTimeout bounds one HTTP exchange, so that a server that
-	// accepts a connection and never answers cannot stall a run.
-	DefaultRequestTimeout = 60 * time.Second
+	DefaultBaseURL        = "https://api.servitly.com"
+	DefaultRetryMaxWait   = 5 * time.Minute
+	DefaultRequestTimeout = 60 * time.Second // so that a server that never answers cannot stall a run
 	defaultMinBackoff     = time.Second
 	defaultMaxBackoff     = 60 * time.Second
 	maxResponseBytes      = 16 << 20
@@ -36,26 +33,19 @@ const (
 // TenantHeader carries the tenant name on every call.
 const TenantHeader = "X-Servitly-Tenant"
 
-// Config holds what New needs. Exactly one login flow must be set: Token,
-// APIKey+PAT, or APIKey+Email+Password.
+// Config holds what New needs. Exactly one login flow must be set (see LoginFlowOf).
 type Config struct {
-	BaseURL  string
-	Tenant   string
-	Token    string
-	APIKey   string
-	PAT      string
-	Email    string
-	Password string
+	BaseURL, Tenant                     string
+	Token, APIKey, PAT, Email, Password string
 
-	UserAgent            string
-	RetryMaxWait         time.Duration // the most one call may spend waiting between retries
-	RequestTimeout       time.Duration // bounds each HTTP exchange, answer body included
-	MinBackoff           time.Duration // with MaxBackoff, bounds the exponential back-off used without Retry-After
-	MaxBackoff           time.Duration
-	MaxRequestsPerMinute int          // paces all requests of this client; 0 means no pacing
-	HTTPClient           *http.Client // used for every request; its Transport gets wrapped
-	Logger               Logger
-	BatchRefresh         bool // lets RefreshPartner answer from the paged list when that is cheaper (refresh.go)
+	UserAgent              string
+	RetryMaxWait           time.Duration // the most one call may spend waiting between retries
+	RequestTimeout         time.Duration // bounds each HTTP exchange, answer body included
+	MinBackoff, MaxBackoff time.Duration // bound the exponential back-off used without Retry-After
+	MaxRequestsPerMinute   int           // paces all requests of this client; 0 means no pacing
+	HTTPClient             *http.Client  // used for every request; its Transport gets wrapped
+	Logger                 Logger
+	BatchRefresh           bool // lets RefreshPartner answer from the paged list when that is cheaper (refresh.go)
 }
 
 // Client talks to one Servitly tenant. It is safe for concurrent use.
@@ -90,8 +80,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		*httpClient = *cfg.HTTPClient
 	}
-	// A duration that is zero or negative is not set: it takes its default.
-	httpClient.Timeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout)
+	httpClient.Timeout = cmp.Or(max(cfg.RequestTimeout, 0), DefaultRequestTimeout) // zero or negative: the default
 	transport := httpClient.Transport
 	if transport == nil {
 		transport = http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's default is an *http.Transport
@@ -119,8 +108,7 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ParseBaseURL checks a base URL: absolute, https, or http on a loopback
-// host only, since credentials must never cross a network in clear text.
+// ParseBaseURL checks a base URL: https, or http to a loopback host only (no credentials in clear text).
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -141,11 +129,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 
 // IsLoopbackHost reports whether host (without port) is this machine.
 func IsLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host == "localhost" || net.ParseIP(host).IsLoopback() // a nil IP is no loopback
 }
 
 // request describes one API call.
@@ -162,8 +146,7 @@ type request struct {
 // unsafeToRepeat reports a request that must not be sent twice blindly.
 func (r request) unsafeToRepeat() bool { return r.method == http.MethodPost && !r.repeatable }
 
-// failed is the one place that makes an *OutcomeUnknownError: for an err that
-// ended a request unsafe to repeat after it may have arrived at the server.
+// failed is the one place that makes an *OutcomeUnknownError: a request unsafe to repeat may have arrived.
 func (r request) failed(err error, arrived bool) error {
 	if arrived && r.unsafeToRepeat() {
 		return &OutcomeUnknownError{Err: err}
@@ -188,17 +171,14 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if readErr != nil {
 		return req.failed(fmt.Errorf("%s %s: reading the answer: %w", req.method, req.path, readErr), true)
 	}
-	// An update or delete may answer with no body ([inferred] any 2xx is
-	// success); out is then left untouched and UpdatePartner reads back.
+	// [inferred] An update or delete may answer with no body: out is left as it is.
 	empty := len(bytes.TrimSpace(raw)) == 0
-	if out == nil && (empty || json.Valid(raw)) ||
-		out != nil && empty && (resp.StatusCode == http.StatusNoContent || req.method == http.MethodPut || req.method == http.MethodDelete) {
+	if empty && (out == nil || resp.StatusCode == http.StatusNoContent || req.method == http.MethodPut || req.method == http.MethodDelete) {
 		c.proven.Store(true)
 		return nil
 	}
 	if out == nil {
-		// A web page where the API should answer (a wrong base_url) is no successful delete.
-		out = new(json.RawMessage)
+		out = new(json.RawMessage) // a web page where the API should answer is no successful delete
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		// For a create, the server said yes but we cannot read what it made.
@@ -208,11 +188,9 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
-// Raw sends a GET, PUT or DELETE like every other call (body, if not nil,
-// as JSON) and returns the answer's status and body as they are, for tools
-// that check the API itself, such as the probe. path is escaped, below the
-// base URL. A POST is refused: only CreatePartner can recover one whose
-// outcome is unknown. A raw answer never sets proven.
+// Raw sends a GET, PUT or DELETE to path (escaped, below the base URL) like every other call, and
+// returns the answer's status and body as they are, for tools such as the probe. A POST is
+// refused: only CreatePartner can recover one whose outcome is unknown. Raw never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
 	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
 		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)
@@ -228,8 +206,7 @@ func (c *Client) Raw(ctx context.Context, method, path string, query url.Values,
 	return resp.StatusCode, answer, nil
 }
 
-// sendWithAuth encodes and sends the request and, when the session token
-// was refused with 401, renews or logs in again once and repeats the call.
+// sendWithAuth sends req and, when its session token was refused with 401, renews or logs in once and repeats it.
 func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response, int, error) {
 	var body []byte
 	if req.body != nil {
@@ -242,24 +219,21 @@ func (c *Client) sendWithAuth(ctx context.Context, req request) (*http.Response,
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || req.noAuth || req.bearer != "" {
 		return resp, attempts, err
 	}
-	retry, refreshErr := c.auth.recover(ctx, token)
-	if refreshErr != nil {
-		drain(resp)
-		return nil, attempts, refreshErr
-	}
-	if !retry {
+	retry, err := c.auth.recover(ctx, token)
+	if !retry && err == nil {
 		return resp, attempts, nil
 	}
 	drain(resp)
+	if err != nil {
+		return nil, attempts, err
+	}
 	resp, more, _, err := c.send(ctx, req, body)
 	return resp, attempts + more, err
 }
 
-// send performs one logical call with the retry policy, returning the
-// token of its last attempt so that a 401 can be traced back to it.
+// send makes one call with the retry policy, returning its last attempt's token to trace a 401 to.
 func (c *Client) send(ctx context.Context, req request, body []byte) (*http.Response, int, string, error) {
-	// req.path is already escaped (PartnerPath escapes the id), so it goes
-	// into RawPath; assigning it to Path alone would escape it a second time.
+	// req.path is already escaped: as Path alone it would be escaped twice.
 	u := *c.baseURL
 	u.RawPath = c.baseURL.EscapedPath() + req.path
 	unescaped, err := url.PathUnescape(u.RawPath)
@@ -303,9 +277,7 @@ func drain(resp *http.Response) {
 	_ = resp.Body.Close()
 }
 
-// Logger receives the client's log lines. The provider bridges it to tflog;
-// the client itself stays free of Terraform packages. Fields never hold
-// credentials or tokens.
+// Logger receives the client's log lines; fields never hold credentials or tokens.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
 	Warn(ctx context.Context, msg string, fields map[string]any)
@@ -316,9 +288,7 @@ type nopLogger struct{}
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
-// loggingTransport paces requests and logs each attempt's method, path,
-// status and duration. It never logs headers or bodies, so the
-// Authorization header and login secrets cannot leak through it.
+// loggingTransport paces requests and logs each attempt, never headers or bodies, which hold secrets.
 type loggingTransport struct {
 	next    http.RoundTripper
 	limiter *rate.Limiter
@@ -354,8 +324,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// notSentError is a failure before the request left the client (pacing
-// refused to wait past the deadline), so even a POST certainly had no effect.
+// notSentError is a failure before the request left the client: even a POST had no effect.
 type notSentError struct{ err error }
 
 func (e notSentError) Error() string { return e.err.Error() }

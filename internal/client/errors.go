@@ -10,12 +10,11 @@ import (
 
 // APIError is a non-2xx answer from the Servitly API.
 type APIError struct {
-	Method     string
-	Path       string
-	StatusCode int
-	Message    string // the server's {"message": ...}, or else the HTTP status text
-	Structured bool   // the body was the API's {"message": ...}
-	Attempts   int    // tries made, retries included
+	Method, Path string
+	StatusCode   int
+	Message      string // the server's {"message": ...}, or else the HTTP status text
+	Structured   bool   // the body was the API's {"message": ...}
+	Attempts     int    // tries made, retries included
 }
 
 func (e *APIError) Error() string {
@@ -26,14 +25,12 @@ func (e *APIError) Error() string {
 	return msg
 }
 
-// DecodeError means the server answered with a body that is not the JSON we
-// expected: a proxy's HTML page, a truncated answer, a wrong type.
+// DecodeError means the server's answer is not the JSON we expected, such as a proxy's HTML page.
 type DecodeError struct {
-	Method     string
-	Path       string
-	StatusCode int
-	Excerpt    string
-	Err        error
+	Method, Path string
+	StatusCode   int
+	Excerpt      string
+	Err          error
 }
 
 func (e *DecodeError) Error() string {
@@ -43,12 +40,8 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// OutcomeUnknownError means a non-idempotent request (POST) may or may not
-// have been carried out: the connection broke or the server failed after the
-// body was sent. Sending it again blindly could create a duplicate.
-type OutcomeUnknownError struct {
-	Err error
-}
+// OutcomeUnknownError means a POST may have been carried out: sending it again could duplicate it.
+type OutcomeUnknownError struct{ Err error }
 
 func (e *OutcomeUnknownError) Error() string {
 	return fmt.Sprintf("outcome unknown, the request may or may not have been carried out: %v", e.Err)
@@ -72,11 +65,8 @@ func (e *LoginError) Error() string {
 
 func (e *LoginError) Unwrap() error { return e.Err }
 
-// TokenExpiredError means the static token given in the configuration has
-// expired; the client cannot renew a token it did not obtain itself.
-type TokenExpiredError struct {
-	ExpiredAt time.Time
-}
+// TokenExpiredError means the configured token has expired: the client cannot renew it.
+type TokenExpiredError struct{ ExpiredAt time.Time }
 
 func (e *TokenExpiredError) Error() string {
 	return fmt.Sprintf("the configured token expired at %s", e.ExpiredAt.UTC().Format(time.RFC3339))
@@ -96,17 +86,13 @@ func (e *RetryBudgetError) Error() string {
 
 func (e *RetryBudgetError) Unwrap() error { return e.Last }
 
-// NotFoundError is a partner's own 404: its GET or DELETE answered 404 in the
-// API's shape, from a server shown to be right (base_url, tenant, credentials).
-type NotFoundError struct {
-	Err *APIError
-}
+// NotFoundError is a partner's own 404, in the API's shape from a server shown to be right.
+type NotFoundError struct{ Err *APIError }
 
 func (e *NotFoundError) Error() string { return e.Err.Error() }
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
-// UnprovenNotFoundError is a 404 that cannot be read as "the partner is
-// gone": it may come from a wrong base_url or tenant instead.
+// UnprovenNotFoundError is a 404 that may come from a wrong base_url or tenant, not a gone partner.
 type UnprovenNotFoundError struct {
 	Err    *APIError
 	Reason string
@@ -118,12 +104,10 @@ func (e *UnprovenNotFoundError) Error() string {
 
 func (e *UnprovenNotFoundError) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err says that a partner does not exist: a
-// *NotFoundError, never a 404 from a login, a list or an unproven server.
+// IsNotFound reports whether err is a *NotFoundError: a partner does not exist.
 func IsNotFound(err error) bool { return errors.As(err, new(*NotFoundError)) }
 
-// IsUnknownTenant reports whether err is the API's answer to a tenant name
-// it does not know: 404 {"message":"Tenant not found"} [inferred].
+// IsUnknownTenant reports whether err is 404 {"message":"Tenant not found"} [inferred].
 func IsUnknownTenant(err error) bool {
 	apiErr, ok := errors.AsType[*APIError](err)
 	return ok && apiErr.StatusCode == http.StatusNotFound && apiErr.Message == "Tenant not found"
@@ -143,8 +127,7 @@ func Excerpt(body []byte) string {
 		return "(empty body)"
 	}
 	if len(s) > maxLen {
-		// Drop a rune the cut split: diagnostics travel as protobuf strings, valid UTF-8.
-		s = strings.ToValidUTF8(s[:maxLen], "") + "..."
+		s = strings.ToValidUTF8(s[:maxLen], "") + "..." // drop a rune the cut split: diagnostics must be UTF-8
 	}
 	return s
 }

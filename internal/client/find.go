@@ -41,10 +41,7 @@ func (k condition) key() string {
 	return k.field
 }
 
-// holds reports whether p meets k as the API documents it: an exact field
-// equal, or the search's '*' wildcards (foo*, *foo*, *foo, or the whole
-// value without one). [inferred] A search ignores letter case. A field the
-// provider cannot read holds: the server's answer stands.
+// holds reports whether p meets k: an equal field, or a search's '*' wildcards in any case [inferred]; an unreadable field holds.
 func (k condition) holds(p Partner) bool {
 	value, ok := filterFields[k.field]
 	if !ok || !k.search {
@@ -61,14 +58,9 @@ func (k condition) holds(p Partner) bool {
 type filter []condition
 
 func (f PartnerFilter) filter() filter {
-	var out filter
-	for _, k := range []condition{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
-		{"organization_id", f.OrganizationID, false}, {cmp.Or(f.SearchField, "name"), f.SearchText, true}} {
-		if k.value != "" {
-			out = append(out, k)
-		}
-	}
-	return out
+	return slices.DeleteFunc(filter{{"name", f.Name, false}, {"code", f.Code, false}, {"country", f.Country, false},
+		{"organization_id", f.OrganizationID, false}, {cmp.Or(f.SearchField, "name"), f.SearchText, true}},
+		func(k condition) bool { return k.value == "" })
 }
 
 // Matches reports whether p meets every filter of f (see condition.holds).
@@ -78,8 +70,7 @@ func (f filter) matches(p Partner) bool {
 	return !slices.ContainsFunc(f, func(k condition) bool { return !k.holds(p) })
 }
 
-// query sends exact filters as "eq;<value>", the documented form, always, so
-// that a value that itself starts with "eq;" still means itself.
+// query sends exact filters as "eq;<value>" always, so a value starting with "eq;" means itself.
 func (f filter) query() url.Values {
 	q := url.Values{}
 	for _, k := range f {
@@ -94,9 +85,8 @@ func (f filter) query() url.Values {
 	return q
 }
 
-// Partners yields the partners f selects, each with every field, and an
-// error once, last. Without a filter they are read lazily, a page at a
-// time, so a consumer that stops early stops the paging too.
+// Partners yields the partners f selects, each with every field, and an error once, last.
+// Without a filter they are read a page at a time, so stopping early stops the paging.
 func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return func(yield func(Partner, error) bool) {
 		if f != (PartnerFilter{}) {
@@ -125,11 +115,8 @@ func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partne
 	}
 }
 
-// FindPartners returns every partner that f matches, each with every field,
-// however the server reads the filters and whatever its entries leave out.
-// A filter not yet seen honoured is never trusted with an empty answer: it
-// is tested once per Client on a listed partner, and one ignored or misread
-// makes the Client walk the whole list once and match partners itself.
+// FindPartners returns every partner f matches, each with every field, however the server reads
+// the filters: one not shown honoured (tested once per Client) makes the Client walk the list.
 func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	found, err := c.findPartners(ctx, f.filter(), false)
 	if err != nil {
@@ -138,9 +125,8 @@ func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return c.Complete(ctx, found)
 }
 
-// findPartners is FindPartners without completing the fields no filter
-// reads. fresh asks the server even when this Client holds the whole list,
-// for a partner it may have created a moment ago without knowing.
+// findPartners is FindPartners without completing the partners. fresh asks the server
+// even when the whole list is loaded: it may hold a partner created a moment ago.
 func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()
@@ -226,9 +212,7 @@ func (c *Client) loadedList(ctx context.Context, enough func() bool) ([]Partner,
 	return slices.Collect(maps.Values(ix.byID)), nil
 }
 
-// verified keeps the partners of answer that f matches; mismatched is set
-// when it held another. An entry that leaves a filtered field empty, which
-// the list is not known to show, is read with its GET first.
+// verified keeps the partners of answer that f matches, unverifiable entries read with GET, and reports whether it held another.
 func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matches []Partner, mismatched bool, err error) {
 	for _, p := range answer {
 		if c.unverifiable(&p, f) {
@@ -250,9 +234,8 @@ func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matc
 	return matches, mismatched, nil
 }
 
-// unverifiable reports whether p, a list entry, leaves a field of f empty
-// that the list is not known to show. It notes the fields p shows, and
-// makes p the whole partner when this Client has read or written it.
+// unverifiable reports whether list entry p leaves a field of f empty that the list is not
+// known to show. It notes the fields p shows, and makes p whole if this Client knows it.
 func (c *Client) unverifiable(p *Partner, f filter) bool {
 	ix := c.index
 	ix.mu.Lock()
@@ -268,8 +251,7 @@ func (c *Client) unverifiable(p *Partner, f filter) bool {
 	})
 }
 
-// readWhole reads a listed partner with its GET, compares the answer with
-// the list entry, and keeps it.
+// readWhole reads a listed partner with its GET, compares it with its entry and keeps it.
 func (c *Client) readWhole(ctx context.Context, listed Partner) (*Partner, error) {
 	p, err := c.GetPartner(ctx, listed.ID)
 	if err != nil {
@@ -282,8 +264,7 @@ func (c *Client) readWhole(ctx context.Context, listed Partner) (*Partner, error
 	return p, nil
 }
 
-// Complete returns partners with every field: list entries are read with
-// their GET unless the index vouches for them.
+// Complete returns partners with every field, reading entries with GET unless the index vouches for them.
 func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, error) {
 	out := slices.Clone(partners)
 	for i, p := range out {
@@ -304,11 +285,10 @@ func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, e
 	return out, nil
 }
 
-// honours reports whether the server has shown, once per Client, that it honours
-// k's filter: asked for a loaded partner's value, it answered that partner only. It
-// is false, and the caller walks the list, when the list is loaded whole (the walk is
-// free), when no loaded partner has a value to ask for, and, for a fresh lookup,
-// while the filter is untested (a fresh walk costs no more than the test).
+// honours reports whether the server honours k's filter, tested once per Client: asked for
+// a loaded partner's value, it answered that partner only. It is false, so the caller walks,
+// when the walk costs no more: the list is loaded whole, no partner has a value to ask for,
+// or a fresh lookup finds the filter untested.
 func (c *Client) honours(ctx context.Context, k condition, fresh bool) (honoured bool, err error) {
 	value, readable := filterFields[k.field]
 	if !readable {
@@ -359,8 +339,7 @@ func (ix *partnerIndex) sample(field string) *Partner {
 	return nil
 }
 
-// readOneListed reads, under mu, a partner that only the list has given,
-// with its GET: that shows what entries leave out, and gives a sample.
+// readOneListed GETs a partner only the list gave, under mu: it shows what entries leave out.
 func (c *Client) readOneListed(ctx context.Context) error {
 	for id, listed := range c.index.byID {
 		if !c.index.whole[id] {
@@ -375,20 +354,15 @@ func (c *Client) readOneListed(ctx context.Context) error {
 
 // firstPage is the first page of the partners f selects.
 func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
-	for page, err := range pages[Partner](ctx, c, partnersListPath, f.query(), 0, 1, 1) {
-		if err != nil {
-			return nil, err
-		}
-		return page.Content, nil
+	page, err := fetchPage[Partner](ctx, c, partnersListPath, f.query(), 0)
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	return page.Content, nil
 }
 
-// CodeHolder returns a partner other than self whose code is exactly code,
-// or nil, for the guard against a second partner of one code. It loads page
-// 0 first, which in a tenant of up to PageSize partners answers every code.
-// A refused list is remembered. A code found unused is not asked again,
-// unless this Client writes a partner with it.
+// CodeHolder returns a partner other than self whose code is exactly code, or nil. It loads
+// page 0 first, which answers every code in a small tenant; a code found unused is not asked again.
 func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, error) {
 	loaded, err := c.loadedList(ctx, func() bool { return c.index.nextPage > 0 })
 	if err != nil {
@@ -419,11 +393,9 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 	return nil, nil
 }
 
-// SettleCode decides, after this Client created p, which partner keeps p's code when
-// others have it, such as one a second run created at once. Every run applies one
-// rule, so one stays: the earliest creationTimestamp, then the smallest id. When
-// another stays, p (new, without customers) is deleted. It returns the partner that
-// stays, and the newer ones with the code (their runs delete them).
+// SettleCode decides, after this Client created p, which partner keeps p's code: in every run the
+// earliest creationTimestamp, then the smallest id. p (new, no customers) is deleted if another
+// stays. It returns the one that stays and the newer ones.
 func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
 	ctx, cancel := evenIfGivenUp(ctx) // the create was finished after the caller gave up
 	defer cancel()
@@ -443,9 +415,8 @@ func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, ne
 	return p, slices.DeleteFunc(others, func(o Partner) bool { return o.ID == p.ID }), nil
 }
 
-// LoadedLike returns the loaded partners other than self whose code is
-// code in another letter case (exact false), or, once the whole list is
-// loaded, exactly code (exact true). It sends no request.
+// LoadedLike returns the loaded partners other than self whose code is code in another letter
+// case (exact false), or, once the whole list is loaded, exactly code. It sends no request.
 func (c *Client) LoadedLike(code, self string, exact bool) []Partner {
 	ix := c.index
 	ix.mu.Lock()

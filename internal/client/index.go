@@ -8,17 +8,9 @@ import (
 	"sync"
 )
 
-// partnerIndex is what one Client knows of the tenant's partners and of how
-// the server answers their list, a guess about the API. The refresh, the
-// code guard, lost-create recovery, import by code and the data sources
-// all read through it, so a provider process learns the server once and
-// loads each page at most once: whether entries hold every field of a GET
-// and show codes; which filters the server honours (one it ignores or
-// misreads makes the Client walk the whole list and match itself); the
-// pages loaded, kept current by this Client's own writes.
-//
-// mu guards every field. While one caller makes the list requests (busy),
-// the others wait, then decide again on what it learnt.
+// partnerIndex is what one Client knows of the partners and of how the server lists them, so
+// that a provider process learns the server and loads each page once. mu guards every field;
+// while one caller makes the list requests (busy), the others wait, then decide again.
 type partnerIndex struct {
 	mu   sync.Mutex
 	busy chan struct{} // closed when the list request in flight ends
@@ -67,8 +59,7 @@ func (ix *partnerIndex) wait(ctx context.Context) error {
 	}
 }
 
-// run makes fn's requests without mu while other callers wait, then
-// applies what fn learnt under mu. Called with mu held and busy nil.
+// run calls fn without mu while other callers wait, then applies what it learnt. Called with mu held and busy nil.
 func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply func(), err error)) error {
 	ix.busy = make(chan struct{})
 	ix.mu.Unlock()
@@ -82,11 +73,8 @@ func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply
 	return err
 }
 
-// loadPages loads page 0 alone when nothing is loaded: it tells the
-// tenant's size, and in a small tenant it is the whole list. Otherwise it
-// loads every page left, several at a time once their count is known. The
-// pages before a failure are kept; a refusal is remembered, so no later
-// load asks again. Called with mu held and busy nil.
+// loadPages loads page 0 alone first (it tells the tenant's size), then every page left. Pages
+// before a failure are kept; a refusal is remembered. Called with mu held and busy nil.
 func (c *Client) loadPages(ctx context.Context) error {
 	ix := c.index
 	from, total := ix.nextPage, ix.totalPages
@@ -109,8 +97,7 @@ func (c *Client) loadPages(ctx context.Context) error {
 	return err
 }
 
-// merge adds loaded pages, under mu. A partner this Client wrote since
-// keeps what it wrote, and one it deleted stays gone.
+// merge adds loaded pages, under mu, but not over this Client's writes and deletes.
 func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	for _, p := range pages {
 		for _, partner := range p.Content {
@@ -127,9 +114,8 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	}
 }
 
-// compare notes the fields that listed, a list entry, leaves empty or zero
-// where p, the same partner's GET, holds a value: entries lack them. A value
-// that differs otherwise is an edit between the two reads. Under mu.
+// compare notes the fields list entry listed leaves empty or zero where its GET p holds a value;
+// other differences are edits between the two reads. Under mu.
 func (ix *partnerIndex) compare(listed, p Partner) {
 	ix.compared = true
 	for _, d := range listed.Diff(p) {
@@ -149,11 +135,9 @@ func (ix *partnerIndex) noteShown(listed Partner) {
 	}
 }
 
-// vouched reports whether list entry p may stand for its GET, under mu: no
-// compared entry lacked a field, and every optional field p leaves empty
-// some entry holds, or known, the caller's last copy of p, leaves empty too
-// (nil: none). A list that never shows a field may leave it out: a list of
-// summaries whose one compared partner had no properties, say.
+// vouched reports whether list entry p may stand for its GET: no compared entry lacked a field, and
+// each optional field p leaves empty some entry holds, or known (the caller's copy; nil: none)
+// leaves empty too. A list never seen to show a field may omit it. Under mu.
 func (ix *partnerIndex) vouched(p Partner, known *Partner) bool {
 	if !ix.compared || len(ix.lacking) > 0 {
 		return false
@@ -171,8 +155,7 @@ func (ix *partnerIndex) wholeOr(p Partner) (Partner, bool) {
 	return p, false
 }
 
-// learn records partner p as its GET or this Client's write answered it:
-// whole, and newer than any page. Under mu.
+// learn records p, from its GET or this Client's write, as whole and newer than any page. Under mu.
 func (ix *partnerIndex) learn(p Partner) {
 	if !ix.gone[p.ID] {
 		ix.byID[p.ID] = p

@@ -28,8 +28,7 @@ func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization,
 	return &o, nil
 }
 
-// ListOrganizations returns the organizations the caller may see, filtered
-// by the server on exact name when name is set (FindOrganizations checks that).
+// ListOrganizations returns the organizations the caller may see, named name if set, as the server filters.
 func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organization, error) {
 	q := url.Values{}
 	if name != "" {
@@ -38,8 +37,7 @@ func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organiza
 	return collect(items[Organization](ctx, c, organizationsListPath, q))
 }
 
-// organizationIndex is what a Client knows of the organization list: like
-// the partner list's filters, its name filter is a guess about the API.
+// organizationIndex is what a Client knows of the organization list.
 type organizationIndex struct {
 	mu     sync.Mutex // held across the requests: lookups by name are few
 	filter trait      // whether the server honours the name filter
@@ -47,10 +45,8 @@ type organizationIndex struct {
 	walked bool
 }
 
-// FindOrganizations returns the organizations named exactly name that the
-// caller may see, however the server reads the name filter: a filtered answer
-// of only such organizations is taken as it is, else the whole list (walked
-// once per Client) decides, and a filter that missed some is not asked again.
+// FindOrganizations returns the organizations named exactly name that the caller may see, however
+// the server reads the name filter: else the whole list, walked once per Client, decides.
 func (c *Client) FindOrganizations(ctx context.Context, name string) ([]Organization, error) {
 	ix := &c.orgs
 	ix.mu.Lock()

@@ -17,14 +17,12 @@ import (
 // PageSize is the page size requested from /v2 list endpoints.
 const PageSize = 200
 
-// readAhead is how many partner list pages are requested at once when their count is known.
-const readAhead = 4
+const (
+	readAhead = 4     // partner list pages requested at once when their count is known
+	maxPages  = 10000 // stops a server that never says "last" from looping us forever
+)
 
-// maxPages stops a server that never says "last" from looping us forever.
-const maxPages = 10000
-
-// Page is one page of a /v2 list. Some list endpoints answer a plain array
-// instead, which holds everything: it decodes as the only, last page.
+// Page is one page of a /v2 list. A plain array, which some list endpoints answer, is the only page.
 type Page[T any] struct {
 	Content    []T  `json:"content"`
 	Last       bool `json:"last"`       // no page follows; also set when empty or past TotalPages
@@ -33,17 +31,14 @@ type Page[T any] struct {
 
 func (p *Page[T]) UnmarshalJSON(data []byte) error {
 	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '[' {
-		p.Last = true
-		p.TotalPages = 1
+		p.Last, p.TotalPages = true, 1
 		return json.Unmarshal(trimmed, &p.Content)
 	}
 	type wrapper Page[T]
 	return json.Unmarshal(data, (*wrapper)(p))
 }
 
-// items yields the items of a /v2 list in order, fetching a page only when
-// the consumer wants an item beyond the previous one, so stopping early
-// stops the paging too. An error is yielded once, with a zero item, last.
+// items yields the items of a /v2 list in order, a page at a time as the consumer asks, and an error once, last.
 func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for p, err := range pages[T](ctx, c, path, query, 0, 0, 1) {
@@ -60,11 +55,9 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 	}
 }
 
-// pages is the one pager of /v2 lists: it yields the pages from page from
-// on until the last, or an error once, with a nil page. Asked for a page,
-// it requests up to ahead pages from it on at once, none past the page
-// count (total, until a page gives one; without one, a page at a time),
-// and cancels those still running when the sequence ends.
+// pages is the one pager of /v2 lists: it yields the pages from page from on until the last, or an
+// error once. It requests up to ahead pages at once, none past the page count (total, until a page
+// gives one; without one, a page at a time), and cancels those still running when it ends.
 func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total, ahead int) iter.Seq2[*Page[T], error] {
 	type answer struct {
 		page *Page[T]
@@ -100,8 +93,7 @@ func pages[T any](ctx context.Context, c *Client, path string, query url.Values,
 	}
 }
 
-// fetchPage reads page number (from 0) of a /v2 list, PageSize items a page.
-// Last is also set when the page was empty or past the announced total.
+// fetchPage reads page number (from 0) of a /v2 list; an empty page or one past the total is Last too.
 func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*Page[T], error) {
 	q := url.Values{}
 	maps.Copy(q, query)

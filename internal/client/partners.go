@@ -70,9 +70,8 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// body sends properties as {} when there are none. An update sends every
-// field, unset ones as "", {} or null, so that it clears what the
-// configuration removed whether the server replaces or merges.
+// body sends properties as {} when there are none. An update sends every field, unset ones
+// too, so it clears what the configuration removed whether the server replaces or merges.
 func (in PartnerInput) body() PartnerInput {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
@@ -98,9 +97,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
 		return nil, err
 	}
-	if p.ID == "" {
-		// [inferred] any 2xx means success; without the partner in the
-		// answer (204, empty body), read it back so state comes from the API.
+	if p.ID == "" { // [inferred] any 2xx is success: read back a partner the answer lacks
 		got, err := c.GetPartner(ctx, id)
 		if err != nil {
 			return nil, err
@@ -121,11 +118,9 @@ func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	return err
 }
 
-// partnerGone makes the 404 of a partner's GET or DELETE a *NotFoundError only when
-// it can mean nothing else: the body is the API's {"message": ...} (not a proxy's
-// page), from a server shown to be right, if need be by fetching one list page. Any
-// other 404 is an *UnprovenNotFoundError: a wrong tenant or base_url must never read
-// as "every partner was deleted".
+// partnerGone makes a partner's 404 a *NotFoundError only in the API's shape from a server
+// proven right (by a list page if need be); else an *UnprovenNotFoundError: a wrong tenant
+// or base_url must never read as "every partner was deleted".
 func (c *Client) partnerGone(ctx context.Context, err error) error {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
@@ -142,17 +137,15 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 	return &NotFoundError{Err: apiErr}
 }
 
-// IsListRefused reports whether err is the partner list's own 403 or 404,
-// in the API's shape: the caller may not list partners. Not a failed login,
-// an unknown tenant or a proxy's page, which fail every call.
+// IsListRefused reports whether err is the partner list's own 403 or 404 in the API's shape,
+// not a failed login, an unknown tenant or a proxy's page, which fail every call.
 func IsListRefused(err error) bool {
 	apiErr, ok := errors.AsType[*APIError](err)
 	return ok && apiErr.Structured && !errors.As(err, new(*LoginError)) && !IsUnknownTenant(err) &&
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proveServer asks for one list item: a 2xx, or a 403 in the API's shape
-// (recognised, without READ_ALL_PARTNERS), proves base_url, tenant and credentials.
+// proveServer asks for one list item: a 2xx or an API-shaped 403 proves base_url, tenant and credentials.
 func (c *Client) proveServer(ctx context.Context) error {
 	var p Page[json.RawMessage]
 	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
@@ -163,8 +156,7 @@ func (c *Client) proveServer(ctx context.Context) error {
 	return err
 }
 
-// CreateOutcomeUnknownError means a create may have happened but could not
-// be confirmed, and the partner could not be identified safely afterwards.
+// CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
 type CreateOutcomeUnknownError struct {
 	Input      PartnerInput
 	Err        error
@@ -185,16 +177,12 @@ func (e *CreateOutcomeUnknownError) Error() string {
 
 func (e *CreateOutcomeUnknownError) Unwrap() error { return e.Err }
 
-// maxCreateAttempts bounds how often a create is sent again after the lookup
-// by code proved the previous attempt created nothing.
-const maxCreateAttempts = 8
+const (
+	maxCreateAttempts = 8                // sends of a create whose lookup found nothing created
+	recoveryTimeout   = 30 * time.Second // the lookup after a create whose caller gave up
+)
 
-// recoveryTimeout bounds the lookup after a create whose caller gave up
-// (interrupt, operation timeout): it runs on a context of its own.
-const recoveryTimeout = 30 * time.Second
-
-// evenIfGivenUp is ctx, or, when its caller gave up, one of recoveryTimeout:
-// a partner that may exist must be found now, or the next apply creates it again.
+// evenIfGivenUp is ctx, or one of recoveryTimeout once its caller gave up: a partner that may exist must be found now.
 func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Err() == nil {
 		return ctx, func() {}
@@ -202,12 +190,9 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 }
 
-// CreatePartner creates a partner and never creates it twice. When a POST's
-// outcome is unknown (connection lost, 5xx, timeout, interrupt), it looks
-// the partner up by code: one match holding the requested fields is adopted
-// (recovered); none means nothing was created, and the POST is sent again
-// unless the caller gave up; anything else, or no code to look up by, is a
-// *CreateOutcomeUnknownError.
+// CreatePartner creates a partner, never twice. After a POST of unknown outcome it looks the partner
+// up by code: one match holding the requested fields is adopted (recovered); none sends the POST
+// again unless the caller gave up; anything else, or no code, is a *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
@@ -229,8 +214,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		lookupCtx, cancel := evenIfGivenUp(ctx)
 		defer cancel()
 		matches, lookupErr := c.findPartners(lookupCtx, filter{{"code", in.Code, false}}, true)
-		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 {
-			// The list entry may leave fields out: its GET decides.
+		if lookupErr == nil && len(matches) == 1 && len(in.Diff(matches[0])) > 0 { // an entry may lack fields: its GET decides
 			matches, lookupErr = c.Complete(lookupCtx, matches)
 		}
 		if lookupErr != nil {
@@ -248,8 +232,7 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f as the server lists them, a
-// page at a time as the consumer asks (see items), skipping those without id.
+// StreamPartners yields the partners matching f as the server lists them (see items), skipping those without id.
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return c.stream(ctx, f.filter())
 }
@@ -269,9 +252,7 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the unfiltered partner list's pages from page from on,
-// without entries that have no id (they match nothing), readAhead at a time
-// once the page count is known (total, or from a page).
+// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known, without id-less entries.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
 		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
@@ -296,8 +277,7 @@ func checkPartner(p Partner, method, path string) error {
 // PartnerPath is the path of partner id, escaped, for Raw.
 func PartnerPath(id string) string { return partnersPath + "/" + url.PathEscape(id) }
 
-// Int64 decodes a JSON number that should be a whole number, whether the
-// server writes it as 3, 3.0 or 3e0. null decodes as 0.
+// Int64 decodes a whole JSON number, written 3, 3.0 or 3e0; null decodes as 0.
 type Int64 int64
 
 func (n *Int64) UnmarshalJSON(data []byte) error {
@@ -322,9 +302,7 @@ func (n *Int64) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Properties are a partner's custom properties. The API documents string
-// values; a value of another JSON type (a tenant with typed properties) is
-// kept as its JSON text, so that one odd value never fails a whole answer.
+// Properties are a partner's custom properties; a value that is not a string is kept as its JSON text.
 type Properties map[string]string
 
 func (p *Properties) UnmarshalJSON(data []byte) error {
@@ -353,9 +331,8 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// partnerFields are a Partner's fields but its id, named as the provider's
-// attributes, each as text by key: a property under its key, any other
-// field under "". The writable ones, which PartnerInput holds, come first.
+// partnerFields are a Partner's fields but its id, named as the provider's attributes, as text by
+// key: a property under its key, any other field under "". The writable ones come first.
 var partnerFields = []partnerField{
 	{"name", func(p Partner) map[string]string { return one(p.Name) }},
 	{"code", func(p Partner) map[string]string { return one(p.Code) }},
@@ -388,12 +365,10 @@ func (f partnerField) holds(p Partner) bool {
 
 func one(value string) map[string]string { return map[string]string{"": value} }
 
-// Difference is a field in which two partners differ: Value in the first,
-// Other in the second. Key names the property when Field is "properties".
+// Difference is a field two partners differ in: Value in the first, Other in the second; Key names a property.
 type Difference struct{ Field, Key, Value, Other string }
 
-// Diff lists, in field order, the fields in which other differs from p, the
-// id aside. Properties differ key by key; none and {} are the same.
+// Diff lists, in field order, the fields but the id in which other differs from p; no properties equal {}.
 func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.

@@ -6,32 +6,20 @@ import (
 	"fmt"
 )
 
-// RefreshPartner reads partner id for a refresh, from the paged partner list
-// when that costs fewer requests than one GET each (Config.BatchRefresh).
-// Terraform refreshes each resource with its own call and never says how
-// many will come, so one Client (one provider process) decides as they come:
+// RefreshPartner reads partner id for a refresh, from the paged list when that costs fewer
+// requests than one GET each (Config.BatchRefresh), deciding as reads come (Terraform never
+// says how many will; a Client lives for one command and walk):
 //
-//  1. The first read GETs its partner: a state of one costs one request.
-//  2. The next loads page 0, which tells the tenant's size and, in a tenant
-//     of up to PageSize partners, is the whole list.
-//  3. A read whose partner is on a loaded page is answered from it; one that
-//     is not pays a GET, until as many GETs are paid as pages remain, and
-//     then the rest are loaded. By this ski-rental rule it never costs more
-//     than about twice the cheaper of one GET each and the whole list.
-//  4. Nothing is answered from the list before one entry has been compared
-//     with its partner's GET, and no entry that leaves empty a field known
-//     holds while no entry shows that field: such a partner is read with GET
-//     and compared too. Once an entry lacks what GET holds (a list of
-//     summaries), every read uses GET, and the first to see it returns a
-//     BatchingOff. known is the caller's last copy of the partner; nil (an
-//     import) trusts an entry only where the list shows its empty fields.
-//  5. A partner missing from the whole list is confirmed with a GET: the
-//     list is never trusted for a deletion.
-//  6. A refused list falls back to GETs, and one read warns; any other
-//     list failure falls back too, with a log line.
-//
-// Terraform starts a provider process for every command and walk, so no
-// page outlives the plan that loaded it.
+//  1. The first read GETs its partner; the next loads page 0, which tells the tenant's size.
+//  2. A read on a loaded page is served from it; one not pays a GET until as many are paid as pages
+//     remain, then the rest are loaded (ski rental: at most about twice the cheaper of one GET
+//     each and the whole list).
+//  3. Nothing is answered from the list before an entry is compared with its partner's GET; once
+//     an entry lacks what its GET holds, every read uses GET, and the first to see it returns a
+//     BatchingOff. An entry that leaves empty a field no entry has shown is read with GET (and
+//     compared) when known, the caller's last copy, holds that field, or known is nil (an import).
+//  4. A partner missing from the whole list is confirmed with a GET.
+//  5. A refused list falls back to GETs with one warning; another failure, with a log line.
 func (c *Client) RefreshPartner(ctx context.Context, id string, known *Partner) (*Partner, *BatchingOff, error) {
 	ix := c.index
 	ix.mu.Lock()
@@ -71,8 +59,7 @@ func (c *Client) RefreshPartner(ctx context.Context, id string, known *Partner) 
 			err := c.loadPages(ctx)
 			off = ix.checkSample()
 			switch {
-			case err != nil && ctx.Err() != nil:
-				// This read was cancelled; a waiting one will load again.
+			case err != nil && ctx.Err() != nil: // a waiting read will load again
 				return nil, off, fmt.Errorf("listing partners: %w", err)
 			case err != nil:
 				r.failed = true
@@ -93,8 +80,8 @@ type refreshState struct {
 	sample             *Partner // the latest checking GET's answer, to compare with the list
 }
 
-// BatchingOff says, once, why RefreshPartner stopped using the list: its
-// entry for Partner differs from the GET in Fields, or listing was Refused.
+// BatchingOff says, once, why RefreshPartner stopped using the list: its entry for Partner
+// differs from the GET in Fields, or listing was Refused.
 type BatchingOff struct {
 	Partner string
 	Fields  []string
@@ -113,8 +100,7 @@ const (
 
 // batching reports whether the list may still serve reads, under mu.
 func (ix *partnerIndex) batching() bool {
-	r := &ix.refresh
-	return !r.disabled && !r.failed && ix.refused == nil && len(ix.lacking) == 0
+	return !ix.refresh.disabled && !ix.refresh.failed && ix.refused == nil && len(ix.lacking) == 0
 }
 
 // grantStep decides, under mu, what a read of id does now, counting GETs granted instead of a load.
@@ -122,8 +108,7 @@ func (ix *partnerIndex) grantStep(id string, known *Partner) (readStep, Partner)
 	r := &ix.refresh
 	p, listed := ix.byID[id]
 	switch {
-	case !ix.batching() || (!listed && ix.complete):
-		// Batching is off, or the partner is missing from the whole list: a GET decides.
+	case !ix.batching() || (!listed && ix.complete): // off, or not in the whole list: a GET decides
 		return stepGet, p
 	case listed && ix.compared && (ix.whole[id] || ix.vouched(p, known)):
 		return stepServe, p
@@ -131,13 +116,11 @@ func (ix *partnerIndex) grantStep(id string, known *Partner) (readStep, Partner)
 		return stepGet, p // an entry the list may have left short: its GET is compared
 	case ix.busy != nil:
 		return stepWait, p
-	case listed || r.reads == 1:
-		// The first read (its GET is compared once page 0 is loaded), or the first the list could answer.
+	case listed || r.reads == 1: // the first read, or the first the list could answer
 		return stepCheck, p
 	case ix.nextPage == 0:
 		return stepLoad, p
-	case ix.totalPages == 0:
-		// Unknown page count: do not walk a tenant of unknown size for what may be its only partner.
+	case ix.totalPages == 0: // do not walk a tenant of unknown size for what may be its only partner
 		return stepGet, p
 	case r.getsInsteadOfPages < ix.totalPages-ix.nextPage:
 		r.getsInsteadOfPages++
@@ -156,8 +139,7 @@ func (ix *partnerIndex) checkSample() *BatchingOff {
 	return ix.batchingOff()
 }
 
-// batchingOff is, once, why the list stopped serving reads when that is worth
-// a warning: it was refused, or its entries differ from GET. Under mu.
+// batchingOff is, once, why the list stopped serving reads, if worth a warning. Under mu.
 func (ix *partnerIndex) batchingOff() *BatchingOff {
 	r := &ix.refresh
 	if r.disabled || r.warned {

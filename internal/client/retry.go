@@ -19,25 +19,13 @@ import (
 	"time"
 )
 
-// retryPolicy is the one place that decides whether and when to try again.
-//   - 429 is retried for every method: the server did not process the call.
-//   - 5xx, timeouts and network errors are retried for GET, PUT and DELETE,
-//     which are idempotent here.
-//   - A POST is never replayed once its body may have reached the server;
-//     the caller gets an *OutcomeUnknownError (CreatePartner decides).
-//   - Errors no retry can cure fail at once (see permanent).
-//
-// Waits honour Retry-After, else back off exponentially with jitter. All
-// waits of one call share one budget, capped by the context's deadline;
-// each attempt has its own, the HTTP client's Timeout (request_timeout).
-type retryPolicy struct {
-	budget     time.Duration
-	minBackoff time.Duration
-	maxBackoff time.Duration
-}
+// retryPolicy decides whether and when to try again. 429 is retried for every method; 5xx, timeouts
+// and network errors for GET, PUT and DELETE; a POST that may have reached the server never
+// (*OutcomeUnknownError); errors no retry can cure fail at once (see permanent). Waits honour
+// Retry-After, else back off exponentially with jitter, within one budget per call.
+type retryPolicy struct{ budget, minBackoff, maxBackoff time.Duration }
 
-// roundTrips sends httpReq (with body) until an answer is final, returning
-// that answer, the number of attempts made and the last attempt's token.
+// roundTrips sends httpReq until an answer is final; it returns that answer, the attempts and the last token.
 func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Request, body []byte) (*http.Response, int, string, error) {
 	p := c.retry
 	deadline := time.Now().Add(p.budget)
@@ -74,8 +62,7 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 		var cause error
 		switch {
 		case err != nil && ctx.Err() != nil:
-			// The caller gave up (interrupt or operation timeout). For a
-			// POST that may have arrived, that is an unknown outcome too.
+			// The caller gave up: for a POST that may have arrived, an unknown outcome too.
 			return nil, attempt, token, req.failed(fmt.Errorf("%s: %w", where, ctx.Err()), !neverSent(err))
 		case err != nil && c.permanent(err):
 			return nil, attempt, token, fmt.Errorf("%s: %w", where, err)
@@ -93,8 +80,7 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 		wait := p.backoff(attempt, resp)
 		if time.Now().Add(wait).After(deadline) {
 			if resp != nil {
-				// Hand the last answer to the caller: its message says more than ours.
-				return resp, attempt, token, nil
+				return resp, attempt, token, nil // the last answer says more than our error
 			}
 			return nil, attempt, token, &RetryBudgetError{Attempts: attempt, Budget: p.budget, Last: cause}
 		}
@@ -111,10 +97,8 @@ func (c *Client) roundTrips(ctx context.Context, req request, httpReq *http.Requ
 	}
 }
 
-// finishOnceSent gives a create's exchange a context that ends with ctx
-// until the request has been written, and not after: a create the server
-// may be storing is worth its answer, within request_timeout, more than an
-// outcome to guess. Call done once the exchange has answered.
+// finishOnceSent gives a create's exchange a context that ends with ctx only until the request is
+// written: an answer, within request_timeout, beats an outcome to guess. Call done once answered.
 func finishOnceSent(ctx context.Context, httpReq *http.Request) (exchange *http.Request, done func()) {
 	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var written atomic.Bool
@@ -145,10 +129,7 @@ func (p retryPolicy) backoff(attempt int, resp *http.Response) time.Duration {
 // retryAfter parses Retry-After as delay-seconds or an HTTP date.
 func retryAfter(value string, now time.Time) (time.Duration, bool) {
 	if secs, err := strconv.ParseInt(value, 10, 32); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(max(secs, 0)) * time.Second, secs >= 0
 	}
 	if at, err := http.ParseTime(value); err == nil {
 		return max(at.Sub(now), 0), true
@@ -162,9 +143,7 @@ func neverSent(err error) bool {
 	return ok && opErr.Op == "dial" || errors.As(err, new(notSentError)) || errors.As(err, new(*net.DNSError))
 }
 
-// permanent reports network errors that no retry can cure, so that the user
-// does not wait out the retry budget: an unknown host, a bad certificate,
-// https spoken to a plain-http server.
+// permanent reports network errors no retry can cure, such as an unknown host or a bad certificate.
 func (c *Client) permanent(err error) bool {
 	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok && dnsErr.IsNotFound ||
 		errors.As(err, new(*tls.CertificateVerificationError)) || errors.As(err, new(x509.UnknownAuthorityError)) ||
@@ -172,13 +151,11 @@ func (c *Client) permanent(err error) bool {
 		errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, new(tls.RecordHeaderError)) {
 		return true
 	}
-	// A refused connection is a wrong base_url or a server that is down,
-	// unless the server has answered before: then it may be restarting.
+	// A refused connection from a server that answered before may be a restart.
 	return errors.Is(err, syscall.ECONNREFUSED) && !c.proven.Load()
 }
 
-// withoutURL drops the URL that net/http puts in its errors, which reach logs
-// and diagnostics: the password login carries the API key in its query.
+// withoutURL drops the URL from net/http's errors: the password login's query holds the API key.
 func withoutURL(err error) error {
 	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		return fmt.Errorf("%s: %w", urlErr.Op, urlErr.Err)
