@@ -14,8 +14,7 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
 
-// addAPIError turns a client error into one diagnostic that says what was
-// attempted, what the server said, and what the user can do about it.
+// addAPIError turns a client error into one diagnostic: what was attempted, what the server said, what to do.
 func addAPIError(ctx context.Context, diags *diag.Diagnostics, summary, action string, err error) {
 	err = explainTimeout(ctx, err)
 	detail := fmt.Sprintf("%s failed: %v", action, err)
@@ -98,8 +97,7 @@ func statusHint(err *client.APIError) string {
 	return ""
 }
 
-// listPermission names the permission a lookup's path needs, so a 403 from
-// a data source or an import by code says exactly what to grant.
+// listPermission names the permission a lookup's path needs, for a 403's advice.
 func listPermission(apiPath string) string {
 	switch {
 	case strings.HasPrefix(apiPath, "/v2/network/partners"):
@@ -158,8 +156,7 @@ func addBatchingOffWarning(diags *diag.Diagnostics, off *client.BatchingOff) {
 	}
 }
 
-// lookup is a search by a value that need not be unique, such as a code, for
-// the error when it finds not exactly one: on attribute at, or none if empty.
+// lookup is a search by a value that need not be unique (a code): its error goes on attribute at, if set.
 type lookup struct {
 	at               path.Path
 	noun, key, value string // "partner", "code", "P000123"

@@ -11,7 +11,7 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
-// Unit tests of the code guard (partner_codes.go) against the emulator,
+// Unit tests of the code guard (partner_guards.go) against the emulator,
 // counting the list requests each way of checking costs.
 
 func newTestCodeGuard(t *testing.T, s *refreshServer) *codeGuard {

@@ -19,7 +19,7 @@ import (
 )
 
 // Acceptance tests of the guards against the user's own mistakes
-// (partner_guards.go, partner_codes.go), through the real CLI.
+// (partner_guards.go), through the real CLI.
 
 // failing runs a command that must fail and returns its output with white
 // space folded, so that wrapped messages match.

@@ -54,8 +54,7 @@ func parsePartnerImportID(raw string) (partnerImportID, error) {
 	return partnerImportID{ID: raw}, nil
 }
 
-// resolveImportID turns an import ID into the partner's id, looking a code up
-// here, so state only holds ids and Read never depends on codes being unique.
+// resolveImportID turns an import ID into an id, so Read never depends on codes being unique.
 func (r *partnerResource) resolveImportID(ctx context.Context, raw string) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	parsed, err := parsePartnerImportID(raw)
@@ -108,8 +107,7 @@ func (r *partnerResource) IdentitySchema(_ context.Context, _ resource.IdentityS
 	}
 }
 
-// setPartnerIdentity records partner id's identity, in every response with
-// state: old state gets one, and OpenTofu refuses a read that returns none.
+// setPartnerIdentity sets the identity in every response with state: OpenTofu refuses a read without.
 func setPartnerIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string) diag.Diagnostics {
 	if identity == nil { // the framework passes none only when the resource has no identity schema
 		return nil
@@ -117,8 +115,7 @@ func setPartnerIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, i
 	return identity.Set(ctx, partnerIdentityModel{ID: types.StringValue(id)})
 }
 
-// importIDFrom returns what an import names: the import ID, or else the id in
-// the import block's identity, which holds ids only (codes go through the ID).
+// importIDFrom returns the import ID, or else the id of the import block's identity (ids only).
 func importIDFrom(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
 	if req.ID != "" || req.Identity == nil {
 		return req.ID, nil

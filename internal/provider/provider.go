@@ -22,15 +22,11 @@ var (
 )
 
 // servitlyProvider is the provider; version is set at build time.
-type servitlyProvider struct {
-	version string
-}
+type servitlyProvider struct{ version string }
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &servitlyProvider{version: version}
-	}
+	return func() provider.Provider { return &servitlyProvider{version: version} }
 }
 
 func (p *servitlyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -88,7 +84,7 @@ func (p *servitlyProvider) ListResources(context.Context) []func() list.ListReso
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
 	client             *client.Client
-	codes              *codeGuard // no second partner for a code in use (partner_codes.go)
+	codes              *codeGuard // no second partner for a code in use (partner_guards.go)
 	deletionProtection bool       // the provider's, for partners that do not set their own
 }
 
@@ -133,14 +129,11 @@ func (d providerData) ready(diags *diag.Diagnostics, when string) bool {
 }
 
 // tfLogger sends the client's logs to tflog with every secret masked, wherever the client puts it.
-type tfLogger struct {
-	secrets []string
-}
+type tfLogger struct{ secrets []string }
 
+// newTFLogger leaves unset secrets out: masking "" would garble every message.
 func newTFLogger(cfg client.Config) tfLogger {
-	// Unset secrets are left out: masking "" would garble every message.
-	unset := func(s string) bool { return s == "" }
-	return tfLogger{secrets: slices.DeleteFunc([]string{cfg.Token, cfg.APIKey, cfg.PAT, cfg.Password}, unset)}
+	return tfLogger{secrets: slices.DeleteFunc([]string{cfg.Token, cfg.APIKey, cfg.PAT, cfg.Password}, func(s string) bool { return s == "" })}
 }
 
 func (l tfLogger) mask(ctx context.Context) context.Context {

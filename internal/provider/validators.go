@@ -12,8 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// notBlank rejects strings that are empty or only white space: it wants one
-// character outside Unicode's White_Space (what strings.TrimSpace trims).
+// notBlank wants one character outside Unicode's White_Space (what strings.TrimSpace trims).
 var notBlank = stringvalidator.RegexMatches(notBlankPattern,
 	"must not be empty or blank: set a value, or remove the attribute to leave it unset")
 
@@ -22,8 +21,7 @@ var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be em
 
 var notBlankPattern = regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`)
 
-// trimmed refuses a code that starts or ends with white space: Servitly
-// stores it as written, so "SE-001 " would be a code of its own.
+// trimmed refuses outer white space: Servitly stores "SE-001 " as a code of its own.
 var trimmed = stringvalidator.RegexMatches(regexp.MustCompile(`^(?s:[^\t\n\v\f\r\x{85}\p{Z}](.*[^\t\n\v\f\r\x{85}\p{Z}])?)?$`),
 	"must not start or end with white space: Servitly stores a code as written, so it would be another code. Remove the spaces")
 
@@ -55,8 +53,7 @@ func (ianaTimezone) ValidateString(_ context.Context, req validator.StringReques
 // knownZones caches accepted names: Terraform validates each config several times a run.
 var knownZones sync.Map
 
-// tzNameShape wants each part to start upper-case, as in every tz name.
-// time.LoadLocation reads the OS's zoneinfo first, which holds files that are
-// no zone ("localtime", "posix/...") and, on a case-insensitive file system,
-// finds "europe/rome": this keeps the answer the same on every machine.
+// tzNameShape wants each part upper-case first, as in every tz name: the OS's zoneinfo, read
+// first, holds non-zones ("localtime", "posix/...") and may find "europe/rome" on a
+// case-insensitive file system.
 var tzNameShape = regexp.MustCompile(`^[A-Z][^/]*(/[A-Z][^/]*)*$`)
