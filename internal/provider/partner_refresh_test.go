@@ -223,13 +223,6 @@ func stateOf(p emulator.Partner) *client.Partner {
 	return &state
 }
 
-func idsOf(partners []emulator.Partner) []string {
-	ids := make([]string, len(partners))
-	for i, p := range partners {
-		ids[i] = p.ID
-	}
-	return ids
-}
 
 func checkSame(t *testing.T, want emulator.Partner, got *client.Partner) {
 	t.Helper()
