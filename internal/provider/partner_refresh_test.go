@@ -223,7 +223,6 @@ func stateOf(p emulator.Partner) *client.Partner {
 	return &state
 }
 
-
 func checkSame(t *testing.T, want emulator.Partner, got *client.Partner) {
 	t.Helper()
 	if got == nil || got.ID != want.ID || got.Name != want.Name || got.Code != want.Code ||
