@@ -144,7 +144,7 @@ func TestAccConcurrentWriters_codesPointedOut(t *testing.T) {
 // partner is left, and the run that lost says which code and partner stayed.
 func TestAccConcurrentWriters_racingApplies(t *testing.T) {
 	emulatorOnly(t, "it needs a slow server (Options.Latency) so that both runs pass the code check before either creates")
-	onePassOnly(t, "SERVITLY_ACC_RACE", "it starts twenty applies, and tests the provider, which no CLI changes")
+	onePassOnly(t, "tofu", "it starts twenty applies")
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{Latency: 300 * time.Millisecond})
 	runs := []*terraformCLI{newTerraformCLI(t, emu), newTerraformCLI(t, emu)}
@@ -188,11 +188,12 @@ func TestAccConcurrentWriters_racingApplies(t *testing.T) {
 	}
 }
 
-// onePassOnly skips a test of the provider alone on all but the acceptance
-// pass that sets env to 1 (make acc runs it too: it sets no CLI).
-func onePassOnly(t *testing.T, env, why string) {
+// onePassOnly skips a long test of the provider alone, which no CLI changes,
+// on all of make test's acceptance passes but the one named (SERVITLY_ACC_PASS);
+// make acc, which sets no CLI, runs it too.
+func onePassOnly(t *testing.T, pass, why string) {
 	t.Helper()
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv(env) != "1" {
-		t.Skipf("%s: it runs on one CLI per run (make acc, and the make test pass that sets %s=1), not with %s", why, env, cli)
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv("SERVITLY_ACC_PASS") != pass {
+		t.Skipf("%s: it runs in one pass per run (make acc, and make test's acc-%s), not with %s", why, pass, cli)
 	}
 }

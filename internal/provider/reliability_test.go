@@ -64,6 +64,7 @@ func checkStateMatchesServer(emu *testEmulator, n int) resource.TestCheckFunc {
 // also plans again after apply and fails on any change.
 func TestAccReliability_faultyServer(t *testing.T) {
 	emulatorOnly(t, "it answers a fifth of the requests with 429 and a tenth with 500 on purpose (emulator.Faults)")
+	onePassOnly(t, "oldest", "retrying a faulty server takes most of a minute")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 20, RetryAfter: "0", ServerErrorPercent: 10, Seed: 7})
 	resource.ParallelTest(t, resource.TestCase{
@@ -334,7 +335,7 @@ func withoutEnv(env []string, names ...string) []string {
 // duplicate on the server and nothing after destroy.
 func TestAccReliability_soak(t *testing.T) {
 	emulatorOnly(t, "it injects faults")
-	onePassOnly(t, "SERVITLY_ACC_SOAK", "the soak tests the client and the emulator, which no CLI changes, and takes most of a minute")
+	onePassOnly(t, "newest", "the soak takes most of a minute")
 	const n = 200
 	emu := newTestEmulator(t, emulator.Options{TokenTTL: 3 * time.Second})
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 10, ServerErrorPercent: 5, HungPercent: 2, Seed: 17})
