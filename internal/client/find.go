@@ -415,15 +415,15 @@ func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, ne
 	return p, slices.DeleteFunc(others, func(o Partner) bool { return o.ID == p.ID }), nil
 }
 
-// LoadedLike returns the loaded partners other than self whose code is code in another letter
-// case (exact false), or, once the whole list is loaded, exactly code. It sends no request.
-func (c *Client) LoadedLike(code, self string, exact bool) []Partner {
-	ix := c.index
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if exact && !ix.complete {
-		return nil
-	}
+// LoadedInOtherCase returns the loaded partners whose code is code in another letter case. It sends no request.
+func (c *Client) LoadedInOtherCase(code string) []Partner {
+	c.index.mu.Lock()
+	defer c.index.mu.Unlock()
+	return c.index.loadedLike(code, "", false)
+}
+
+// loadedLike is the partners of byID but self whose code is code, exactly or in another case. Under mu.
+func (ix *partnerIndex) loadedLike(code, self string, exact bool) []Partner {
 	var out []Partner
 	for _, p := range ix.byID {
 		if p.ID != self && p.Code != "" && strings.EqualFold(p.Code, code) && (p.Code == code) == exact {
@@ -431,4 +431,27 @@ func (c *Client) LoadedLike(code, self string, exact bool) []Partner {
 		}
 	}
 	return out
+}
+
+// SharedCodes notes refreshed partner p and, once the whole list is loaded, returns each
+// noted partner whose code others have, followed by them, once: a partner refreshed
+// before the list was loaded is pointed out by a later refresh. It sends no request.
+func (c *Client) SharedCodes(p Partner) [][]Partner {
+	ix := c.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if p.Code != "" {
+		ix.unchecked[p.ID] = p
+	}
+	if !ix.complete {
+		return nil
+	}
+	var shared [][]Partner
+	for id, q := range ix.unchecked {
+		delete(ix.unchecked, id)
+		if others := ix.loadedLike(q.Code, id, true); len(others) > 0 {
+			shared = append(shared, append([]Partner{q}, others...))
+		}
+	}
+	return shared
 }

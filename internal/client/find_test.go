@@ -241,3 +241,42 @@ func TestPartnerFilterMatches(t *testing.T) {
 		t.Errorf("query %v: organization_id is not an API filter", q)
 	}
 }
+
+// A partner refreshed before the list is loaded is pointed out by the
+// refresh that loads it, once; so is that refresh's own partner.
+func TestSharedCodesPointsOutEarlierRefreshes(t *testing.T) {
+	srv := emulator.New(emulator.Options{})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	cfg := fastConfig(ts.URL)
+	cfg.Token, cfg.Tenant, cfg.BatchRefresh = srv.IssueToken(0), "demo", true
+	c := newTestClient(t, cfg)
+	first := srv.AddPartner(emulator.Partner{Name: "First", Code: "A"})
+	second := srv.AddPartner(emulator.Partner{Name: "Second", Code: "B"})
+	twinA := srv.AddPartner(emulator.Partner{Name: "Twin A", Code: "A"})
+	srv.AddPartner(emulator.Partner{Name: "Twin B", Code: "B"})
+	ctx := context.Background()
+	var groups [][]Partner
+	for _, p := range []emulator.Partner{first, second} {
+		got, _, err := c.RefreshPartner(ctx, p.ID, &Partner{Name: p.Name, Code: p.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared := c.SharedCodes(*got)
+		if p.ID == first.ID && len(shared) > 0 {
+			t.Fatalf("the first refresh, before any list page, pointed out %+v", shared)
+		}
+		groups = append(groups, shared...)
+	}
+	if len(groups) != 2 {
+		t.Fatalf("groups %+v; want the first partner's and the second's", groups)
+	}
+	for _, g := range groups {
+		if g[0].ID == first.ID && (len(g) != 2 || g[1].ID != twinA.ID) {
+			t.Errorf("group %+v; want First, then Twin A", g)
+		}
+	}
+	if again := c.SharedCodes(Partner{ID: first.ID, Code: "A"}); len(again) != 1 {
+		t.Errorf("a refresh of First again: %+v; want it pointed out again, as a new read", again)
+	}
+}

@@ -19,6 +19,7 @@ type partnerIndex struct {
 	whole      map[string]bool    // byID holds the whole partner, from its GET or this Client's write
 	gone       map[string]bool    // deleted by this Client: never learnt again from a page
 	unused     map[string]bool    // codes a trusted lookup found on no partner
+	unchecked  map[string]Partner // refreshed partners SharedCodes has yet to check
 	nextPage   int                // pages 0 .. nextPage-1 are loaded
 	totalPages int                // as the server said; 0 when it did not
 	complete   bool               // byID holds every partner of the tenant
@@ -42,7 +43,7 @@ const (
 )
 
 func newPartnerIndex(batchRefresh bool) *partnerIndex {
-	return &partnerIndex{refresh: refreshState{disabled: !batchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{},
+	return &partnerIndex{refresh: refreshState{disabled: !batchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{}, unchecked: map[string]Partner{},
 		shows: map[string]bool{}, filters: map[string]trait{"organization_id": no}}
 }
 

@@ -105,7 +105,7 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		tflog.Warn(ctx, "could not check at plan time that the partner code is unused; apply checks it", map[string]any{"error": err.Error()})
 	}
 	resp.Diagnostics.Append(codeConflictDiagnostic(conflict, state == nil, "plan")...)
-	if like := r.client.LoadedLike(plan.Code.ValueString(), self, false); conflict == nil && len(like) > 0 {
+	if like := r.client.LoadedInOtherCase(plan.Code.ValueString()); conflict == nil && len(like) > 0 {
 		resp.Diagnostics.AddAttributeWarning(path.Root("code"), "Partner code differs only in letter case",
 			fmt.Sprintf("Code %q differs only in letter case from the code of %s. Servitly compares codes exactly, so "+
 				"this is another partner's code. If you mean that partner, write its code exactly, or import it.",

@@ -323,11 +323,11 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if others := r.client.LoadedLike(p.Code, id, true); len(others) > 0 {
+	for _, shared := range r.client.SharedCodes(*p) {
 		resp.Diagnostics.AddWarning("Partner code shared", fmt.Sprintf("Partner %s has code %q, and so do %s. Codes identify "+
 			"partners: import by code, the code check and the recovery of a lost create cannot tell them apart. Keep the one "+
 			"this configuration manages, and delete the others in the Servitly console or give them other codes.",
-			describePartner(*p), p.Code, describeAll(others)))
+			describePartner(shared[0]), shared[0].Code, describeAll(shared[1:])))
 	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
 	if next.DeletionProtection.IsNull() {
