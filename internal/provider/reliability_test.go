@@ -139,6 +139,7 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			emulatorOnly(t, "it needs tokens that live 400 ms (Options.TokenTTL)")
+			onePassOnly(t, "tofu", "it waits out tokens")
 			// The create apply is a login plus at least six waves of ten
 			// 100 ms calls, so it outlives its first 400 ms token however
 			// fast the machine is, and must obtain another (renewal or new
