@@ -45,13 +45,7 @@ func TestAccConcurrentWriters_staleApply(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			target := newAccTarget(t, emulator.Options{})
-			code := target.code("LU-1")
-			tf := newTerraformCLI(t, target)
-			tf.writeFile("main.tf", onePartner(code, "Rossi"))
-			tf.mustRun("apply", "-auto-approve", "-input=false")
-			id := tf.stateIDs()[0]
-			tf.writeFile("main.tf", onePartner(code, "Rossi Srl"))
-			tf.mustRun("plan", "-input=false", "-out=tfplan")
+			tf, id := savedRenamePlan(t, target, "LU-1", "Rossi", "Rossi Srl")
 
 			edited := target.mustPartner(id)
 			edited.Country, edited.Properties = "France", map[string]string{"crm_id": "42"}
@@ -75,21 +69,15 @@ func TestAccConcurrentWriters_staleApply(t *testing.T) {
 func TestAccConcurrentWriters_deletedAfterThePlan(t *testing.T) {
 	t.Parallel()
 	target := newAccTarget(t, emulator.Options{})
-	code := target.code("DEL-1")
-	tf := newTerraformCLI(t, target)
-	tf.writeFile("main.tf", onePartner(code, "Verdi"))
-	tf.mustRun("apply", "-auto-approve", "-input=false")
-	id := tf.stateIDs()[0]
-	tf.writeFile("main.tf", onePartner(code, "Verdi Spa"))
-	tf.mustRun("plan", "-input=false", "-out=tfplan")
+	tf, id := savedRenamePlan(t, target, "DEL-1", "Verdi", "Verdi Spa")
 	if err := target.deletePartner(id); err != nil {
 		t.Fatal(err)
 	}
 	out := tf.failing("apply", "-input=false", "tfplan")
 	expectOutput(t, out, "Error: Partner deleted since the plan", "Partner "+id+` ("Verdi") was deleted outside Terraform after this plan was made`,
 		"The next plan will create it again", "remove it from the configuration")
-	if n := len(partnersByCode(target.partners())[code]); n != 0 {
-		t.Errorf("%d partners with code %s after the apply, want none", n, code)
+	if code := target.code("DEL-1"); len(partnersByCode(target.partners())[code]) != 0 {
+		t.Errorf("partners with code %s after the apply, want none", code)
 	}
 }
 
@@ -186,6 +174,19 @@ func TestAccConcurrentWriters_racingApplies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// savedRenamePlan applies a partner named from, then saves a plan (tfplan)
+// that renames it to; it returns the CLI and the partner's id.
+func savedRenamePlan(t *testing.T, target *accTarget, code, from, to string) (*terraformCLI, string) {
+	t.Helper()
+	tf := newTerraformCLI(t, target)
+	tf.writeFile("main.tf", onePartner(target.code(code), from))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	id := tf.stateIDs()[0]
+	tf.writeFile("main.tf", onePartner(target.code(code), to))
+	tf.mustRun("plan", "-input=false", "-out=tfplan")
+	return tf, id
 }
 
 // onePassOnly skips a long test of the provider alone, which no CLI changes,

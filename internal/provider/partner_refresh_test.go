@@ -214,6 +214,22 @@ func readAll(t *testing.T, r *client.Client, partners []emulator.Partner) (map[s
 	return found, errs, warnings
 }
 
+// readAllWarnOnce reads partners with readAll, wants each as the server
+// holds it (never from a summary), and exactly one batching warning.
+func readAllWarnOnce(t *testing.T, r *client.Client, partners []emulator.Partner) {
+	t.Helper()
+	found, errs, warnings := readAll(t, r, partners)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, p := range partners {
+		checkSame(t, p, found[p.ID])
+	}
+	if warnings != 1 {
+		t.Errorf("%d warnings, want exactly one", warnings)
+	}
+}
+
 // stateOf is p as a refresh's state holds it.
 func stateOf(p emulator.Partner) *client.Partner {
 	state := client.Partner{ID: p.ID, Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone, Properties: p.Properties}
@@ -342,16 +358,7 @@ func TestPartnerRefresh_listRefusedFallsBackAndWarnsOnce(t *testing.T) {
 			partners := srv.seed(40)
 			r := srv.batchingClient(t)
 
-			found, errs, warnings := readAll(t, r, partners)
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			for _, p := range partners {
-				checkSame(t, p, found[p.ID])
-			}
-			if warnings != 1 {
-				t.Errorf("%d warnings, want exactly one", warnings)
-			}
+			readAllWarnOnce(t, r, partners)
 			if st := srv.Stats(); st.ByRoute[routeList]+srv.refusedLists() != 1 || st.ByRoute[routeGet] != 40 {
 				t.Errorf("requests %v, want one refused list and a GET per partner", st.ByRoute)
 			}
@@ -365,16 +372,7 @@ func TestPartnerRefresh_listOfSummariesIsDetectedOnce(t *testing.T) {
 	srv.summaries = true
 	r := srv.batchingClient(t)
 
-	found, errs, warnings := readAll(t, r, partners)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	for _, p := range partners {
-		checkSame(t, p, found[p.ID]) // properties come from GET, never from a summary
-	}
-	if warnings != 1 {
-		t.Errorf("%d warnings, want exactly one", warnings)
-	}
+	readAllWarnOnce(t, r, partners)
 	if st := srv.Stats(); st.ByRoute[routeList] != 1 || st.ByRoute[routeGet] != 150 {
 		t.Errorf("requests %v, want one list page and then a GET per partner", st.ByRoute)
 	}
@@ -393,16 +391,7 @@ func TestPartnerRefresh_stateCatchesSummariesTheCompareMissed(t *testing.T) {
 	if _, _, err := r.RefreshPartner(context.Background(), bare.ID, stateOf(bare)); err != nil {
 		t.Fatal(err)
 	}
-	found, errs, warnings := readAll(t, r, partners)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	for _, p := range partners {
-		checkSame(t, p, found[p.ID])
-	}
-	if warnings != 1 {
-		t.Errorf("%d warnings, want exactly one", warnings)
-	}
+	readAllWarnOnce(t, r, partners)
 }
 
 func TestPartnerRefresh_checksTheListOnceAgainstGet(t *testing.T) {
