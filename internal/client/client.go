@@ -188,9 +188,8 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
-// Raw sends a GET, PUT or DELETE to path (escaped, below the base URL) like every other call, and
-// returns the answer's status and body as they are, for tools such as the probe. A POST is
-// refused: only CreatePartner can recover one whose outcome is unknown. Raw never sets proven.
+// Raw sends a GET, PUT or DELETE to path (below the base URL) like any call and returns status and body
+// as they are, for tools such as the probe. POST is refused (only CreatePartner recovers one). Never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
 	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
 		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)

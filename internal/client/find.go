@@ -85,8 +85,7 @@ func (f filter) query() url.Values {
 	return q
 }
 
-// Partners yields the partners f selects, each with every field, and an error once, last.
-// Without a filter they are read a page at a time, so stopping early stops the paging.
+// Partners yields the partners f selects, whole, then any error; unfiltered, a page at a time.
 func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
 	return func(yield func(Partner, error) bool) {
 		if f != (PartnerFilter{}) {
@@ -115,8 +114,7 @@ func (c *Client) Partners(ctx context.Context, f PartnerFilter) iter.Seq2[Partne
 	}
 }
 
-// FindPartners returns every partner f matches, each with every field, however the server reads
-// the filters: one not shown honoured (tested once per Client) makes the Client walk the list.
+// FindPartners returns every partner f matches, whole, however the server reads filters (unproven ones walk the list).
 func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, error) {
 	found, err := c.findPartners(ctx, f.filter(), false)
 	if err != nil {
@@ -125,8 +123,7 @@ func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return c.Complete(ctx, found)
 }
 
-// findPartners is FindPartners without completing the partners. fresh asks the server
-// even when the whole list is loaded: it may hold a partner created a moment ago.
+// findPartners is FindPartners without completing; fresh asks the server even if the list is loaded.
 func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()
@@ -234,8 +231,7 @@ func (c *Client) verified(ctx context.Context, answer []Partner, f filter) (matc
 	return matches, mismatched, nil
 }
 
-// unverifiable reports whether list entry p leaves a field of f empty that the list is not
-// known to show. It notes the fields p shows, and makes p whole if this Client knows it.
+// unverifiable reports whether entry p leaves empty a field of f no entry showed; p becomes whole if known.
 func (c *Client) unverifiable(p *Partner, f filter) bool {
 	ix := c.index
 	ix.mu.Lock()
@@ -285,10 +281,8 @@ func (c *Client) Complete(ctx context.Context, partners []Partner) ([]Partner, e
 	return out, nil
 }
 
-// honours reports whether the server honours k's filter, tested once per Client: asked for
-// a loaded partner's value, it answered that partner only. It is false, so the caller walks,
-// when the walk costs no more: the list is loaded whole, no partner has a value to ask for,
-// or a fresh lookup finds the filter untested.
+// honours reports whether the server honours k's filter, tested once per Client on a loaded partner's
+// value; false, so the caller walks, where walking costs no more (loaded whole, nothing to ask, fresh).
 func (c *Client) honours(ctx context.Context, k condition, fresh bool) (honoured bool, err error) {
 	value, readable := filterFields[k.field]
 	if !readable {
@@ -361,8 +355,7 @@ func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
 	return page.Content, nil
 }
 
-// CodeHolder returns a partner other than self whose code is exactly code, or nil. It loads
-// page 0 first, which answers every code in a small tenant; a code found unused is not asked again.
+// CodeHolder returns a partner but self with exactly code, or nil, from page 0 first; an unused code is not asked again.
 func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, error) {
 	loaded, err := c.loadedList(ctx, func() bool { return c.index.nextPage > 0 })
 	if err != nil {
@@ -393,9 +386,8 @@ func (c *Client) CodeHolder(ctx context.Context, code, self string) (*Partner, e
 	return nil, nil
 }
 
-// SettleCode decides, after this Client created p, which partner keeps p's code: in every run the
-// earliest creationTimestamp, then the smallest id. p (new, no customers) is deleted if another
-// stays. It returns the one that stays and the newer ones.
+// SettleCode decides which partner keeps the code of p, just created: the earliest creationTimestamp, then
+// the smallest id. p (no customers yet) is deleted if another stays. It returns that one and the newer ones.
 func (c *Client) SettleCode(ctx context.Context, p *Partner) (stays *Partner, newer []Partner, err error) {
 	ctx, cancel := evenIfGivenUp(ctx) // the create was finished after the caller gave up
 	defer cancel()
@@ -433,9 +425,8 @@ func (ix *partnerIndex) loadedLike(code, self string, exact bool) []Partner {
 	return out
 }
 
-// SharedCodes notes refreshed partner p and, once the whole list is loaded, returns each
-// noted partner whose code others have, followed by them, once: a partner refreshed
-// before the list was loaded is pointed out by a later refresh. It sends no request.
+// SharedCodes notes refreshed partner p and, once the list is loaded whole, returns each noted partner
+// whose code others have, followed by them, once, so a later refresh points out an earlier one.
 func (c *Client) SharedCodes(p Partner) [][]Partner {
 	ix := c.index
 	ix.mu.Lock()

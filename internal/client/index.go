@@ -8,9 +8,8 @@ import (
 	"sync"
 )
 
-// partnerIndex is what one Client knows of the partners and of how the server lists them, so
-// that a provider process learns the server and loads each page once. mu guards every field;
-// while one caller makes the list requests (busy), the others wait, then decide again.
+// partnerIndex is what one Client knows of the partners and of how the server lists them. mu guards
+// every field; while one caller makes the list requests (busy), the others wait, then decide again.
 type partnerIndex struct {
 	mu   sync.Mutex
 	busy chan struct{} // closed when the list request in flight ends
@@ -74,8 +73,7 @@ func (ix *partnerIndex) run(ctx context.Context, fn func(context.Context) (apply
 	return err
 }
 
-// loadPages loads page 0 alone first (it tells the tenant's size), then every page left. Pages
-// before a failure are kept; a refusal is remembered. Called with mu held and busy nil.
+// loadPages loads page 0 alone (it tells the size), then the rest, keeping pages before a failure. Under mu, busy nil.
 func (c *Client) loadPages(ctx context.Context) error {
 	ix := c.index
 	from, total := ix.nextPage, ix.totalPages
@@ -115,8 +113,7 @@ func (ix *partnerIndex) merge(pages []*Page[Partner]) {
 	}
 }
 
-// compare notes the fields list entry listed leaves empty or zero where its GET p holds a value;
-// other differences are edits between the two reads. Under mu.
+// compare notes the fields entry listed leaves empty or zero where its GET p holds a value (others are edits). Under mu.
 func (ix *partnerIndex) compare(listed, p Partner) {
 	ix.compared = true
 	for _, d := range listed.Diff(p) {
@@ -136,9 +133,8 @@ func (ix *partnerIndex) noteShown(listed Partner) {
 	}
 }
 
-// vouched reports whether list entry p may stand for its GET: no compared entry lacked a field, and
-// each optional field p leaves empty some entry holds, or known (the caller's copy; nil: none)
-// leaves empty too. A list never seen to show a field may omit it. Under mu.
+// vouched reports whether list entry p may stand for its GET: no compared entry lacked a field, and each
+// field p leaves empty some entry holds, or known (the caller's copy, if any) leaves empty too. Under mu.
 func (ix *partnerIndex) vouched(p Partner, known *Partner) bool {
 	if !ix.compared || len(ix.lacking) > 0 {
 		return false

@@ -70,8 +70,7 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// body sends properties as {} when there are none. An update sends every field, unset ones
-// too, so it clears what the configuration removed whether the server replaces or merges.
+// body sends properties as {} when none, and every field, so an update clears what was removed under either PUT.
 func (in PartnerInput) body() PartnerInput {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
@@ -118,9 +117,8 @@ func (c *Client) DeletePartner(ctx context.Context, id string) error {
 	return err
 }
 
-// partnerGone makes a partner's 404 a *NotFoundError only in the API's shape from a server
-// proven right (by a list page if need be); else an *UnprovenNotFoundError: a wrong tenant
-// or base_url must never read as "every partner was deleted".
+// partnerGone makes a 404 a *NotFoundError only in the API's shape from a server proven right, else an
+// *UnprovenNotFoundError: a wrong tenant or base_url must never read as "every partner was deleted".
 func (c *Client) partnerGone(ctx context.Context, err error) error {
 	apiErr, ok := errors.AsType[*APIError](err)
 	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
@@ -137,8 +135,7 @@ func (c *Client) partnerGone(ctx context.Context, err error) error {
 	return &NotFoundError{Err: apiErr}
 }
 
-// IsListRefused reports whether err is the partner list's own 403 or 404 in the API's shape,
-// not a failed login, an unknown tenant or a proxy's page, which fail every call.
+// IsListRefused reports whether err is the list's own 403 or 404 in the API's shape (not a login or tenant failure).
 func IsListRefused(err error) bool {
 	apiErr, ok := errors.AsType[*APIError](err)
 	return ok && apiErr.Structured && !errors.As(err, new(*LoginError)) && !IsUnknownTenant(err) &&
@@ -190,9 +187,8 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recoveryTimeout)
 }
 
-// CreatePartner creates a partner, never twice. After a POST of unknown outcome it looks the partner
-// up by code: one match holding the requested fields is adopted (recovered); none sends the POST
-// again unless the caller gave up; anything else, or no code, is a *CreateOutcomeUnknownError.
+// CreatePartner creates a partner, never twice. After a POST of unknown outcome one match by code with the
+// requested fields is adopted (recovered); none sends it again unless the caller gave up; else *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner

@@ -6,20 +6,14 @@ import (
 	"fmt"
 )
 
-// RefreshPartner reads partner id for a refresh, from the paged list when that costs fewer
-// requests than one GET each (Config.BatchRefresh), deciding as reads come (Terraform never
-// says how many will; a Client lives for one command and walk):
-//
-//  1. The first read GETs its partner; the next loads page 0, which tells the tenant's size.
-//  2. A read on a loaded page is served from it; one not pays a GET until as many are paid as pages
-//     remain, then the rest are loaded (ski rental: at most about twice the cheaper of one GET
-//     each and the whole list).
-//  3. Nothing is answered from the list before an entry is compared with its partner's GET; once
-//     an entry lacks what its GET holds, every read uses GET, and the first to see it returns a
-//     BatchingOff. An entry that leaves empty a field no entry has shown is read with GET (and
-//     compared) when known, the caller's last copy, holds that field, or known is nil (an import).
-//  4. A partner missing from the whole list is confirmed with a GET.
-//  5. A refused list falls back to GETs with one warning; another failure, with a log line.
+// RefreshPartner reads partner id for a refresh, from the paged list when that costs fewer requests
+// than one GET each (Config.BatchRefresh), deciding as reads come: the first GETs its partner, the
+// next loads page 0; a read on a loaded page is served, one not pays a GET until as many are paid as
+// pages remain, then the rest load (ski rental). No entry serves before one is compared with its GET,
+// nor one that leaves empty a field no entry showed while known (the caller's copy; nil: an import)
+// holds it: that one is read and compared. Once an entry lacks what its GET holds, or the list is
+// refused, every read uses GET and one returns a BatchingOff. A partner missing from the whole list
+// is confirmed with a GET.
 func (c *Client) RefreshPartner(ctx context.Context, id string, known *Partner) (*Partner, *BatchingOff, error) {
 	ix := c.index
 	ix.mu.Lock()
