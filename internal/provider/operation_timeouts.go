@@ -11,8 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// startOperation returns ctx bounded by timeouts.<name>, or def when unset.
-// When it runs out, its context.Cause is a *timeoutError naming the setting.
+// startOperation bounds ctx by timeouts.<name>, or def; its context.Cause is then a *timeoutError naming the setting.
 func startOperation(ctx context.Context, t types.Object, name string, def time.Duration) (context.Context, context.CancelFunc) {
 	limit, setting := def, def.String()+" (the default)"
 	if v, ok := timeoutSetting(t, name); ok {

@@ -167,9 +167,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 // partner would otherwise overwrite the edit unseen.
 func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state partnerModel) bool {
 	id := state.ID.ValueString()
-	planned, _ := partnerInputFromModel(ctx, state)
-	known := planned.Partner()
-	now, _, err := r.client.RefreshPartner(ctx, id, &known) // from the list when this apply has loaded it whole
+	now, _, err := r.client.RefreshPartner(ctx, id, knownPartner(ctx, state)) // from the list when this apply has loaded it whole
 	switch {
 	case client.IsNotFound(err):
 		diags.AddError("Partner deleted since the plan", fmt.Sprintf("Partner %s (%q) was deleted outside Terraform after "+
@@ -180,6 +178,7 @@ func (r *partnerResource) unchangedSincePlan(ctx context.Context, diags *diag.Di
 		addAPIError(ctx, diags, "Error updating partner", fmt.Sprintf("Reading partner %s before updating it", id), err)
 		return false
 	}
+	planned, _ := partnerInputFromModel(ctx, state)
 	changes := planned.Diff(*now)
 	if len(changes) == 0 {
 		return true

@@ -88,8 +88,7 @@ type providerData struct {
 	deletionProtection bool       // the provider's, for partners that do not set their own
 }
 
-// configuredData is the Configure step of resources and data sources: nil
-// provider data (not configured yet) is no error, a wrong type is a bug.
+// configuredData is the Configure step: nil provider data (not configured yet) is no error, a wrong type a bug.
 func configuredData(raw any, diags *diag.Diagnostics) providerData {
 	if raw == nil {
 		return providerData{}

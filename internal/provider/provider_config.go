@@ -74,8 +74,10 @@ func providerSchema() schema.Schema {
 				"(`GET /v2/network/partners`, 200 partners a request) instead of one `GET` per partner, when that is cheaper: " +
 				"a plan of 1000 partners then costs about ten requests instead of 1000. A state of one partner, or a few partners " +
 				"in a large tenant, is still read one by one, and a partner missing from the list is confirmed with its own " +
-				"`GET` before it is removed from the state. The first partner taken from the list is also read with `GET`: if the two " +
-				"differ (a list that serves summaries), the provider warns once and reads partners one by one for the rest of the run. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
+				"`GET` before it is removed from the state. The first partner taken from the list is also read with `GET`, and so is a " +
+				"partner whose state holds an attribute that its list entry, and every other entry, leaves empty: if a list entry " +
+				"lacks what `GET` answers (a list that serves summaries), the provider warns once and reads partners one by one " +
+				"for the rest of the run. Listing needs the `READ_ALL_PARTNERS` permission; without it the " +
 				"provider warns once and reads partners one by one. Defaults to `true`. " +
 				"Environment variable: `SERVITLY_BATCH_REFRESH`."},
 			"deletion_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "Protects every " +
