@@ -11,6 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// Default operation timeouts; the timeouts block overrides them.
+const (
+	defaultWriteTimeout = 10 * time.Minute
+	defaultReadTimeout  = 5 * time.Minute
+)
+
 // startOperation bounds ctx by timeouts.<name>, or def; its context.Cause is then a *timeoutError naming the setting.
 func startOperation(ctx context.Context, t types.Object, name string, def time.Duration) (context.Context, context.CancelFunc) {
 	limit, setting := def, def.String()+" (the default)"

@@ -72,7 +72,7 @@ func (r *partnerListResource) List(ctx context.Context, req list.ListRequest, st
 func partnerListResult(ctx context.Context, req list.ListRequest, p *client.Partner) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = partnerDisplayName(p)
-	result.Diagnostics.Append(setPartnerIdentity(ctx, result.Identity, p.ID)...)
+	result.Diagnostics.Append(setIdentity(ctx, result.Identity, p.ID)...)
 	if req.IncludeResource {
 		state, diags := partnerModelFromAPI(ctx, p, partnerModel{Timeouts: nullTimeouts()})
 		result.Diagnostics.Append(diags...)

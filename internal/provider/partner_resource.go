@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -24,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 )
@@ -33,13 +31,8 @@ var (
 	_ resource.ResourceWithConfigure      = &partnerResource{}
 	_ resource.ResourceWithImportState    = &partnerResource{}
 	_ resource.ResourceWithValidateConfig = &partnerResource{}
+	_ resource.ResourceWithConfigValidators = &partnerResource{}
 	_ resource.ResourceWithIdentity       = &partnerResource{}
-)
-
-// Default operation timeouts; the timeouts block overrides them.
-const (
-	defaultWriteTimeout = 10 * time.Minute
-	defaultReadTimeout  = 5 * time.Minute
 )
 
 // NewPartnerResource returns the servitly_partner resource.
@@ -111,15 +104,15 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 	}
 }
 
+func (r *partnerResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
+}
+
 func (r *partnerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config partnerModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.Config.GetAttribute,
-		map[string]any{"timeouts": &config.Timeouts, "properties": &config.Properties})...)
-	if resp.Diagnostics.HasError() {
-		return
+	var properties types.Map
+	if resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("properties"), &properties)...); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(validatePropertyValues(properties)...)
 	}
-	resp.Diagnostics.Append(validateTimeouts(config.Timeouts.Object)...)
-	resp.Diagnostics.Append(validatePropertyValues(config.Properties)...)
 }
 
 func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -141,7 +134,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	created, recovered, err := r.client.CreatePartner(ctx, in)
 	if err != nil {
 		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
-			addOrganizationNotFound(&resp.Diagnostics, "Error creating partner", in.Organization.ID, err)
+			addOrganizationNotFound(&resp.Diagnostics, "Error creating partner", "partner", in.Organization.ID, err)
 			return
 		}
 		addAPIError(ctx, &resp.Diagnostics, "Error creating partner", fmt.Sprintf("Creating partner %q", in.Name), err)
@@ -159,7 +152,7 @@ func (r *partnerResource) Create(ctx context.Context, req resource.CreateRequest
 	state, diags := partnerModelFromAPI(ctx, created, plan)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, created.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, created.ID)...)
 }
 
 // unchangedSincePlan fails an update when Servitly no longer holds what the plan was made
@@ -306,7 +299,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	id := state.ID.ValueString()
 	// Set before the API call, so that removing a vanished partner returns one too: old state
 	// has none, and the framework refuses a read that ends without it.
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 	p, off, err := r.client.RefreshPartner(ctx, id, knownPartner(ctx, state))
 	if err != nil && !client.IsNotFound(err) {
 		// The error says what to fix; a batching warning would blame permissions.
@@ -315,11 +308,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	addBatchingOffWarning(&resp.Diagnostics, off)
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "partner no longer exists; removing it from state", map[string]any{"id": id})
-		resp.Diagnostics.AddWarning("Partner no longer exists",
-			fmt.Sprintf("Partner %s was not found in Servitly; it was probably deleted outside Terraform. "+
-				"It has been removed from the state, and the next apply will create it again.", id))
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, "partner", id)
 		return
 	}
 	for _, shared := range r.client.SharedCodes(*p) {
@@ -349,10 +338,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	// The plan left the partner in private state for a replacement (partner_guards.go): clear it.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, nil)...)
 	if before, _ := partnerInputFromModel(ctx, state); reflect.DeepEqual(in, before) {
-		// Only deletion_protection or timeouts changed: Servitly holds neither.
-		state.DeletionProtection, state.Timeouts = plan.DeletionProtection, plan.Timeouts
-		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-		resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+		updateLocally(ctx, req, resp, state.ID.ValueString(), "deletion_protection", "timeouts")
 		return
 	}
 	ctx, cancel := startOperation(ctx, plan.Timeouts.Object, "update", defaultWriteTimeout)
@@ -373,7 +359,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	if err != nil {
 		if client.IsStatus(err, http.StatusNotFound) && in.Organization != nil {
 			if _, getErr := r.client.GetPartner(ctx, id); getErr == nil {
-				addOrganizationNotFound(&resp.Diagnostics, "Error updating partner", in.Organization.ID, err)
+				addOrganizationNotFound(&resp.Diagnostics, "Error updating partner", "partner", in.Organization.ID, err)
 				return
 			}
 		}
@@ -384,7 +370,7 @@ func (r *partnerResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(diags...)
 	// State records what Servitly holds, also when it kept a removed value.
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, updated.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, updated.ID)...)
 	resp.Diagnostics.Append(keptAfterRemoval(in, updated)...)
 }
 
@@ -411,7 +397,7 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, diags := importIDFrom(ctx, req)
+	raw, diags := importIDFrom(ctx, req, "partner", partnerIdentityID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -422,5 +408,5 @@ func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportSt
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }

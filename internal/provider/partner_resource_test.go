@@ -151,7 +151,7 @@ func TestAccPartnerResource_badInput(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			planError(`resource "servitly_partner" "test" { name = "" }`, `(?s)Invalid Attribute Value Match.*name must not be empty`),
-			planError(`resource "servitly_partner" "test" { name = "   " }`, `name must not be empty or blank: set the partner's name`),
+			planError(`resource "servitly_partner" "test" { name = "   " }`, `name must not be empty or blank: set a name`),
 			planError(`resource "servitly_partner" "test" {
   name     = "x"
   timezone = "Europe/Atlantis"

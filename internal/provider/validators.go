@@ -17,7 +17,7 @@ var notBlank = stringvalidator.RegexMatches(notBlankPattern,
 	"must not be empty or blank: set a value, or remove the attribute to leave it unset")
 
 // nameNotBlank is notBlank for a required name, which cannot be left unset.
-var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be empty or blank: set the partner's name")
+var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be empty or blank: set a name")
 
 var notBlankPattern = regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`)
 
