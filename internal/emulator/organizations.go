@@ -7,6 +7,13 @@ import (
 	"strings"
 )
 
+func init() {
+	addRoutes([]route{
+		{"GET", "/network/organizations/{id}", activeToken, []string{"READ_ORGANIZATION"}, (*Server).getOrganization},
+		{"GET", "/v2/network/organizations", activeToken, []string{"READ_ALL_ORGANIZATIONS"}, (*Server).listOrganizations},
+	})
+}
+
 // Organization is a stored organization. An empty ParentID marks a root.
 type Organization struct{ ID, Name, Country, Timezone, ParentID string }
 

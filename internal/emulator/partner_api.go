@@ -9,6 +9,16 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
+func init() {
+	addRoutes([]route{
+		{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
+		{"GET", "/network/partners/{id}", activeToken, []string{"READ_PARTNER"}, (*Server).getPartner},
+		{"PUT", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).updatePartner},
+		{"DELETE", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).deletePartner},
+		{"GET", "/v2/network/partners", activeToken, []string{"READ_ALL_PARTNERS"}, (*Server).listPartners},
+	})
+}
+
 // partnerWire is a partner on the wire. A request's id, customerCount and
 // creationTimestamp are accepted and ignored: the server manages them.
 type partnerWire[P any] struct {
