@@ -71,7 +71,7 @@ func (s *Server) validateLocked(p Partner) error {
 	if _, ok := p.Properties[""]; ok {
 		return invalidData("property keys must not be empty")
 	}
-	if p.OrganizationID != "" && s.organizationIndexLocked(p.OrganizationID) < 0 {
+	if _, ok := organizationStore.in(s).get(p.OrganizationID); p.OrganizationID != "" && !ok {
 		return errNotFound
 	}
 	return nil
@@ -208,7 +208,7 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, found := s.partners[r.PathValue("id")]
+	old, found := partnerStore.in(s).get(r.PathValue("id"))
 	// A replacing body is checked before the id, so it is a 400 even for an
 	// unknown partner; a merged one can only be checked against the stored.
 	if !found && s.opts.MergingUpdate {
@@ -221,7 +221,7 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	if !found {
 		return errNotFound
 	}
-	s.partners[p.ID] = p
+	partnerStore.in(s).put(p.ID, p)
 	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
@@ -240,9 +240,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 func (s *Server) removePartner(id string) (Partner, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.partners[id]
-	delete(s.partners, id)
-	return p, ok
+	return partnerStore.in(s).delete(id)
 }
 
 // partnerListing is what GET /v2/network/partners filters and sorts by.
