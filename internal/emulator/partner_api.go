@@ -57,9 +57,9 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-// validateLocked checks what a real tenant plausibly rejects (see the package
+// validatePartnerLocked checks what a real tenant plausibly rejects (see the package
 // doc): content with a 400, an unknown organization with a 404. s.mu must be held.
-func (s *Server) validateLocked(p Partner) error {
+func (s *Server) validatePartnerLocked(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
@@ -185,7 +185,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.validateLocked(p); err != nil {
+	if err := s.validatePartnerLocked(p); err != nil {
 		return Partner{}, 0, err
 	}
 	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
@@ -215,7 +215,7 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 		return errNotFound
 	}
 	p := body.applyTo(old, s.opts.MergingUpdate)
-	if err := s.validateLocked(p); err != nil {
+	if err := s.validatePartnerLocked(p); err != nil {
 		return err
 	}
 	if !found {
