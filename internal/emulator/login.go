@@ -25,6 +25,15 @@ type loginDevice struct {
 	NotificationDeviceID string `json:"notificationDeviceId"`
 }
 
+func init() {
+	addRoutes([]route{
+		{"POST", "/identity/users/login", anonymous, nil, (*Server).login},
+		{"POST", "/identity/users/patLogin", anonymous, nil, (*Server).patLogin},
+		{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, (*Server).renewToken},
+		{"POST", "/identity/users/me/logout", activeToken, nil, (*Server).logout},
+	})
+}
+
 // login: the API key travels in the query, the credentials in the body.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	var body struct {

@@ -3,12 +3,20 @@ package emulator
 import (
 	"cmp"
 	"net/http"
-	"slices"
 	"strings"
 )
 
+func init() {
+	addRoutes([]route{
+		{"GET", "/network/organizations/{id}", activeToken, []string{"READ_ORGANIZATION"}, (*Server).getOrganization},
+		{"GET", "/v2/network/organizations", activeToken, []string{"READ_ALL_ORGANIZATIONS"}, (*Server).listOrganizations},
+	})
+}
+
 // Organization is a stored organization. An empty ParentID marks a root.
 type Organization struct{ ID, Name, Country, Timezone, ParentID string }
+
+var organizationStore storeKey[Organization] = "organizations"
 
 // organizationJSON is an organization on the wire. Unlike partners, every
 // field is always sent, and parent is null at the root.
@@ -29,11 +37,7 @@ func (s *Server) AddOrganization(o Organization) Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o.ID = cmp.Or(o.ID, newID())
-	if i := s.organizationIndexLocked(o.ID); i >= 0 {
-		s.organizations[i] = o
-	} else {
-		s.organizations = append(s.organizations, o)
-	}
+	organizationStore.in(s).put(o.ID, o)
 	return o
 }
 
@@ -41,23 +45,20 @@ func (s *Server) AddOrganization(o Organization) Organization {
 func (s *Server) Organizations() []Organization {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.organizations)
+	return organizationStore.in(s).all()
 }
 
 // RootOrganizationID returns the id of the organization seeded by New.
 func (s *Server) RootOrganizationID() string { return s.rootOrgID }
 
-func (s *Server) organizationIndexLocked(id string) int {
-	return slices.IndexFunc(s.organizations, func(o Organization) bool { return o.ID == id })
-}
-
 func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
-	orgs := s.Organizations()
-	i := slices.IndexFunc(orgs, func(o Organization) bool { return o.ID == r.PathValue("id") })
-	if i < 0 {
+	s.mu.Lock()
+	o, ok := organizationStore.in(s).get(r.PathValue("id"))
+	s.mu.Unlock()
+	if !ok {
 		return errNotFound
 	}
-	return writeJSON(w, http.StatusOK, toOrganizationJSON(orgs[i]))
+	return writeJSON(w, http.StatusOK, toOrganizationJSON(o))
 }
 
 // organizationListing is what GET /v2/network/organizations filters and sorts by.

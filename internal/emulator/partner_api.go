@@ -9,6 +9,16 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
+func init() {
+	addRoutes([]route{
+		{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
+		{"GET", "/network/partners/{id}", activeToken, []string{"READ_PARTNER"}, (*Server).getPartner},
+		{"PUT", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).updatePartner},
+		{"DELETE", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).deletePartner},
+		{"GET", "/v2/network/partners", activeToken, []string{"READ_ALL_PARTNERS"}, (*Server).listPartners},
+	})
+}
+
 // partnerWire is a partner on the wire. A request's id, customerCount and
 // creationTimestamp are accepted and ignored: the server manages them.
 type partnerWire[P any] struct {
@@ -47,9 +57,9 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-// validateLocked checks what a real tenant plausibly rejects (see the package
+// validatePartnerLocked checks what a real tenant plausibly rejects (see the package
 // doc): content with a 400, an unknown organization with a 404. s.mu must be held.
-func (s *Server) validateLocked(p Partner) error {
+func (s *Server) validatePartnerLocked(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
 	}
@@ -61,7 +71,7 @@ func (s *Server) validateLocked(p Partner) error {
 	if _, ok := p.Properties[""]; ok {
 		return invalidData("property keys must not be empty")
 	}
-	if p.OrganizationID != "" && s.organizationIndexLocked(p.OrganizationID) < 0 {
+	if _, ok := organizationStore.in(s).get(p.OrganizationID); p.OrganizationID != "" && !ok {
 		return errNotFound
 	}
 	return nil
@@ -175,7 +185,7 @@ func (s *Server) createPartner(w http.ResponseWriter, r *http.Request, _ *issued
 func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.validateLocked(p); err != nil {
+	if err := s.validatePartnerLocked(p); err != nil {
 		return Partner{}, 0, err
 	}
 	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
@@ -198,20 +208,20 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, found := s.partners[r.PathValue("id")]
+	old, found := partnerStore.in(s).get(r.PathValue("id"))
 	// A replacing body is checked before the id, so it is a 400 even for an
 	// unknown partner; a merged one can only be checked against the stored.
 	if !found && s.opts.MergingUpdate {
 		return errNotFound
 	}
 	p := body.applyTo(old, s.opts.MergingUpdate)
-	if err := s.validateLocked(p); err != nil {
+	if err := s.validatePartnerLocked(p); err != nil {
 		return err
 	}
 	if !found {
 		return errNotFound
 	}
-	s.partners[p.ID] = p
+	partnerStore.in(s).put(p.ID, p)
 	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
@@ -230,9 +240,7 @@ func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issued
 func (s *Server) removePartner(id string) (Partner, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.partners[id]
-	delete(s.partners, id)
-	return p, ok
+	return partnerStore.in(s).delete(id)
 }
 
 // partnerListing is what GET /v2/network/partners filters and sorts by.

@@ -16,6 +16,8 @@ type Partner struct {
 	CreationTimestamp                 int64 // epoch ms
 }
 
+var partnerStore storeKey[Partner] = "partners"
+
 // clone returns p with its own copy of Properties.
 func (p Partner) clone() Partner {
 	p.Properties = maps.Clone(p.Properties)
@@ -29,9 +31,9 @@ func (p Partner) clone() Partner {
 func (s *Server) Partners() []Partner {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	all := make([]Partner, 0, len(s.partners))
-	for _, p := range s.partners {
-		all = append(all, p.clone())
+	all := partnerStore.in(s).all()
+	for i, p := range all {
+		all[i] = p.clone()
 	}
 	slices.SortFunc(all, func(a, b Partner) int {
 		return cmp.Or(cmp.Compare(a.CreationTimestamp, b.CreationTimestamp), cmp.Compare(a.ID, b.ID))
@@ -43,7 +45,7 @@ func (s *Server) Partners() []Partner {
 func (s *Server) Partner(id string) (Partner, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.partners[id]
+	p, ok := partnerStore.in(s).get(id)
 	if !ok {
 		return Partner{}, false
 	}
@@ -63,7 +65,7 @@ func (s *Server) addPartnerLocked(p Partner) Partner {
 	p = p.clone()
 	p.ID = cmp.Or(p.ID, newID())
 	p.CreationTimestamp = cmp.Or(p.CreationTimestamp, s.opts.Now().UnixMilli())
-	s.partners[p.ID] = p
+	partnerStore.in(s).put(p.ID, p)
 	return p.clone()
 }
 
@@ -73,10 +75,10 @@ func (s *Server) addPartnerLocked(p Partner) Partner {
 func (s *Server) UpdatePartner(p Partner) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.partners[p.ID]
+	old, ok := partnerStore.in(s).get(p.ID)
 	if ok {
 		p.CreationTimestamp = cmp.Or(p.CreationTimestamp, old.CreationTimestamp)
-		s.partners[p.ID] = p.clone()
+		partnerStore.in(s).put(p.ID, p.clone())
 	}
 	return ok
 }

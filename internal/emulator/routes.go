@@ -22,21 +22,10 @@ type route struct {
 	handle      func(s *Server, w http.ResponseWriter, r *http.Request, caller *issuedToken) error
 }
 
-var routes = []route{
-	{"POST", "/identity/users/login", anonymous, nil, (*Server).login},
-	{"POST", "/identity/users/patLogin", anonymous, nil, (*Server).patLogin},
-	{"POST", "/identity/users/me/renewToken", expiredTokenOK, nil, (*Server).renewToken},
-	{"POST", "/identity/users/me/logout", activeToken, nil, (*Server).logout},
+// routes are added by each entity's file, from its init, next to the handlers.
+var routes []route
 
-	{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
-	{"GET", "/network/partners/{id}", activeToken, []string{"READ_PARTNER"}, (*Server).getPartner},
-	{"PUT", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).updatePartner},
-	{"DELETE", "/network/partners/{id}", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).deletePartner},
-	{"GET", "/v2/network/partners", activeToken, []string{"READ_ALL_PARTNERS"}, (*Server).listPartners},
-
-	{"GET", "/network/organizations/{id}", activeToken, []string{"READ_ORGANIZATION"}, (*Server).getOrganization},
-	{"GET", "/v2/network/organizations", activeToken, []string{"READ_ALL_ORGANIZATIONS"}, (*Server).listOrganizations},
-}
+func addRoutes(rs []route) { routes = append(routes, rs...) }
 
 // match finds the route for r and sets its path values. When no route
 // matches, allowed lists the methods the path does accept, if any.

@@ -92,16 +92,15 @@ type Server struct {
 	userID   string
 	tenantID string
 
-	mu            sync.Mutex
-	tokens        map[string]*issuedToken // by the full JWT
-	partners      map[string]Partner
-	organizations []Organization // in insertion order
-	rootOrgID     string
-	faults        faultState
-	stats         Stats
+	mu        sync.Mutex
+	tokens    map[string]*issuedToken // by the full JWT
+	stores    map[any]any             // each entity's *store[T], by its storeKey[T]
+	rootOrgID string
+	faults    faultState
+	stats     Stats
 }
 
-// New returns a Server holding one root organization and no partners.
+// New returns a Server holding one root organization and nothing else.
 // It panics if opts.DeleteStatus is neither 0, 200 nor 204.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
@@ -114,7 +113,7 @@ func New(opts Options) *Server {
 		userID:   newID(),
 		tenantID: newID(),
 		tokens:   make(map[string]*issuedToken),
-		partners: make(map[string]Partner),
+		stores:   make(map[any]any),
 		stats:    Stats{ByRoute: make(map[string]int)},
 	}
 	s.rootOrgID = s.AddOrganization(Organization{Name: opts.OrganizationName, Country: "Italy", Timezone: "Europe/Rome"}).ID
