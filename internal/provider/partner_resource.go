@@ -28,11 +28,11 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = &partnerResource{}
-	_ resource.ResourceWithImportState    = &partnerResource{}
-	_ resource.ResourceWithValidateConfig = &partnerResource{}
+	_ resource.ResourceWithConfigure        = &partnerResource{}
+	_ resource.ResourceWithImportState      = &partnerResource{}
+	_ resource.ResourceWithValidateConfig   = &partnerResource{}
 	_ resource.ResourceWithConfigValidators = &partnerResource{}
-	_ resource.ResourceWithIdentity       = &partnerResource{}
+	_ resource.ResourceWithIdentity         = &partnerResource{}
 )
 
 // NewPartnerResource returns the servitly_partner resource.

@@ -67,7 +67,7 @@ func TestNotBlank(t *testing.T) {
 		}
 	}
 	// The required name cannot be removed: its message does not say to.
-	if d := validate(nameNotBlank, types.StringValue(" ")); !strings.Contains(text(d), "set the partner's name") || strings.Contains(text(d), "remove") {
+	if d := validate(nameNotBlank, types.StringValue(" ")); !strings.Contains(text(d), "set a name") || strings.Contains(text(d), "remove") {
 		t.Errorf("a blank name: %v", d)
 	}
 	for _, ok := range []string{"x", " x ", "Rossi Macchine"} {
