@@ -55,4 +55,3 @@ func TestOrganizations(t *testing.T) {
 		t.Errorf("partner organization %+v", p.Organization)
 	}
 }
-
