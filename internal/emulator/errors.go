@@ -59,6 +59,10 @@ const maxBodyBytes = 1 << 20
 
 // decodeStrict reads the body, at most maxBodyBytes, into each target in turn, as
 // unmarshalStrict does, so that client typos surface in tests instead of vanishing.
+//
+//   - [inferred] Request bodies are decoded strictly: an unknown field is a
+//     400 "Request data not valid", malformed JSON a 400 "Bad request".
+//     The Content-Type of requests is not checked.
 func decodeStrict(w http.ResponseWriter, r *http.Request, targets ...any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {

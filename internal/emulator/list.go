@@ -35,6 +35,22 @@ type listing[T any] struct {
 const defaultPageSize = 20
 
 // writePage answers with the page of items the request selects, each converted to its wire form.
+//
+//   - [inferred] The partner list is GET /v2/network/partners and answers
+//     with the documented paging wrapper (page); the provider accepts a plain
+//     JSON array too.
+//   - [inferred] size defaults to 20 and is clamped to Options.MaxPageSize
+//     (default 200); page and size must be numbers (page >= 0, size >= 1).
+//     Paging past the end answers an empty page with last true.
+//   - [inferred] Only '&' separates query parameters, so "code=eq;C1" works
+//     unescaped as well as "code=eq%3BC1". Unknown query parameters are
+//     ignored.
+//   - [inferred] The partner list applies code, name, country and
+//     searchText. Other answer: filters ignored (switch IgnoreListFilters,
+//     flag -ignore-list-filters): all four, and a searchText without
+//     searchField, are ignored and every partner is listed; paging and
+//     sorting still apply. Every read of the provider gives the same answer
+//     either way (README, How the provider reads the list).
 func writePage[T, U any](w http.ResponseWriter, r *http.Request, items []T, l listing[T], opts Options, convert func(T) U) error {
 	// Filters look like "code=eq;C1", and url.ParseQuery refuses a raw ';'.
 	query, err := url.ParseQuery(strings.ReplaceAll(r.URL.RawQuery, ";", "%3B"))
@@ -98,6 +114,23 @@ func intParam(query url.Values, name string, fallback, least int) (int, error) {
 
 // filter drops the items that fail searchText or any field filter. A field
 // filter value loses one leading "eq;" unless literal is set.
+//
+//   - [inferred] The provider sends searchText with searchField, and the
+//     field filters code, name and country as eq;<value>.
+//   - [inferred] searchText ignores letter case, and '*' matches any run of
+//     characters anywhere in the pattern; a pattern without '*' must match
+//     the whole field. The provider matches searches of name, code and
+//     country the same way when it has to match partners itself.
+//   - [inferred] Field filters (code, name, country) match exactly, with or
+//     without the "eq;" prefix: one leading "eq;" is stripped and the rest
+//     compared, so "code=eq;eq;X" finds the code "eq;X". No other operator
+//     and no properties.* filter is understood; a filter given twice must
+//     match both times. An empty filter value (e.g. "code=") matches
+//     partners without a code. Other answer: values compared literally,
+//     "eq;" included, in every /v2 list, the organization list too (switch
+//     LiteralFilterValues, flag -literal-filter-values), so "code=eq;P1"
+//     never finds the code P1. Every read of the provider gives the same
+//     answer either way (README, How the provider reads the list).
 func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, error) {
 	if text := query.Get("searchText"); text != "" {
 		name := query.Get("searchField")
@@ -125,6 +158,11 @@ func (l listing[T]) filter(items []T, query url.Values, literal bool) ([]T, erro
 
 // sort orders items by the sort parameters ("field,ASC|DESC", possibly
 // repeated), then by id, and returns their normalised text for the answer.
+// Each listing says which fields its list sorts by.
+//
+//   - [inferred] Id breaks ties. String sorting is case-sensitive. Several
+//     sort parameters apply in order, and the "sort" field of the answer
+//     joins them with ";".
 func (l listing[T]) sort(items []T, query url.Values) (string, error) {
 	specs := query["sort"]
 	if len(specs) == 0 {

@@ -35,6 +35,10 @@ func init() {
 }
 
 // login: the API key travels in the query, the credentials in the body.
+//
+//   - [inferred] Login emails are compared case-insensitively; passwords,
+//     API keys and PATs (patLogin's too) exactly. The login API key is read
+//     only from the apiKey query parameter (not apikey).
 func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	var body struct {
 		Email    string        `json:"email"`
@@ -72,6 +76,11 @@ func (s *Server) startSession(w http.ResponseWriter, valid bool) error {
 }
 
 // renewToken trades an expired token and the session's refresh token for a new token and refresh token.
+//
+//   - [inferred] renewToken checks, in order: the bearer was issued here
+//     (401), the body decodes (400), the bearer has expired (400 if not),
+//     the refresh token, userId and tenantId match the bearer's session (401).
+//     The refresh token is rotated on every renewal.
 func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
 	var body struct {
 		RefreshToken string `json:"refreshToken"`
@@ -98,6 +107,9 @@ func (s *Server) renewToken(w http.ResponseWriter, r *http.Request, caller *issu
 }
 
 // logout ends the caller's session if the refresh token is its own.
+//
+//   - [inferred] logout needs an unexpired bearer and answers 200 with the
+//     body 1 even when the refresh token was already invalid.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, caller *issuedToken) error {
 	var body struct {
 		RefreshToken string `json:"refreshToken"`

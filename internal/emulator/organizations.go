@@ -18,8 +18,10 @@ type Organization struct{ ID, Name, Country, Timezone, ParentID string }
 
 var organizationStore storeKey[Organization] = "organizations"
 
-// organizationJSON is an organization on the wire. Unlike partners, every
-// field is always sent, and parent is null at the root.
+// organizationJSON is an organization on the wire.
+//
+//   - [inferred] Unlike partners, organizations always carry every field,
+//     with parent null at the root.
 type organizationJSON struct {
 	ID       string     `json:"id"`
 	Name     string     `json:"name"`
@@ -62,6 +64,11 @@ func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, _ *issu
 }
 
 // organizationListing is what GET /v2/network/organizations filters and sorts by.
+//
+//   - [inferred] The organization list takes name=eq;<name>, as the customer
+//     list documents. Other answer: the value compared literally (switch
+//     LiteralFilterValues, flag -literal-filter-values; see filter).
+//     Organizations sort by name,ASC by default and can sort only by name.
 var organizationListing = listing[Organization]{
 	fields: map[string]func(Organization) string{
 		"name": func(o Organization) string { return o.Name },

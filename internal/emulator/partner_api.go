@@ -9,6 +9,10 @@ import (
 	_ "time/tzdata" // timezone validation must not depend on the host's zoneinfo
 )
 
+// The partner routes, with the permissions each needs.
+//
+//   - [inferred] Listing partners needs READ_ALL_PARTNERS; deleting one
+//     needs READ_PARTNER and WRITE_PARTNER (no DELETE_PARTNER).
 func init() {
 	addRoutes([]route{
 		{"POST", "/network/partners", activeToken, []string{"READ_PARTNER", "WRITE_PARTNER"}, (*Server).createPartner},
@@ -21,6 +25,10 @@ func init() {
 
 // partnerWire is a partner on the wire. A request's id, customerCount and
 // creationTimestamp are accepted and ignored: the server manages them.
+//
+//   - [inferred] In answers, code, country and timezone are omitted when
+//     empty, organization is omitted when unset, and properties is always
+//     an object.
 type partnerWire[P any] struct {
 	ID                string     `json:"id"`
 	Name              string     `json:"name"`
@@ -57,8 +65,24 @@ func (r *reference) id() string {
 	return r.ID
 }
 
-// validatePartnerLocked checks what a real tenant plausibly rejects (see the package
-// doc): content with a 400, an unknown organization with a 404. s.mu must be held.
+// validatePartnerLocked checks what a real tenant plausibly rejects: content
+// with a 400, an unknown organization with a 404. s.mu must be held.
+//
+//   - [inferred] A partner needs a non-blank name; its timezone, when set,
+//     must be an IANA name (others are a 400 here; the provider refuses
+//     them at plan time); property keys must not be empty; country is free
+//     text.
+//   - [inferred] An unknown organization.id is a 404, and a 404 on create
+//     or update means that the organization.id does not exist.
+//   - [inferred] Partner codes are not unique on the server: several
+//     partners may share one. The provider never relies on it: after a lost
+//     create answer it adopts a partner found by code only when exactly one
+//     exists and it holds the planned fields. It keeps codes unique itself:
+//     it never creates a second partner for a code in use (README, Guarding
+//     a GitOps pipeline). In a tenant of more than 200 partners that check
+//     relies on the code filter only once the server has honoured it; with
+//     the filter ignored or read literally it lists every page instead,
+//     once.
 func (s *Server) validatePartnerLocked(p Partner) error {
 	if strings.TrimSpace(p.Name) == "" {
 		return invalidData("name is required")
@@ -137,6 +161,14 @@ func (s *Server) answer(p Partner, summary bool) partnerAnswer {
 }
 
 // listEntry is p as the partner list writes it.
+//
+//   - [inferred] /v2/network/partners entries are whole partner objects, as
+//     GET by id answers them. Other answers: entries that are summaries
+//     without properties and organization, GET by id staying full (switch
+//     ListSummaries, flag -list-summaries); entries without code, every
+//     entry's code left out (switch ListWithoutCodes, flag
+//     -list-without-codes). Every read of the provider gives the same answer
+//     under each (README, How the provider reads the list).
 func (s *Server) listEntry(p Partner) partnerAnswer {
 	a := s.answer(p, s.opts.ListSummaries)
 	if s.opts.ListWithoutCodes {
@@ -147,6 +179,14 @@ func (s *Server) listEntry(p Partner) partnerAnswer {
 
 // typedValues writes each value that reads as a JSON number, true, false or
 // null as that literal, and every other value as a string.
+//
+//   - [inferred] Property values are JSON strings in every answer. Other
+//     answer: numbers and booleans as JSON literals (switch
+//     TypedPropertyValues, flag -typed-property-values): a value whose text
+//     is a JSON number, true, false or null is written as that literal in
+//     every partner answer (GET, list, POST, PUT, DELETE with status 200),
+//     e.g. {"a":1,"b":true,"c":null}; what is stored stays text. The
+//     provider keeps such a value's JSON text.
 func typedValues(props map[string]string) map[string]any {
 	out := make(map[string]any, len(props))
 	for key, value := range props {
@@ -191,6 +231,12 @@ func (s *Server) commitNewPartner(p Partner) (Partner, time.Duration, error) {
 	return s.addPartnerLocked(p), s.faults.CreateAnswerDelay, nil
 }
 
+// getPartner answers the partner the path names.
+//
+//   - [inferred] GET /network/partners/{id} reads a partner and answers
+//     404 {"message":"Resource not found"} when it is missing. The provider
+//     believes a 404 only in that shape and only from a server that has
+//     answered it before (README, Reliability).
 func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	p, ok := s.Partner(r.PathValue("id"))
 	if !ok {
@@ -201,6 +247,16 @@ func (s *Server) getPartner(w http.ResponseWriter, r *http.Request, _ *issuedTok
 
 // updatePartner replaces every client-managed field, clearing omitted ones, unless
 // Options.MergingUpdate keeps the fields that are absent or null in the body.
+//
+//   - [inferred] PUT /network/partners/{id} replaces the whole partner: every
+//     client-managed field, clearing the ones the body omits; the provider
+//     takes any 2xx as success. Other answer: a PUT that merges (switch
+//     MergingUpdate, flag -merging-update): a field absent from the body or
+//     JSON null keeps its stored value, any other value (including "" and
+//     {}) replaces it, so "organization": null keeps the organization. The
+//     provider sends every field, so both work, except that a merging server
+//     keeps an organization sent as null: that update fails naming
+//     organization_id.
 func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	body, err := readPartnerBody(w, r)
 	if err != nil {
@@ -225,6 +281,11 @@ func (s *Server) updatePartner(w http.ResponseWriter, r *http.Request, _ *issued
 	return writeJSON(w, http.StatusOK, s.answer(p, false))
 }
 
+// deletePartner removes the partner the path names.
+//
+//   - [inferred] DELETE /network/partners/{id} answers 200 with the partner
+//     or 204 (Options.DeleteStatus, default 204; no flag); the provider
+//     counts a 404 as already gone.
 func (s *Server) deletePartner(w http.ResponseWriter, r *http.Request, _ *issuedToken) error {
 	p, ok := s.removePartner(r.PathValue("id"))
 	if !ok {
@@ -244,6 +305,9 @@ func (s *Server) removePartner(id string) (Partner, bool) {
 }
 
 // partnerListing is what GET /v2/network/partners filters and sorts by.
+//
+//   - [inferred] Partners sort by creationTimestamp,ASC by default and can
+//     sort by name, code or creationTimestamp.
 var partnerListing = listing[Partner]{
 	fields: map[string]func(Partner) string{
 		"name":    func(p Partner) string { return p.Name },

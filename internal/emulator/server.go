@@ -30,7 +30,8 @@ type Options struct {
 	Logf             func(format string, args ...any) // one line per request; nil = silent
 
 	// Switches that make the emulator answer the other plausible way where
-	// the API is undocumented (see the package doc). All default to off.
+	// the API is undocumented. Each is described with the guess it answers,
+	// beside the code that applies it (see the package doc). All default to off.
 	ListSummaries       bool // GET /v2/network/partners entries omit properties and organization
 	ListWithoutCodes    bool // GET /v2/network/partners entries omit code (the code filter still applies)
 	MergingUpdate       bool // PUT /network/partners/{id} keeps fields that are absent or null in the body
@@ -138,6 +139,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve applies the checks every request goes through, in the order a real
 // gateway would plausibly apply them, then runs the route's handler.
+//
+//   - [inferred] Faults, then the tenant header, then the route, then the
+//     bearer token, then permissions are checked, in that order. An unknown
+//     path is a 404 "Resource not found"; a known path with another method is
+//     a 405 {"message":"Method X not allowed"} with an Allow header.
+//   - [inferred] A missing tenant header is a 400; a tenant header naming
+//     another tenant is answered 404 {"message":"Tenant not found"}, on the
+//     login endpoints and on every other call. Tenant names are compared
+//     exactly (case-sensitive).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, allowed []string) error {
 	switch answer, hang := s.rollFault(r, w.Header()); {
 	case hang:
