@@ -45,7 +45,7 @@ type Config struct {
 	MaxRequestsPerMinute   int           // paces all requests of this client; 0 means no pacing
 	HTTPClient             *http.Client  // used for every request; its Transport gets wrapped
 	Logger                 Logger
-	BatchRefresh           bool // lets RefreshPartner answer from the paged list when that is cheaper (refresh.go)
+	BatchRefresh           bool // lets a refresh answer from the paged list when that is cheaper (refresh.go)
 }
 
 // Client talks to one Servitly tenant. It is safe for concurrent use.
@@ -57,9 +57,8 @@ type Client struct {
 	retry      retryPolicy
 	auth       authenticator
 	logger     Logger
-	proven     atomic.Bool   // set by the first 2xx, which proves base_url, tenant and credentials
-	index      *partnerIndex // what this Client knows of the partner list
-	orgs       organizationIndex
+	proven     atomic.Bool // set by the first 2xx, which proves base_url, tenant and credentials
+	indexes                // what this Client knows of the lists
 }
 
 // New checks cfg and returns a client without contacting the server: the first call logs in.
@@ -101,8 +100,8 @@ func New(cfg Config) (*Client, error) {
 			minBackoff: cmp.Or(max(cfg.MinBackoff, 0), defaultMinBackoff),
 			maxBackoff: cmp.Or(max(cfg.MaxBackoff, 0), defaultMaxBackoff),
 		},
-		logger: logger,
-		index:  newPartnerIndex(cfg.BatchRefresh),
+		logger:  logger,
+		indexes: newIndexes(cfg),
 	}
 	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
 	return c, nil
@@ -189,7 +188,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 }
 
 // Raw sends a GET, PUT or DELETE to path (below the base URL) like any call and returns status and body
-// as they are, for tools such as the probe. POST is refused (only CreatePartner recovers one). Never sets proven.
+// as they are, for tools such as the probe. POST is refused (only a create recovers one). Never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
 	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
 		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)

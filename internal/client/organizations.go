@@ -19,13 +19,11 @@ type Organization struct {
 	Parent   *Ref   `json:"parent"`
 }
 
-// GetOrganization reads one organization.
+func (o Organization) objectID() string { return o.ID }
+
+// GetOrganization reads one organization; IsNotFound(err) means it does not exist.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
-	var o Organization
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id)}, &o); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return get[Organization](ctx, c, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id)})
 }
 
 // ListOrganizations returns the organizations the caller may see, named name if set, as the server filters.

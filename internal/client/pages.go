@@ -18,7 +18,7 @@ import (
 const PageSize = 200
 
 const (
-	readAhead = 4     // partner list pages requested at once when their count is known
+	readAhead = 4     // list pages requested at once when their count is known
 	maxPages  = 10000 // stops a server that never says "last" from looping us forever
 )
 

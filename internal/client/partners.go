@@ -50,6 +50,8 @@ type Partner struct {
 // OrganizationID returns the parent organization's id, or "".
 func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
+func (p Partner) objectID() string { return p.ID }
+
 // PartnerInput is the body of a create or a full-replacement update.
 type PartnerInput struct {
 	Name         string            `json:"name"`
@@ -78,61 +80,27 @@ func (in PartnerInput) body() PartnerInput {
 	return in
 }
 
-// GetPartner reads one partner; IsNotFound(err) means it does not exist (see partnerGone).
+// GetPartner reads one partner; IsNotFound(err) means it does not exist.
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
-	var p Partner
-	if err := c.do(ctx, request{method: http.MethodGet, path: PartnerPath(id)}, &p); err != nil {
-		return nil, c.partnerGone(ctx, err)
-	}
-	if err := checkPartner(p, http.MethodGet, PartnerPath(id)); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return get[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id)})
 }
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
-		return nil, err
+	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()})
+	if err == nil {
+		c.index.wrote(p)
 	}
-	if p.ID == "" { // [inferred] any 2xx is success: read back a partner the answer lacks
-		got, err := c.GetPartner(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		p = *got
-	}
-	c.index.wrote(&p)
-	return &p, nil
+	return p, err
 }
 
 // DeletePartner deletes partner id; one already gone counts as deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
-	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
-	if err = c.partnerGone(ctx, err); err == nil || IsNotFound(err) {
+	err := c.remove(ctx, request{method: http.MethodDelete, path: PartnerPath(id)})
+	if err == nil {
 		c.index.deleted(id)
-		return nil
 	}
 	return err
-}
-
-// partnerGone makes a 404 a *NotFoundError only in the API's shape from a server proven right, else an
-// *UnprovenNotFoundError: a wrong tenant or base_url must never read as "every partner was deleted".
-func (c *Client) partnerGone(ctx context.Context, err error) error {
-	apiErr, ok := errors.AsType[*APIError](err)
-	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
-		return err
-	}
-	if !apiErr.Structured {
-		return &UnprovenNotFoundError{Err: apiErr, Reason: `its body is not the API's {"message": ...} (a web server or proxy may have answered instead of the Servitly API)`}
-	}
-	if !c.proven.Load() {
-		if proofErr := c.proveServer(ctx); proofErr != nil {
-			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
-		}
-	}
-	return &NotFoundError{Err: apiErr}
 }
 
 // IsListRefused reports whether err is the list's own 403 or 404 in the API's shape (not a login or tenant failure).
@@ -142,16 +110,8 @@ func IsListRefused(err error) bool {
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proveServer asks for one list item: a 2xx or an API-shaped 403 proves base_url, tenant and credentials.
-func (c *Client) proveServer(ctx context.Context) error {
-	var p Page[json.RawMessage]
-	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
-	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
-		c.proven.Store(true)
-		return nil
-	}
-	return err
-}
+// proofRequest asks for one entry of the partner list, the one list every tenant has (see proveServer).
+var proofRequest = request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}
 
 // CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
 type CreateOutcomeUnknownError struct {
@@ -195,9 +155,10 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}
 		err := c.do(ctx, req, &p)
 		if err == nil {
-			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
-				c.index.wrote(&p)
-				return &p, false, nil
+			var created *Partner
+			if created, err = withID(p, req); err == nil {
+				c.index.wrote(created)
+				return created, false, nil
 			}
 			err = req.failed(err, true)
 		}
@@ -260,14 +221,6 @@ func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*P
 			}
 		}
 	}
-}
-
-// checkPartner rejects a decoded answer without a partner id: it must never reach Terraform state.
-func checkPartner(p Partner, method, path string) error {
-	if p.ID == "" {
-		return fmt.Errorf("%s %s: the server's answer has no partner id", method, path)
-	}
-	return nil
 }
 
 // PartnerPath is the path of partner id, escaped, for Raw.
