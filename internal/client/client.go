@@ -137,6 +137,7 @@ type request struct {
 	path       string // below the base URL, starting with "/"
 	query      url.Values
 	body       any
+	permission string // what the call needs, for a 403's advice ([inferred], as internal/emulator/routes.go)
 	noAuth     bool   // skips the bearer token (login endpoints)
 	bearer     string // overrides the session token (renewToken sends the expired one)
 	repeatable bool   // a POST safe to send twice (a login): retried like a GET, not an unknown outcome
@@ -164,7 +165,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		message, structured := errorMessage(resp.StatusCode, raw)
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
-			Message: message, Structured: structured, Attempts: attempts}
+			Message: message, Structured: structured, Attempts: attempts, Permission: req.permission}
 		return req.failed(apiErr, resp.StatusCode >= 500)
 	}
 	if readErr != nil {

@@ -17,9 +17,14 @@ import (
 )
 
 const (
-	partnersPath     = "/network/partners"
-	partnersListPath = "/v2/network/partners"
+	partnersPath = "/network/partners"
+	partnerWrite = "READ_PARTNER and WRITE_PARTNER" // a create, update or delete's permissions
 )
+
+// partnerList is a GET of the partner list with query q.
+func partnerList(q url.Values) request {
+	return request{method: http.MethodGet, path: "/v2/network/partners", query: q, permission: "READ_ALL_PARTNERS"}
+}
 
 // Ref is the API's reference to another object, such as {"id": "..."}.
 type Ref struct {
@@ -82,12 +87,12 @@ func (in PartnerInput) body() PartnerInput {
 
 // GetPartner reads one partner; IsNotFound(err) means it does not exist.
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
-	return get[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id)})
+	return get[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id), permission: "READ_PARTNER"})
 }
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()})
+	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(), permission: partnerWrite})
 	if err == nil {
 		c.index.wrote(p)
 	}
@@ -96,7 +101,7 @@ func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) 
 
 // DeletePartner deletes partner id; one already gone counts as deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
-	err := c.remove(ctx, request{method: http.MethodDelete, path: PartnerPath(id)})
+	err := c.remove(ctx, request{method: http.MethodDelete, path: PartnerPath(id), permission: partnerWrite})
 	if err == nil {
 		c.index.deleted(id)
 	}
@@ -111,7 +116,7 @@ func IsListRefused(err error) bool {
 }
 
 // proofRequest asks for one entry of the partner list, the one list every tenant has (see proveServer).
-var proofRequest = request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}
+var proofRequest = partnerList(url.Values{"page": {"0"}, "size": {"1"}})
 
 // CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
 type CreateOutcomeUnknownError struct {
@@ -152,7 +157,7 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}
+		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body()), permission: partnerWrite}
 		err := c.do(ctx, req, &p)
 		if err == nil {
 			var created *Partner
@@ -196,7 +201,7 @@ func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[
 
 func (c *Client) stream(ctx context.Context, f filter) iter.Seq2[Partner, error] {
 	return func(yield func(Partner, error) bool) {
-		for p, err := range items[Partner](ctx, c, partnersListPath, f.query()) {
+		for p, err := range items[Partner](ctx, c, partnerList(f.query())) {
 			if (err != nil || p.ID != "") && !yield(p, err) {
 				return
 			}
@@ -212,7 +217,7 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 // PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known, without id-less entries.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
 	return func(yield func(*Page[Partner], error) bool) {
-		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
+		for p, err := range pages[Partner](ctx, c, partnerList(nil), from, total, readAhead) {
 			if err == nil {
 				p.Content = slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
 			}
