@@ -11,8 +11,10 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -57,18 +59,9 @@ func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
 func (p Partner) objectID() string { return p.ID }
 
-// PartnerInput is the body of a create or a full-replacement update.
+// PartnerInput is the body of a create, without the unset fields marked omitempty (nothing to clear),
+// or of a full-replacement update (see body).
 type PartnerInput struct {
-	Name         string            `json:"name"`
-	Code         string            `json:"code"`
-	Country      string            `json:"country"`
-	Timezone     string            `json:"timezone"`
-	Properties   map[string]string `json:"properties"`
-	Organization *Ref              `json:"organization"`
-}
-
-// createBody leaves unset fields out of a create: there is nothing to clear.
-type createBody struct {
 	Name         string            `json:"name"`
 	Code         string            `json:"code,omitempty"`
 	Country      string            `json:"country,omitempty"`
@@ -77,12 +70,22 @@ type createBody struct {
 	Organization *Ref              `json:"organization,omitempty"`
 }
 
-// body sends properties as {} when none, and every field, so an update clears what was removed under either PUT.
-func (in PartnerInput) body() PartnerInput {
+// body sends properties as {} when none; an update sends every field, omitempty or not, so that it
+// clears what was removed under either PUT (a replacement or a merge).
+func (in PartnerInput) body(update bool) any {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
 	}
-	return in
+	if !update {
+		return in
+	}
+	v, fields := reflect.ValueOf(in), []string{}
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		value, _ := json.Marshal(v.Field(i).Interface()) // strings, a map of strings, a *Ref: cannot fail
+		fields = append(fields, strconv.Quote(name)+":"+string(value))
+	}
+	return json.RawMessage("{" + strings.Join(fields, ",") + "}")
 }
 
 // GetPartner reads one partner; IsNotFound(err) means it does not exist.
@@ -92,7 +95,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(), permission: partnerWrite})
+	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(true), permission: partnerWrite})
 	if err == nil {
 		c.index.wrote(p)
 	}
@@ -157,7 +160,7 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body()), permission: partnerWrite}
+		req := request{method: http.MethodPost, path: partnersPath, body: in.body(false), permission: partnerWrite}
 		err := c.do(ctx, req, &p)
 		if err == nil {
 			var created *Partner
@@ -286,26 +289,37 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 }
 
 // partnerFields are a Partner's fields but its id, named as the provider's attributes, as text by
-// key: a property under its key, any other field under "". The writable ones come first.
+// key: a property under its key, any other field under "".
 var partnerFields = []partnerField{
-	{"name", func(p Partner) map[string]string { return one(p.Name) }},
-	{"code", func(p Partner) map[string]string { return one(p.Code) }},
-	{"country", func(p Partner) map[string]string { return one(p.Country) }},
-	{"timezone", func(p Partner) map[string]string { return one(p.Timezone) }},
-	{"properties", func(p Partner) map[string]string { return p.Properties }},
-	{"organization_id", func(p Partner) map[string]string { return one(p.OrganizationID()) }},
-	{"customer_count", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
-	{"creation_timestamp", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
+	{"name", required, func(p Partner) map[string]string { return one(p.Name) }},
+	{"code", optional, func(p Partner) map[string]string { return one(p.Code) }},
+	{"country", optional, func(p Partner) map[string]string { return one(p.Country) }},
+	{"timezone", optional, func(p Partner) map[string]string { return one(p.Timezone) }},
+	{"properties", optional, func(p Partner) map[string]string { return p.Properties }},
+	{"organization_id", optional, func(p Partner) map[string]string { return one(p.OrganizationID()) }},
+	{"customer_count", serverSet, func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
+	{"creation_timestamp", serverSet, func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
 }
 
 type partnerField struct {
 	name   string
+	kind   fieldKind
 	values func(Partner) map[string]string
 }
 
-// optionalFields are the fields a partner may leave empty, code to
-// organization_id: a list entry that leaves one empty may be a summary.
-var optionalFields = partnerFields[1:6]
+// fieldKind says who sets a field.
+type fieldKind int
+
+const (
+	required  fieldKind = iota // a write, never empty
+	optional                   // a write, maybe empty: a list entry that leaves it empty may be a summary
+	serverSet                  // the server
+)
+
+var (
+	writtenFields  = slices.DeleteFunc(slices.Clone(partnerFields), func(f partnerField) bool { return f.kind == serverSet })
+	optionalFields = slices.DeleteFunc(slices.Clone(partnerFields), func(f partnerField) bool { return f.kind != optional })
+)
 
 // holds reports whether p has a value in f: a property, or any text.
 func (f partnerField) holds(p Partner) bool {
@@ -323,10 +337,10 @@ func one(value string) map[string]string { return map[string]string{"": value} }
 type Difference struct{ Field, Key, Value, Other string }
 
 // Diff lists, in field order, the fields but the id in which other differs from p; no properties equal {}.
-func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
+func (p Partner) Diff(other Partner) []Difference { return diff(partnerFields, p, other) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.
-func (in PartnerInput) Diff(p Partner) []Difference { return diff(in.Partner(), p, 6) } // name to organization_id
+func (in PartnerInput) Diff(p Partner) []Difference { return diff(writtenFields, in.Partner(), p) }
 
 // Partner is the partner in asks for, without what the server adds.
 func (in PartnerInput) Partner() Partner {
@@ -334,10 +348,10 @@ func (in PartnerInput) Partner() Partner {
 		Properties: in.Properties, Organization: in.Organization}
 }
 
-// diff compares the first n partnerFields of a and b.
-func diff(a, b Partner, n int) []Difference {
+// diff compares a and b in fields.
+func diff(fields []partnerField, a, b Partner) []Difference {
 	var out []Difference
-	for _, f := range partnerFields[:n] {
+	for _, f := range fields {
 		va, vb := f.values(a), f.values(b)
 		keys := slices.AppendSeq(slices.Collect(maps.Keys(va)), maps.Keys(vb))
 		slices.Sort(keys)
