@@ -59,31 +59,28 @@ func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
 func (p Partner) objectID() string { return p.ID }
 
-// PartnerInput is the body of a create, without the unset fields marked omitempty (nothing to clear),
-// or of a full-replacement update (see body).
+// PartnerInput is the body of an update, every field so that it clears under either PUT (replace or merge),
+// or of a create, which leaves out the empty fields tagged create:"omitempty": it has nothing to clear.
 type PartnerInput struct {
 	Name         string            `json:"name"`
-	Code         string            `json:"code,omitempty"`
-	Country      string            `json:"country,omitempty"`
-	Timezone     string            `json:"timezone,omitempty"`
+	Code         string            `json:"code" create:"omitempty"`
+	Country      string            `json:"country" create:"omitempty"`
+	Timezone     string            `json:"timezone" create:"omitempty"`
 	Properties   map[string]string `json:"properties"`
-	Organization *Ref              `json:"organization,omitempty"`
+	Organization *Ref              `json:"organization" create:"omitempty"`
 }
 
-// body sends properties as {} when none; an update sends every field, omitempty or not, so that it
-// clears what was removed under either PUT (a replacement or a merge).
-func (in PartnerInput) body(update bool) any {
+// body is in as a create or an update sends it, with properties {} when none.
+func (in PartnerInput) body(create bool) json.RawMessage {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
 	}
-	if !update {
-		return in
-	}
 	v, fields := reflect.ValueOf(in), []string{}
 	for i := range v.NumField() {
-		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		value, _ := json.Marshal(v.Field(i).Interface()) // strings, a map of strings, a *Ref: cannot fail
-		fields = append(fields, strconv.Quote(name)+":"+string(value))
+		if f := v.Type().Field(i); !create || f.Tag.Get("create") != "omitempty" || !v.Field(i).IsZero() {
+			value, _ := json.Marshal(v.Field(i).Interface()) // strings, a map of strings, a *Ref: cannot fail
+			fields = append(fields, strconv.Quote(f.Tag.Get("json"))+":"+string(value))
+		}
 	}
 	return json.RawMessage("{" + strings.Join(fields, ",") + "}")
 }
@@ -95,7 +92,7 @@ func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(true), permission: partnerWrite})
+	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(false), permission: partnerWrite})
 	if err == nil {
 		c.index.wrote(p)
 	}
@@ -160,7 +157,7 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
 		var p Partner
-		req := request{method: http.MethodPost, path: partnersPath, body: in.body(false), permission: partnerWrite}
+		req := request{method: http.MethodPost, path: partnersPath, body: in.body(true), permission: partnerWrite}
 		err := c.do(ctx, req, &p)
 		if err == nil {
 			var created *Partner
