@@ -188,6 +188,56 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
+// object is an API object with an id: one without must never reach Terraform state.
+type object interface{ objectID() string }
+
+// call sends req and returns the object it answers: a GET's error goes through gone, a PUT answered without
+// the object reads it back ([inferred] any 2xx is success), another answer without id is an error.
+func call[T object](ctx context.Context, c *Client, req request) (*T, error) {
+	var v T
+	switch err := c.do(ctx, req, &v); {
+	case err != nil && req.method == http.MethodGet:
+		return nil, c.gone(ctx, err)
+	case err != nil:
+		return nil, err
+	case v.objectID() == "" && req.method == http.MethodPut:
+		req.method, req.body = http.MethodGet, nil
+		return call[T](ctx, c, req)
+	case v.objectID() == "":
+		return nil, req.failed(fmt.Errorf("%s %s: the server's answer has no id", req.method, req.path), true)
+	}
+	return &v, nil
+}
+
+// remove sends req (a DELETE); an object already gone counts as removed.
+func (c *Client) remove(ctx context.Context, req request) error {
+	if err := c.gone(ctx, c.do(ctx, req, nil)); !IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// gone makes a 404 a *NotFoundError only in the API's shape from a server proven right (by a 2xx or an API-shaped
+// 403 to proofRequest), else an *UnprovenNotFoundError: a wrong tenant or base_url must never read as deletions.
+func (c *Client) gone(ctx context.Context, err error) error {
+	apiErr, ok := errors.AsType[*APIError](err)
+	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
+		return err
+	}
+	if !apiErr.Structured {
+		return &UnprovenNotFoundError{Err: apiErr, Reason: `its body is not the API's {"message": ...} (a web server or proxy may have answered instead of the Servitly API)`}
+	}
+	if !c.proven.Load() {
+		proofErr := c.do(ctx, proofRequest, new(Page[json.RawMessage]))
+		if refused, ok := errors.AsType[*APIError](proofErr); ok && refused.StatusCode == http.StatusForbidden && refused.Structured {
+			c.proven.Store(true)
+		} else if proofErr != nil {
+			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
+		}
+	}
+	return &NotFoundError{Err: apiErr}
+}
+
 // Raw sends a GET, PUT or DELETE to path (below the base URL) like any call and returns status and body
 // as they are, for tools such as the probe. POST is refused (only a create recovers one). Never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {

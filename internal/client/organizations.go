@@ -21,7 +21,7 @@ func (o Organization) objectID() string { return o.ID }
 
 // GetOrganization reads one organization; IsNotFound(err) means it does not exist.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
-	return get[Organization](ctx, c, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id), permission: "READ_ORGANIZATION"})
+	return call[Organization](ctx, c, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id), permission: "READ_ORGANIZATION"})
 }
 
 // ListOrganizations returns the organizations the caller may see, named name if set, as the server filters.

@@ -87,12 +87,12 @@ func (in PartnerInput) body(create bool) json.RawMessage {
 
 // GetPartner reads one partner; IsNotFound(err) means it does not exist.
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
-	return get[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id), permission: "READ_PARTNER"})
+	return call[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id), permission: "READ_PARTNER"})
 }
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	p, err := put[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(false), permission: partnerWrite})
+	p, err := call[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(false), permission: partnerWrite})
 	if err == nil {
 		c.index.wrote(p)
 	}
@@ -115,7 +115,7 @@ func IsListRefused(err error) bool {
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proofRequest asks for one entry of the partner list, the one list every tenant has (see proveServer).
+// proofRequest asks for one entry of the partner list, the one list every tenant has (see gone).
 var proofRequest = partnerList(url.Values{"page": {"0"}, "size": {"1"}})
 
 // CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
@@ -156,16 +156,10 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 // requested fields is adopted (recovered); none sends it again unless the caller gave up; else *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
-		var p Partner
-		req := request{method: http.MethodPost, path: partnersPath, body: in.body(true), permission: partnerWrite}
-		err := c.do(ctx, req, &p)
+		p, err := call[Partner](ctx, c, request{method: http.MethodPost, path: partnersPath, body: in.body(true), permission: partnerWrite})
 		if err == nil {
-			var created *Partner
-			if created, err = withID(p, req); err == nil {
-				c.index.wrote(created)
-				return created, false, nil
-			}
-			err = req.failed(err, true)
+			c.index.wrote(p)
+			return p, false, nil
 		}
 		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
@@ -304,8 +298,7 @@ type partnerField struct {
 	values func(Partner) map[string]string
 }
 
-// fieldKind says who sets a field.
-type fieldKind int
+type fieldKind int // who sets a field
 
 const (
 	required  fieldKind = iota // a write, never empty
