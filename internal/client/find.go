@@ -133,7 +133,7 @@ func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Part
 		return c.walk(ctx, f, fresh)
 	}
 	var matches []Partner
-	for p, err := range c.stream(ctx, f) {
+	for p, err := range items[Partner](ctx, c, partnerList(f.query())) {
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"iter"
 	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -38,7 +39,7 @@ func (p *Page[T]) UnmarshalJSON(data []byte) error {
 }
 
 // items yields the items of list (a GET of a /v2 list) in order, a page at a time as the consumer asks, and an error once, last.
-func items[T any](ctx context.Context, c *Client, list request) iter.Seq2[T, error] {
+func items[T object](ctx context.Context, c *Client, list request) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for p, err := range pages[T](ctx, c, list, 0, 0, 1) {
 			if err != nil {
@@ -57,7 +58,7 @@ func items[T any](ctx context.Context, c *Client, list request) iter.Seq2[T, err
 // pages is the one pager of /v2 lists: it yields the pages from page from on until the last, or an
 // error once. It requests up to ahead pages at once, none past the page count (total, until a page
 // gives one; without one, a page at a time), and cancels those still running when it ends.
-func pages[T any](ctx context.Context, c *Client, list request, from, total, ahead int) iter.Seq2[*Page[T], error] {
+func pages[T object](ctx context.Context, c *Client, list request, from, total, ahead int) iter.Seq2[*Page[T], error] {
 	type answer struct {
 		page *Page[T]
 		err  error
@@ -92,8 +93,8 @@ func pages[T any](ctx context.Context, c *Client, list request, from, total, ahe
 	}
 }
 
-// fetchPage reads page number (from 0) of list; an empty page or one past the total is Last too.
-func fetchPage[T any](ctx context.Context, c *Client, list request, number int) (*Page[T], error) {
+// fetchPage reads page number (from 0) of list, without id-less entries; an empty page or one past the total is Last too.
+func fetchPage[T object](ctx context.Context, c *Client, list request, number int) (*Page[T], error) {
 	q := url.Values{}
 	maps.Copy(q, list.query)
 	q.Set("page", strconv.Itoa(number))
@@ -104,6 +105,7 @@ func fetchPage[T any](ctx context.Context, c *Client, list request, number int) 
 		return nil, err
 	}
 	p.Last = p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
+	p.Content = slices.DeleteFunc(p.Content, func(v T) bool { return v.objectID() == "" })
 	return &p, nil
 }
 

@@ -188,19 +188,9 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f as the server lists them (see items), skipping those without id.
+// StreamPartners yields the partners matching f as the server lists them (see items).
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
-	return c.stream(ctx, f.filter())
-}
-
-func (c *Client) stream(ctx context.Context, f filter) iter.Seq2[Partner, error] {
-	return func(yield func(Partner, error) bool) {
-		for p, err := range items[Partner](ctx, c, partnerList(f.query())) {
-			if (err != nil || p.ID != "") && !yield(p, err) {
-				return
-			}
-		}
-	}
+	return items[Partner](ctx, c, partnerList(f.filter().query()))
 }
 
 // ListPartners returns every partner matching f, walking all pages.
@@ -208,18 +198,9 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known, without id-less entries.
+// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
-	return func(yield func(*Page[Partner], error) bool) {
-		for p, err := range pages[Partner](ctx, c, partnerList(nil), from, total, readAhead) {
-			if err == nil {
-				p.Content = slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
-			}
-			if !yield(p, err) || err != nil {
-				return
-			}
-		}
-	}
+	return pages[Partner](ctx, c, partnerList(nil), from, total, readAhead)
 }
 
 // PartnerPath is the path of partner id, escaped, for Raw.
