@@ -15,7 +15,7 @@ type APIError struct {
 	Message      string // the server's {"message": ...}, or else the HTTP status text
 	Structured   bool   // the body was the API's {"message": ...}
 	Attempts     int    // tries made, retries included
-	Permission   string // what the request needs, such as "READ_ALL_PARTNERS"; "" when unknown
+	Permission   string // what the request needs, as we infer it; "" when unknown
 }
 
 func (e *APIError) Error() string {
