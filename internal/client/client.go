@@ -45,7 +45,7 @@ type Config struct {
 	MaxRequestsPerMinute   int           // paces all requests of this client; 0 means no pacing
 	HTTPClient             *http.Client  // used for every request; its Transport gets wrapped
 	Logger                 Logger
-	BatchRefresh           bool // lets RefreshPartner answer from the paged list when that is cheaper (refresh.go)
+	BatchRefresh           bool // lets a refresh answer from the paged list when that is cheaper (refresh.go)
 }
 
 // Client talks to one Servitly tenant. It is safe for concurrent use.
@@ -57,9 +57,8 @@ type Client struct {
 	retry      retryPolicy
 	auth       authenticator
 	logger     Logger
-	proven     atomic.Bool   // set by the first 2xx, which proves base_url, tenant and credentials
-	index      *partnerIndex // what this Client knows of the partner list
-	orgs       organizationIndex
+	proven     atomic.Bool // set by the first 2xx, which proves base_url, tenant and credentials
+	indexes                // what this Client knows of the lists
 }
 
 // New checks cfg and returns a client without contacting the server: the first call logs in.
@@ -101,8 +100,8 @@ func New(cfg Config) (*Client, error) {
 			minBackoff: cmp.Or(max(cfg.MinBackoff, 0), defaultMinBackoff),
 			maxBackoff: cmp.Or(max(cfg.MaxBackoff, 0), defaultMaxBackoff),
 		},
-		logger: logger,
-		index:  newPartnerIndex(cfg.BatchRefresh),
+		logger:  logger,
+		indexes: newIndexes(cfg),
 	}
 	c.auth = authenticator{flow: flow, cfg: cfg, client: c}
 	return c, nil
@@ -138,6 +137,7 @@ type request struct {
 	path       string // below the base URL, starting with "/"
 	query      url.Values
 	body       any
+	permission string // what the call needs, for a 403's advice ([inferred], as internal/emulator/routes.go)
 	noAuth     bool   // skips the bearer token (login endpoints)
 	bearer     string // overrides the session token (renewToken sends the expired one)
 	repeatable bool   // a POST safe to send twice (a login): retried like a GET, not an unknown outcome
@@ -165,7 +165,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		message, structured := errorMessage(resp.StatusCode, raw)
 		apiErr := &APIError{Method: req.method, Path: req.path, StatusCode: resp.StatusCode,
-			Message: message, Structured: structured, Attempts: attempts}
+			Message: message, Structured: structured, Attempts: attempts, Permission: req.permission}
 		return req.failed(apiErr, resp.StatusCode >= 500)
 	}
 	if readErr != nil {
@@ -188,8 +188,58 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	return nil
 }
 
+// object is an API object with an id: one without must never reach Terraform state.
+type object interface{ objectID() string }
+
+// call sends req and returns the object it answers: a GET's error goes through gone, a PUT answered without
+// the object reads it back ([inferred] any 2xx is success), another answer without id is an error.
+func call[T object](ctx context.Context, c *Client, req request) (*T, error) {
+	var v T
+	switch err := c.do(ctx, req, &v); {
+	case err != nil && req.method == http.MethodGet:
+		return nil, c.gone(ctx, err)
+	case err != nil:
+		return nil, err
+	case v.objectID() == "" && req.method == http.MethodPut:
+		req.method, req.body = http.MethodGet, nil
+		return call[T](ctx, c, req)
+	case v.objectID() == "":
+		return nil, req.failed(fmt.Errorf("%s %s: the server's answer has no id", req.method, req.path), true)
+	}
+	return &v, nil
+}
+
+// remove sends req (a DELETE); an object already gone counts as removed.
+func (c *Client) remove(ctx context.Context, req request) error {
+	if err := c.gone(ctx, c.do(ctx, req, nil)); !IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// gone makes a 404 a *NotFoundError only in the API's shape from a server proven right (by a 2xx or an API-shaped
+// 403 to proofRequest), else an *UnprovenNotFoundError: a wrong tenant or base_url must never read as deletions.
+func (c *Client) gone(ctx context.Context, err error) error {
+	apiErr, ok := errors.AsType[*APIError](err)
+	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
+		return err
+	}
+	if !apiErr.Structured {
+		return &UnprovenNotFoundError{Err: apiErr, Reason: `its body is not the API's {"message": ...} (a web server or proxy may have answered instead of the Servitly API)`}
+	}
+	if !c.proven.Load() {
+		proofErr := c.do(ctx, proofRequest, new(Page[json.RawMessage]))
+		if refused, ok := errors.AsType[*APIError](proofErr); ok && refused.StatusCode == http.StatusForbidden && refused.Structured {
+			c.proven.Store(true)
+		} else if proofErr != nil {
+			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
+		}
+	}
+	return &NotFoundError{Err: apiErr}
+}
+
 // Raw sends a GET, PUT or DELETE to path (below the base URL) like any call and returns status and body
-// as they are, for tools such as the probe. POST is refused (only CreatePartner recovers one). Never sets proven.
+// as they are, for tools such as the probe. POST is refused (only a create recovers one). Never sets proven.
 func (c *Client) Raw(ctx context.Context, method, path string, query url.Values, body any) (status int, answer []byte, err error) {
 	if method != http.MethodGet && method != http.MethodPut && method != http.MethodDelete {
 		return 0, nil, fmt.Errorf("client.Raw sends only GET, PUT and DELETE, not %s", method)

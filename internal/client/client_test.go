@@ -473,6 +473,42 @@ func TestErrorMapping(t *testing.T) {
 	}
 }
 
+// A 403 names the permission its request needs, for the provider's advice;
+// a login needs none.
+func TestForbiddenNamesPermission(t *testing.T) {
+	ctx := context.Background()
+	const write = "READ_PARTNER and WRITE_PARTNER"
+	for _, tc := range []struct {
+		name string
+		call func(*Client) error
+		want string
+	}{
+		{"list partners", func(c *Client) error { _, err := c.ListPartners(ctx, PartnerFilter{}); return err }, "READ_ALL_PARTNERS"},
+		{"get partner", func(c *Client) error { _, err := c.GetPartner(ctx, "p1"); return err }, "READ_PARTNER"},
+		{"create partner", func(c *Client) error { _, _, err := c.CreatePartner(ctx, PartnerInput{Name: "x"}); return err }, write},
+		{"update partner", func(c *Client) error { _, err := c.UpdatePartner(ctx, "p1", PartnerInput{Name: "x"}); return err }, write},
+		{"delete partner", func(c *Client) error { return c.DeletePartner(ctx, "p1") }, write},
+		{"get organization", func(c *Client) error { _, err := c.GetOrganization(ctx, "o1"); return err }, "READ_ORGANIZATION"},
+		{"list organizations", func(c *Client) error { _, err := c.ListOrganizations(ctx, "x"); return err }, "READ_ALL_ORGANIZATIONS"},
+		{"login", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+				writeMessage(w, http.StatusForbidden, "User not authorized")
+			})
+			cfg := fastConfig(srv.URL)
+			if tc.call == nil { // a login refused before the partner's GET
+				cfg.Token, cfg.APIKey, cfg.PAT = "", "k", "p"
+				tc.call = func(c *Client) error { _, err := c.GetPartner(ctx, "p1"); return err }
+			}
+			err := tc.call(newTestClient(t, cfg))
+			if apiErr, ok := errors.AsType[*APIError](err); !ok || apiErr.StatusCode != http.StatusForbidden || apiErr.Permission != tc.want {
+				t.Errorf("error = %#v, want a 403 *APIError needing %q", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestNonJSONBodies(t *testing.T) {
 	const html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 	ctx := context.Background()

@@ -15,6 +15,7 @@ type APIError struct {
 	Message      string // the server's {"message": ...}, or else the HTTP status text
 	Structured   bool   // the body was the API's {"message": ...}
 	Attempts     int    // tries made, retries included
+	Permission   string // what the request needs, as we infer it; "" when unknown
 }
 
 func (e *APIError) Error() string {
@@ -86,25 +87,25 @@ func (e *RetryBudgetError) Error() string {
 
 func (e *RetryBudgetError) Unwrap() error { return e.Last }
 
-// NotFoundError is a partner's own 404, in the API's shape from a server shown to be right.
+// NotFoundError is an object's own 404, in the API's shape from a server shown to be right (see gone).
 type NotFoundError struct{ Err *APIError }
 
 func (e *NotFoundError) Error() string { return e.Err.Error() }
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
-// UnprovenNotFoundError is a 404 that may come from a wrong base_url or tenant, not a gone partner.
+// UnprovenNotFoundError is a 404 that may come from a wrong base_url or tenant, not a gone object.
 type UnprovenNotFoundError struct {
 	Err    *APIError
 	Reason string
 }
 
 func (e *UnprovenNotFoundError) Error() string {
-	return fmt.Sprintf("%v; this is not taken to mean the partner is gone, because %s", e.Err, e.Reason)
+	return fmt.Sprintf("%v; this is not taken to mean the object is gone, because %s", e.Err, e.Reason)
 }
 
 func (e *UnprovenNotFoundError) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err is a *NotFoundError: a partner does not exist.
+// IsNotFound reports whether err is a *NotFoundError: the object does not exist.
 func IsNotFound(err error) bool { return errors.As(err, new(*NotFoundError)) }
 
 // IsUnknownTenant reports whether err is 404 {"message":"Tenant not found"} [inferred].

@@ -133,7 +133,7 @@ func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Part
 		return c.walk(ctx, f, fresh)
 	}
 	var matches []Partner
-	for p, err := range c.stream(ctx, f) {
+	for p, err := range items[Partner](ctx, c, partnerList(f.query())) {
 		if err != nil {
 			return nil, err
 		}
@@ -348,7 +348,7 @@ func (c *Client) readOneListed(ctx context.Context) error {
 
 // firstPage is the first page of the partners f selects.
 func (c *Client) firstPage(ctx context.Context, f filter) ([]Partner, error) {
-	page, err := fetchPage[Partner](ctx, c, partnersListPath, f.query(), 0)
+	page, err := fetchPage[Partner](ctx, c, partnerList(f.query()), 0)
 	if err != nil {
 		return nil, err
 	}

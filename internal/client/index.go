@@ -8,6 +8,12 @@ import (
 	"sync"
 )
 
+// indexes are what a Client knows of each list.
+type indexes struct {
+	index *partnerIndex
+	orgs  organizationIndex
+}
+
 // partnerIndex is what one Client knows of the partners and of how the server lists them. mu guards
 // every field; while one caller makes the list requests (busy), the others wait, then decide again.
 type partnerIndex struct {
@@ -41,9 +47,9 @@ const (
 	no
 )
 
-func newPartnerIndex(batchRefresh bool) *partnerIndex {
-	return &partnerIndex{refresh: refreshState{disabled: !batchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{}, unchecked: map[string]Partner{},
-		shows: map[string]bool{}, filters: map[string]trait{"organization_id": no}}
+func newIndexes(cfg Config) indexes {
+	return indexes{index: &partnerIndex{refresh: refreshState{disabled: !cfg.BatchRefresh}, byID: map[string]Partner{}, whole: map[string]bool{}, gone: map[string]bool{}, unused: map[string]bool{}, unchecked: map[string]Partner{},
+		shows: map[string]bool{}, filters: map[string]trait{"organization_id": no}}}
 }
 
 // wait waits, without mu, for the list request in flight; called, and returns, with mu held.

@@ -8,8 +8,6 @@ import (
 	"sync"
 )
 
-const organizationsListPath = "/v2/network/organizations"
-
 // Organization is an organization as the API returns it.
 type Organization struct {
 	ID       string `json:"id"`
@@ -19,13 +17,11 @@ type Organization struct {
 	Parent   *Ref   `json:"parent"`
 }
 
-// GetOrganization reads one organization.
+func (o Organization) objectID() string { return o.ID }
+
+// GetOrganization reads one organization; IsNotFound(err) means it does not exist.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*Organization, error) {
-	var o Organization
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id)}, &o); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return call[Organization](ctx, c, request{method: http.MethodGet, path: "/network/organizations/" + url.PathEscape(id), permission: "READ_ORGANIZATION"})
 }
 
 // ListOrganizations returns the organizations the caller may see, named name if set, as the server filters.
@@ -34,7 +30,8 @@ func (c *Client) ListOrganizations(ctx context.Context, name string) ([]Organiza
 	if name != "" {
 		q.Set("name", "eq;"+name)
 	}
-	return collect(items[Organization](ctx, c, organizationsListPath, q))
+	list := request{method: http.MethodGet, path: "/v2/network/organizations", query: q, permission: "READ_ALL_ORGANIZATIONS"}
+	return collect(items[Organization](ctx, c, list))
 }
 
 // organizationIndex is what a Client knows of the organization list.

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -18,7 +18,7 @@ import (
 const PageSize = 200
 
 const (
-	readAhead = 4     // partner list pages requested at once when their count is known
+	readAhead = 4     // list pages requested at once when their count is known
 	maxPages  = 10000 // stops a server that never says "last" from looping us forever
 )
 
@@ -38,10 +38,10 @@ func (p *Page[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, (*wrapper)(p))
 }
 
-// items yields the items of a /v2 list in order, a page at a time as the consumer asks, and an error once, last.
-func items[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
+// items yields the items of list (a GET of a /v2 list) in order, a page at a time as the consumer asks, and an error once, last.
+func items[T object](ctx context.Context, c *Client, list request) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		for p, err := range pages[T](ctx, c, path, query, 0, 0, 1) {
+		for p, err := range pages[T](ctx, c, list, 0, 0, 1) {
 			if err != nil {
 				yield(*new(T), err)
 				return
@@ -58,7 +58,7 @@ func items[T any](ctx context.Context, c *Client, path string, query url.Values)
 // pages is the one pager of /v2 lists: it yields the pages from page from on until the last, or an
 // error once. It requests up to ahead pages at once, none past the page count (total, until a page
 // gives one; without one, a page at a time), and cancels those still running when it ends.
-func pages[T any](ctx context.Context, c *Client, path string, query url.Values, from, total, ahead int) iter.Seq2[*Page[T], error] {
+func pages[T object](ctx context.Context, c *Client, list request, from, total, ahead int) iter.Seq2[*Page[T], error] {
 	type answer struct {
 		page *Page[T]
 		err  error
@@ -73,7 +73,7 @@ func pages[T any](ctx context.Context, c *Client, path string, query url.Values,
 			for next := number + len(requested); next == number || next < min(number+ahead, total, maxPages); next++ {
 				answered := make(chan answer, 1)
 				running.Go(func() {
-					p, err := fetchPage[T](ctx, c, path, query, next)
+					p, err := fetchPage[T](ctx, c, list, next)
 					answered <- answer{p, err}
 				})
 				requested = append(requested, answered)
@@ -89,21 +89,23 @@ func pages[T any](ctx context.Context, c *Client, path string, query url.Values,
 			}
 			total = cmp.Or(a.page.TotalPages, total)
 		}
-		yield(nil, fmt.Errorf("GET %s: still not at the last page after %d pages", path, maxPages))
+		yield(nil, fmt.Errorf("GET %s: still not at the last page after %d pages", list.path, maxPages))
 	}
 }
 
-// fetchPage reads page number (from 0) of a /v2 list; an empty page or one past the total is Last too.
-func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, number int) (*Page[T], error) {
+// fetchPage reads page number (from 0) of list, without id-less entries; an empty page or one past the total is Last too.
+func fetchPage[T object](ctx context.Context, c *Client, list request, number int) (*Page[T], error) {
 	q := url.Values{}
-	maps.Copy(q, query)
+	maps.Copy(q, list.query)
 	q.Set("page", strconv.Itoa(number))
 	q.Set("size", strconv.Itoa(PageSize))
+	list.query = q
 	var p Page[T]
-	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
+	if err := c.do(ctx, list, &p); err != nil {
 		return nil, err
 	}
 	p.Last = p.Last || len(p.Content) == 0 || (p.TotalPages > 0 && number+1 >= p.TotalPages)
+	p.Content = slices.DeleteFunc(p.Content, func(v T) bool { return v.objectID() == "" })
 	return &p, nil
 }
 

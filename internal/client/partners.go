@@ -11,15 +11,22 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
 const (
-	partnersPath     = "/network/partners"
-	partnersListPath = "/v2/network/partners"
+	partnersPath = "/network/partners"
+	partnerWrite = "READ_PARTNER and WRITE_PARTNER" // a create, update or delete's permissions
 )
+
+// partnerList is a GET of the partner list with query q.
+func partnerList(q url.Values) request {
+	return request{method: http.MethodGet, path: "/v2/network/partners", query: q, permission: "READ_ALL_PARTNERS"}
+}
 
 // Ref is the API's reference to another object, such as {"id": "..."}.
 type Ref struct {
@@ -50,89 +57,55 @@ type Partner struct {
 // OrganizationID returns the parent organization's id, or "".
 func (p Partner) OrganizationID() string { return p.Organization.IDOrEmpty() }
 
-// PartnerInput is the body of a create or a full-replacement update.
+func (p Partner) objectID() string { return p.ID }
+
+// PartnerInput is the body of an update, every field so that it clears under either PUT (replace or merge),
+// or of a create, which leaves out the empty fields tagged create:"omitempty": it has nothing to clear.
 type PartnerInput struct {
 	Name         string            `json:"name"`
-	Code         string            `json:"code"`
-	Country      string            `json:"country"`
-	Timezone     string            `json:"timezone"`
+	Code         string            `json:"code" create:"omitempty"`
+	Country      string            `json:"country" create:"omitempty"`
+	Timezone     string            `json:"timezone" create:"omitempty"`
 	Properties   map[string]string `json:"properties"`
-	Organization *Ref              `json:"organization"`
+	Organization *Ref              `json:"organization" create:"omitempty"`
 }
 
-// createBody leaves unset fields out of a create: there is nothing to clear.
-type createBody struct {
-	Name         string            `json:"name"`
-	Code         string            `json:"code,omitempty"`
-	Country      string            `json:"country,omitempty"`
-	Timezone     string            `json:"timezone,omitempty"`
-	Properties   map[string]string `json:"properties"`
-	Organization *Ref              `json:"organization,omitempty"`
-}
-
-// body sends properties as {} when none, and every field, so an update clears what was removed under either PUT.
-func (in PartnerInput) body() PartnerInput {
+// body is in as a create or an update sends it, with properties {} when none.
+func (in PartnerInput) body(create bool) json.RawMessage {
 	if in.Properties == nil {
 		in.Properties = map[string]string{}
 	}
-	return in
+	v, fields := reflect.ValueOf(in), []string{}
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); !create || f.Tag.Get("create") != "omitempty" || !v.Field(i).IsZero() {
+			value, _ := json.Marshal(v.Field(i).Interface()) // strings, a map of strings, a *Ref: cannot fail
+			fields = append(fields, strconv.Quote(f.Tag.Get("json"))+":"+string(value))
+		}
+	}
+	return json.RawMessage("{" + strings.Join(fields, ",") + "}")
 }
 
-// GetPartner reads one partner; IsNotFound(err) means it does not exist (see partnerGone).
+// GetPartner reads one partner; IsNotFound(err) means it does not exist.
 func (c *Client) GetPartner(ctx context.Context, id string) (*Partner, error) {
-	var p Partner
-	if err := c.do(ctx, request{method: http.MethodGet, path: PartnerPath(id)}, &p); err != nil {
-		return nil, c.partnerGone(ctx, err)
-	}
-	if err := checkPartner(p, http.MethodGet, PartnerPath(id)); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return call[Partner](ctx, c, request{method: http.MethodGet, path: PartnerPath(id), permission: "READ_PARTNER"})
 }
 
 // UpdatePartner replaces every writable field of partner id with in.
 func (c *Client) UpdatePartner(ctx context.Context, id string, in PartnerInput) (*Partner, error) {
-	var p Partner
-	if err := c.do(ctx, request{method: http.MethodPut, path: PartnerPath(id), body: in.body()}, &p); err != nil {
-		return nil, err
+	p, err := call[Partner](ctx, c, request{method: http.MethodPut, path: PartnerPath(id), body: in.body(false), permission: partnerWrite})
+	if err == nil {
+		c.index.wrote(p)
 	}
-	if p.ID == "" { // [inferred] any 2xx is success: read back a partner the answer lacks
-		got, err := c.GetPartner(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		p = *got
-	}
-	c.index.wrote(&p)
-	return &p, nil
+	return p, err
 }
 
 // DeletePartner deletes partner id; one already gone counts as deleted.
 func (c *Client) DeletePartner(ctx context.Context, id string) error {
-	err := c.do(ctx, request{method: http.MethodDelete, path: PartnerPath(id)}, nil)
-	if err = c.partnerGone(ctx, err); err == nil || IsNotFound(err) {
+	err := c.remove(ctx, request{method: http.MethodDelete, path: PartnerPath(id), permission: partnerWrite})
+	if err == nil {
 		c.index.deleted(id)
-		return nil
 	}
 	return err
-}
-
-// partnerGone makes a 404 a *NotFoundError only in the API's shape from a server proven right, else an
-// *UnprovenNotFoundError: a wrong tenant or base_url must never read as "every partner was deleted".
-func (c *Client) partnerGone(ctx context.Context, err error) error {
-	apiErr, ok := errors.AsType[*APIError](err)
-	if !ok || apiErr.StatusCode != http.StatusNotFound || errors.As(err, new(*LoginError)) {
-		return err
-	}
-	if !apiErr.Structured {
-		return &UnprovenNotFoundError{Err: apiErr, Reason: `its body is not the API's {"message": ...} (a web server or proxy may have answered instead of the Servitly API)`}
-	}
-	if !c.proven.Load() {
-		if proofErr := c.proveServer(ctx); proofErr != nil {
-			return &UnprovenNotFoundError{Err: apiErr, Reason: fmt.Sprintf("the server has not shown that this tenant and base_url are right (%v)", proofErr)}
-		}
-	}
-	return &NotFoundError{Err: apiErr}
 }
 
 // IsListRefused reports whether err is the list's own 403 or 404 in the API's shape (not a login or tenant failure).
@@ -142,16 +115,8 @@ func IsListRefused(err error) bool {
 		(apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound)
 }
 
-// proveServer asks for one list item: a 2xx or an API-shaped 403 proves base_url, tenant and credentials.
-func (c *Client) proveServer(ctx context.Context) error {
-	var p Page[json.RawMessage]
-	err := c.do(ctx, request{method: http.MethodGet, path: partnersListPath, query: url.Values{"page": {"0"}, "size": {"1"}}}, &p)
-	if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.StatusCode == http.StatusForbidden && apiErr.Structured {
-		c.proven.Store(true)
-		return nil
-	}
-	return err
-}
+// proofRequest asks for one entry of the partner list, the one list every tenant has (see gone).
+var proofRequest = partnerList(url.Values{"page": {"0"}, "size": {"1"}})
 
 // CreateOutcomeUnknownError means a create may have happened and its partner cannot be identified safely.
 type CreateOutcomeUnknownError struct {
@@ -191,15 +156,10 @@ func evenIfGivenUp(ctx context.Context) (context.Context, context.CancelFunc) {
 // requested fields is adopted (recovered); none sends it again unless the caller gave up; else *CreateOutcomeUnknownError.
 func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *Partner, recovered bool, err error) {
 	for attempt := 1; ; attempt++ {
-		var p Partner
-		req := request{method: http.MethodPost, path: partnersPath, body: createBody(in.body())}
-		err := c.do(ctx, req, &p)
+		p, err := call[Partner](ctx, c, request{method: http.MethodPost, path: partnersPath, body: in.body(true), permission: partnerWrite})
 		if err == nil {
-			if err = checkPartner(p, http.MethodPost, partnersPath); err == nil {
-				c.index.wrote(&p)
-				return &p, false, nil
-			}
-			err = req.failed(err, true)
+			c.index.wrote(p)
+			return p, false, nil
 		}
 		if _, ok := errors.AsType[*OutcomeUnknownError](err); !ok {
 			return nil, false, err
@@ -228,19 +188,9 @@ func (c *Client) CreatePartner(ctx context.Context, in PartnerInput) (created *P
 	}
 }
 
-// StreamPartners yields the partners matching f as the server lists them (see items), skipping those without id.
+// StreamPartners yields the partners matching f as the server lists them (see items).
 func (c *Client) StreamPartners(ctx context.Context, f PartnerFilter) iter.Seq2[Partner, error] {
-	return c.stream(ctx, f.filter())
-}
-
-func (c *Client) stream(ctx context.Context, f filter) iter.Seq2[Partner, error] {
-	return func(yield func(Partner, error) bool) {
-		for p, err := range items[Partner](ctx, c, partnersListPath, f.query()) {
-			if (err != nil || p.ID != "") && !yield(p, err) {
-				return
-			}
-		}
-	}
+	return items[Partner](ctx, c, partnerList(f.filter().query()))
 }
 
 // ListPartners returns every partner matching f, walking all pages.
@@ -248,26 +198,9 @@ func (c *Client) ListPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 	return collect(c.StreamPartners(ctx, f))
 }
 
-// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known, without id-less entries.
+// PartnerPages yields the unfiltered list's pages from page from on, readAhead at a time once their count is known.
 func (c *Client) PartnerPages(ctx context.Context, from, total int) iter.Seq2[*Page[Partner], error] {
-	return func(yield func(*Page[Partner], error) bool) {
-		for p, err := range pages[Partner](ctx, c, partnersListPath, nil, from, total, readAhead) {
-			if err == nil {
-				p.Content = slices.DeleteFunc(p.Content, func(p Partner) bool { return p.ID == "" })
-			}
-			if !yield(p, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-// checkPartner rejects a decoded answer without a partner id: it must never reach Terraform state.
-func checkPartner(p Partner, method, path string) error {
-	if p.ID == "" {
-		return fmt.Errorf("%s %s: the server's answer has no partner id", method, path)
-	}
-	return nil
+	return pages[Partner](ctx, c, partnerList(nil), from, total, readAhead)
 }
 
 // PartnerPath is the path of partner id, escaped, for Raw.
@@ -328,26 +261,36 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 }
 
 // partnerFields are a Partner's fields but its id, named as the provider's attributes, as text by
-// key: a property under its key, any other field under "". The writable ones come first.
+// key: a property under its key, any other field under "".
 var partnerFields = []partnerField{
-	{"name", func(p Partner) map[string]string { return one(p.Name) }},
-	{"code", func(p Partner) map[string]string { return one(p.Code) }},
-	{"country", func(p Partner) map[string]string { return one(p.Country) }},
-	{"timezone", func(p Partner) map[string]string { return one(p.Timezone) }},
-	{"properties", func(p Partner) map[string]string { return p.Properties }},
-	{"organization_id", func(p Partner) map[string]string { return one(p.OrganizationID()) }},
-	{"customer_count", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
-	{"creation_timestamp", func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
+	{"name", required, func(p Partner) map[string]string { return one(p.Name) }},
+	{"code", optional, func(p Partner) map[string]string { return one(p.Code) }},
+	{"country", optional, func(p Partner) map[string]string { return one(p.Country) }},
+	{"timezone", optional, func(p Partner) map[string]string { return one(p.Timezone) }},
+	{"properties", optional, func(p Partner) map[string]string { return p.Properties }},
+	{"organization_id", optional, func(p Partner) map[string]string { return one(p.OrganizationID()) }},
+	{"customer_count", serverSet, func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CustomerCount), 10)) }},
+	{"creation_timestamp", serverSet, func(p Partner) map[string]string { return one(strconv.FormatInt(int64(p.CreationTimestamp), 10)) }},
 }
 
 type partnerField struct {
 	name   string
+	kind   fieldKind
 	values func(Partner) map[string]string
 }
 
-// optionalFields are the fields a partner may leave empty, code to
-// organization_id: a list entry that leaves one empty may be a summary.
-var optionalFields = partnerFields[1:6]
+type fieldKind int // who sets a field
+
+const (
+	required  fieldKind = iota // a write, never empty
+	optional                   // a write, maybe empty: a list entry that leaves it empty may be a summary
+	serverSet                  // the server
+)
+
+var (
+	writtenFields  = slices.DeleteFunc(slices.Clone(partnerFields), func(f partnerField) bool { return f.kind == serverSet })
+	optionalFields = slices.DeleteFunc(slices.Clone(partnerFields), func(f partnerField) bool { return f.kind != optional })
+)
 
 // holds reports whether p has a value in f: a property, or any text.
 func (f partnerField) holds(p Partner) bool {
@@ -365,10 +308,10 @@ func one(value string) map[string]string { return map[string]string{"": value} }
 type Difference struct{ Field, Key, Value, Other string }
 
 // Diff lists, in field order, the fields but the id in which other differs from p; no properties equal {}.
-func (p Partner) Diff(other Partner) []Difference { return diff(p, other, len(partnerFields)) }
+func (p Partner) Diff(other Partner) []Difference { return diff(partnerFields, p, other) }
 
 // Diff lists the fields a client writes in which p differs from what in asks for.
-func (in PartnerInput) Diff(p Partner) []Difference { return diff(in.Partner(), p, 6) } // name to organization_id
+func (in PartnerInput) Diff(p Partner) []Difference { return diff(writtenFields, in.Partner(), p) }
 
 // Partner is the partner in asks for, without what the server adds.
 func (in PartnerInput) Partner() Partner {
@@ -376,10 +319,10 @@ func (in PartnerInput) Partner() Partner {
 		Properties: in.Properties, Organization: in.Organization}
 }
 
-// diff compares the first n partnerFields of a and b.
-func diff(a, b Partner, n int) []Difference {
+// diff compares a and b in fields.
+func diff(fields []partnerField, a, b Partner) []Difference {
 	var out []Difference
-	for _, f := range partnerFields[:n] {
+	for _, f := range fields {
 		va, vb := f.values(a), f.values(b)
 		keys := slices.AppendSeq(slices.Collect(maps.Keys(va)), maps.Keys(vb))
 		slices.Sort(keys)

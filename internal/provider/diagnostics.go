@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -41,7 +40,7 @@ func errorHint(err error) string {
 		return "Nothing accepts connections at base_url (SERVITLY_BASE_URL). Check the host and port, " +
 			"and that the server (or the local emulator) is running."
 	case errors.As(err, new(*client.UnprovenNotFoundError)):
-		return "The partner was kept in the state and nothing was changed: a 404 is only taken to mean " +
+		return "The object was kept in the state and nothing was changed: a 404 is only taken to mean " +
 			"\"deleted\" when it comes from a server that has shown it knows this tenant. " +
 			"Check tenant (SERVITLY_TENANT) and base_url (SERVITLY_BASE_URL), including any path prefix of the API."
 	case errors.As(err, &loginErr):
@@ -83,29 +82,16 @@ func statusHint(err *client.APIError) string {
 	case http.StatusUnauthorized:
 		return "The server did not accept the credentials. Check token (SERVITLY_TOKEN) or the login settings, and tenant (SERVITLY_TENANT)."
 	case http.StatusForbidden:
-		if need := listPermission(err.Path); need != "" {
-			return "The user or API key lacks a permission: " + need + " An API key's permissions further restrict the user's."
+		need := "."
+		if err.Permission != "" {
+			need = ": this request needs " + err.Permission + "."
 		}
-		return "The user or API key lacks a permission. Managing partners needs READ_PARTNER and WRITE_PARTNER " +
-			"(listing them also READ_ALL_PARTNERS); an API key's permissions further restrict the user's."
+		return "The user or API key lacks a permission" + need + " An API key's permissions further restrict the user's."
 	case http.StatusTooManyRequests:
 		return "The tenant's API rate limit stayed exhausted. Lower -parallelism, set max_requests_per_minute, " +
 			"or raise retry_max_wait (SERVITLY_RETRY_MAX_WAIT)."
 	case http.StatusBadRequest:
 		return "The server refused the data; its message above says which field."
-	}
-	return ""
-}
-
-// listPermission names the permission a lookup's path needs, for a 403's advice.
-func listPermission(apiPath string) string {
-	switch {
-	case strings.HasPrefix(apiPath, "/v2/network/partners"):
-		return "listing or finding partners (data sources, import by code) needs READ_ALL_PARTNERS."
-	case strings.HasPrefix(apiPath, "/v2/network/organizations"):
-		return "finding an organization by name needs READ_ALL_ORGANIZATIONS."
-	case strings.HasPrefix(apiPath, "/network/organizations/"):
-		return "reading an organization by id needs READ_ORGANIZATION."
 	}
 	return ""
 }

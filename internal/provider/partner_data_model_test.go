@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -47,17 +48,16 @@ func TestPartnerDataFromAPI_everyAttribute(t *testing.T) {
 	}
 }
 
-func TestListPermission(t *testing.T) {
-	for path, want := range map[string]string{
-		"/v2/network/partners":       "READ_ALL_PARTNERS",
-		"/v2/network/organizations":  "READ_ALL_ORGANIZATIONS",
-		"/network/organizations/abc": "READ_ORGANIZATION",
-		"/network/partners/abc":      "",
-		"/identity/users/patLogin":   "",
+// A 403's advice names the permission the client says its request needs.
+func TestStatusHintNamesPermission(t *testing.T) {
+	for permission, want := range map[string]string{
+		"READ_ALL_PARTNERS":              "lacks a permission: this request needs READ_ALL_PARTNERS. An API key's",
+		"READ_PARTNER and WRITE_PARTNER": "this request needs READ_PARTNER and WRITE_PARTNER.",
+		"":                               "lacks a permission. An API key's",
 	} {
-		got := listPermission(path)
-		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
-			t.Errorf("listPermission(%q) = %q, want it to name %q", path, got, want)
+		hint := errorHint(fmt.Errorf("wrapped: %w", &client.APIError{Method: "GET", Path: "/x", StatusCode: 403, Permission: permission}))
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint for %q = %q, want it to contain %q", permission, hint, want)
 		}
 	}
 }
