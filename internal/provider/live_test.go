@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,9 +31,10 @@ import (
 
 // Live acceptance runs (make testacc-live): with SERVITLY_ACC_LIVE=1 and the
 // SERVITLY_* credentials of a tenant, the tests written against accTarget
-// run against that tenant instead of the emulator. Every partner code they
-// use starts with liveCodePrefix, the run's name and the test's number, and
-// the sweeper (sweeper_test.go) deletes what a crashed run left. Tests that
+// run against that tenant instead of the emulator. Every code they give
+// an object starts with liveCodePrefix, the run's name and the test's
+// number, and the sweepers (registerAccType) delete what a crashed run
+// left. Tests that
 // need the emulator (fault switches, the other answer to an API guess,
 // restricted permissions, customer counts) call emulatorOnly first, which
 // skips them with the reason.
@@ -43,7 +45,7 @@ const (
 	emulatorOnlySkip = liveEnv + "=1 (live run): emulator only: "
 )
 
-// liveRun names this test binary's run in partner codes.
+// liveRun names this test binary's run in the codes of its objects.
 var liveRun = acctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 
 // liveTests numbers the live tests of the run, for their codes.
@@ -73,7 +75,7 @@ func liveClient() (*client.Client, error) {
 	return client.New(cfg)
 }
 
-// accTarget is where an acceptance test's partners live: a fresh emulator,
+// accTarget is where an acceptance test's objects live: a fresh emulator,
 // or the real tenant in a live run. Either way the provider reaches it
 // through a meter, which counts the requests.
 type accTarget struct {
@@ -82,7 +84,7 @@ type accTarget struct {
 	api       *client.Client // nil unless live
 	meter     *meter
 	basePath  string // below the meter's URL, where the API is
-	tag       string // the codes of this test's partners start with it; "" on the emulator
+	tag       string // the codes of this test's objects start with it; "" on the emulator
 	orgsTaken int    // organizations handed out by organization
 }
 
@@ -113,9 +115,15 @@ func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Hand
 		tag: fmt.Sprintf("%s%s-%d-", liveCodePrefix, liveRun, liveTests.Add(1))}
 	// Last, after Terraform's destroy: whatever the test made and left.
 	t.Cleanup(func() {
-		for _, p := range a.partners() {
-			if err := a.deletePartner(p.ID); err != nil {
-				t.Errorf("deleting test partner %s (code %s): %v", p.ID, p.Code, err)
+		for _, name := range slices.Sorted(maps.Keys(accTypes)) {
+			typ := accTypes[name]
+			if typ.leftovers == nil {
+				continue
+			}
+			for _, id := range typ.leftovers(a) {
+				if err := typ.delete(a, id); err != nil {
+					t.Errorf("deleting the test's %s %s: %v", name, id, err)
+				}
 			}
 		}
 	})
@@ -124,7 +132,7 @@ func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Hand
 
 func (a *accTarget) live() bool { return a.emu == nil }
 
-// code returns the partner code a test uses: as written against the
+// code returns the code a test gives an object: as written against the
 // emulator, after the test's tfacc-<run>-<n>- in a live run.
 func (a *accTarget) code(code string) string { return a.tag + code }
 
@@ -253,19 +261,28 @@ func (a *accTarget) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(a.t.Context()), 2*time.Minute)
 }
 
-// checkDestroyed is a CheckDestroy: every servitly_partner of the state is
-// gone from the server, and so is every other partner of the test.
+// checkDestroyed is a CheckDestroy: every servitly_* resource of the state
+// is gone from the server, and no registered type has any of the test's
+// objects left there.
 func (a *accTarget) checkDestroyed(s *terraform.State) error {
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "servitly_partner" {
+	for key, rs := range s.RootModule().Resources {
+		if strings.HasPrefix(key, "data.") || !strings.HasPrefix(rs.Type, "servitly_") {
 			continue
 		}
-		if _, ok, err := a.partner(rs.Primary.ID); err != nil || ok {
-			return fmt.Errorf("partner %s after destroy: still there %v, error %w", rs.Primary.ID, ok, err)
+		typ := accTypes[rs.Type]
+		if typ.exists == nil {
+			return fmt.Errorf("%s: the tests cannot tell whether a %s is gone: registerAccType(%q, ...) from its test file", key, rs.Type, rs.Type)
+		}
+		if ok, err := typ.exists(a, rs.Primary.ID); err != nil || ok {
+			return fmt.Errorf("%s %s after destroy: still there %v, error %w", rs.Type, rs.Primary.ID, ok, err)
 		}
 	}
-	if left := a.partners(); len(left) > 0 {
-		return fmt.Errorf("%d partners left on the server after destroy, first %+v", len(left), left[0])
+	for _, name := range slices.Sorted(maps.Keys(accTypes)) {
+		if typ := accTypes[name]; typ.leftovers != nil {
+			if left := typ.leftovers(a); len(left) > 0 {
+				return fmt.Errorf("%d %s left on the server after destroy, first %s", len(left), name, left[0])
+			}
+		}
 	}
 	return nil
 }
@@ -274,9 +291,9 @@ func (a *accTarget) checkDestroyed(s *terraform.State) error {
 func (a *accTarget) stats() emulator.Stats { return a.meter.snapshot() }
 func (a *accTarget) resetStats()           { a.meter.reset() }
 
-// own narrows a list of partners, or of their ids, to the partners in
-// keep, then applies check: a live tenant's other partners do not count.
-// On the emulator every partner is the test's own.
+// own narrows a list of objects, or of their ids, to the objects in keep,
+// then applies check: a live tenant's other objects do not count. On the
+// emulator every object is the test's own.
 func own(keep map[string]bool, check knownvalue.Check) knownvalue.Check {
 	return ownItems{keep, check}
 }
@@ -314,16 +331,12 @@ type meter struct {
 	url   string
 	mu    sync.Mutex
 	stats emulator.Stats
-	gets  map[string]int // GET /network/partners/{id}, by id
+	gets  map[string]int // GETs of one object ("GET .../{id}"), by id
 }
 
-// meteredRoutes are the routes meter counts, named as emulator.Stats names
-// them.
-var meteredRoutes = []string{
-	"POST /identity/users/login", "POST /identity/users/patLogin", "POST /identity/users/me/renewToken",
-	"POST /network/partners", routeGet, "PUT /network/partners/{id}", "DELETE /network/partners/{id}", routeList,
-	"GET /network/organizations/{id}", "GET /v2/network/organizations",
-}
+// loginRoutes are the routes meter counts besides the registered types'
+// (accType.routes), named as emulator.Stats names them.
+var loginRoutes = []string{"POST /identity/users/login", "POST /identity/users/patLogin", "POST /identity/users/me/renewToken"}
 
 func newMeter(t *testing.T, target string) *meter {
 	t.Helper()
@@ -335,7 +348,11 @@ func newMeter(t *testing.T, target string) *meter {
 	m := &meter{}
 	m.reset()
 	mux := http.NewServeMux()
-	for _, route := range append(meteredRoutes, "/") {
+	routes := append(slices.Clone(loginRoutes), "/")
+	for _, typ := range accTypes {
+		routes = append(routes, typ.routes...)
+	}
+	for _, route := range routes {
 		mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
 			m.count(route, r.PathValue("id"))
 			proxy.ServeHTTP(w, r)
@@ -354,7 +371,7 @@ func (m *meter) count(route, id string) {
 	if route != "/" {
 		m.stats.ByRoute[route]++
 	}
-	if route == routeGet {
+	if id != "" && strings.HasPrefix(route, "GET ") {
 		m.gets[id]++
 	}
 }
@@ -373,7 +390,7 @@ func (m *meter) reset() {
 	m.stats, m.gets = emulator.Stats{ByRoute: map[string]int{}}, map[string]int{}
 }
 
-// got says how often partner id was read with GET.
+// got says how often object id was read with GET.
 func (m *meter) got(id string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -15,6 +15,10 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
+func init() {
+	registerAccType("servitly_organization", accType{routes: []string{"GET /network/organizations/{id}", "GET /v2/network/organizations"}})
+}
+
 // TestAccOrganizationDataSource_lookupAndUse finds organizations by name
 // and by id, and places a partner under one without copying its id. A live
 // run uses the tenant's organizations: it makes none.

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -18,6 +17,24 @@ import (
 
 // The acceptance harness's knowledge of servitly_partner: the partners of
 // an accTarget, on the emulator or the tenant, and the sweeper.
+
+func init() {
+	registerAccType("servitly_partner", accType{
+		routes: []string{"POST /network/partners", routeGet, "PUT /network/partners/{id}", "DELETE /network/partners/{id}", routeList},
+		exists: func(a *accTarget, id string) (bool, error) {
+			_, ok, err := a.partner(id)
+			return ok, err
+		},
+		leftovers: func(a *accTarget) (left []string) {
+			for _, p := range a.partners() {
+				left = append(left, p.ID)
+			}
+			return left
+		},
+		delete: (*accTarget).deletePartner,
+		sweep:  sweepPartners,
+	})
+}
 
 const (
 	routeGet  = "GET /network/partners/{id}"
@@ -199,16 +216,7 @@ func (a *accTarget) loadSeed(seed string) map[string]emulator.Organization {
 
 // sweepPartners deletes every partner whose code starts with tfacc-, the
 // prefix of the live acceptance tests' partners, whichever run made them.
-func sweepPartners(region string) error {
-	if region != sweepRegion {
-		return fmt.Errorf("unknown sweep region %q: use -sweep=%s", region, sweepRegion)
-	}
-	api, err := liveClient()
-	if err != nil {
-		return fmt.Errorf("the sweeper needs the tenant's SERVITLY_* variables: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
+func sweepPartners(ctx context.Context, api *client.Client) error {
 	// Walk the whole list and match here: a filter the server reads
 	// differently must not make the sweeper miss or delete the wrong partner.
 	partners, err := api.ListPartners(ctx, client.PartnerFilter{})
@@ -243,10 +251,11 @@ func TestSweepPartners(t *testing.T) {
 	} {
 		t.Setenv(name, value)
 	}
-	if err := sweepPartners("us-east-1"); err == nil {
+	sweep := liveSweeper(accTypes["servitly_partner"].sweep)
+	if err := sweep("us-east-1"); err == nil {
 		t.Error("an unknown region was swept")
 	}
-	if err := sweepPartners(sweepRegion); err != nil {
+	if err := sweep(sweepRegion); err != nil {
 		t.Fatal(err)
 	}
 	var left []string
