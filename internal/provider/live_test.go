@@ -83,9 +83,10 @@ type accTarget struct {
 	emu       *testEmulator  // nil in a live run
 	api       *client.Client // nil unless live
 	meter     *meter
-	basePath  string // below the meter's URL, where the API is
-	tag       string // the codes of this test's objects start with it; "" on the emulator
-	orgsTaken int    // organizations handed out by organization
+	basePath  string          // below the meter's URL, where the API is
+	tag       string          // the codes of this test's objects start with it; "" on the emulator
+	orgsTaken int             // organizations handed out by organization
+	existing  map[string]bool // ids made outside Terraform (keepExisting)
 }
 
 // newAccTarget returns the emulator with opts, or the live tenant.
@@ -262,8 +263,8 @@ func (a *accTarget) ctx() (context.Context, context.CancelFunc) {
 }
 
 // checkDestroyed is a CheckDestroy: every servitly_* resource of the state
-// is gone from the server, and no registered type has any of the test's
-// objects left there.
+// is gone from the server, and so is every other object of the test but
+// those keepExisting kept.
 func (a *accTarget) checkDestroyed(s *terraform.State) error {
 	for key, rs := range s.RootModule().Resources {
 		if strings.HasPrefix(key, "data.") || !strings.HasPrefix(rs.Type, "servitly_") {
@@ -279,12 +280,25 @@ func (a *accTarget) checkDestroyed(s *terraform.State) error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(accTypes)) {
 		if typ := accTypes[name]; typ.leftovers != nil {
-			if left := typ.leftovers(a); len(left) > 0 {
+			if left := slices.DeleteFunc(typ.leftovers(a), func(id string) bool { return a.existing[id] }); len(left) > 0 {
 				return fmt.Errorf("%d %s left on the server after destroy, first %s", len(left), name, left[0])
 			}
 		}
 	}
 	return nil
+}
+
+// keepExisting marks the test's objects now on the server as made outside
+// Terraform: checkDestroyed wants them gone only where the state holds them.
+func (a *accTarget) keepExisting() {
+	a.existing = map[string]bool{}
+	for _, typ := range accTypes {
+		if typ.leftovers != nil {
+			for _, id := range typ.leftovers(a) {
+				a.existing[id] = true
+			}
+		}
+	}
 }
 
 // stats counts what the provider sent since the test began or resetStats.

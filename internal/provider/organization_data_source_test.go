@@ -17,6 +17,11 @@ import (
 
 func init() {
 	registerAccType("servitly_organization", accType{routes: []string{"GET /network/organizations/{id}", "GET /v2/network/organizations"}})
+	exampleCases["data-sources/servitly_organization/data-source.tf"] = func(a *accTarget) exampleRun {
+		dealers := a.organization(emulator.Organization{Name: "Acme Dealers", ParentID: a.rootOrganizationID()})
+		return exampleRun{replace: []string{"P000200", a.code("P000200"), `"Acme Dealers"`, fmt.Sprintf("%q", dealers.Name)},
+			state: []statecheck.StateCheck{stateString("servitly_partner.bianchi", "organization_id", dealers.ID)}}
+	}
 }
 
 // TestAccOrganizationDataSource_lookupAndUse finds organizations by name

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
@@ -34,6 +38,36 @@ func init() {
 		delete: (*accTarget).deletePartner,
 		sweep:  sweepPartners,
 	})
+	exampleCases["resources/servitly_partner/resource.tf"] = func(a *accTarget) exampleRun {
+		return exampleRun{replace: []string{"P000123", a.code("P000123")}}
+	}
+	exampleCases["resources/servitly_partner/import-by-string-id.tf"] = func(a *accTarget) exampleRun {
+		_, run := importRossi(a)
+		return run
+	}
+	exampleCases["resources/servitly_partner/import-by-code.tf"] = func(a *accTarget) exampleRun {
+		rossi, run := importRossi(a)
+		run.state = []statecheck.StateCheck{stateString("servitly_partner.rossi", "id", rossi.ID)}
+		return run
+	}
+	exampleCases["resources/servitly_partner/import-by-identity.tf"] = func(a *accTarget) exampleRun {
+		rossi, run := importRossi(a)
+		run.state = append(identityChecks("servitly_partner.rossi"), stateString("servitly_partner.rossi", "id", rossi.ID))
+		run.versions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+		return run
+	}
+}
+
+// examplePartnerID is the partner id the examples show.
+const examplePartnerID = "6616689a0de6d87b47cd6308"
+
+// importRossi makes in the console the partner of the resource example,
+// which the import examples adopt unchanged.
+func importRossi(a *accTarget) (emulator.Partner, exampleRun) {
+	rossi := a.addPartner(emulator.Partner{ID: examplePartnerID, Name: "Rossi Macchine S.r.l.", Code: a.code("P000123"),
+		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
+	return rossi, exampleRun{replace: []string{examplePartnerID, rossi.ID, "P000123", rossi.Code},
+		plan: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)}}
 }
 
 const (
