@@ -10,9 +10,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 	"github.com/servitly/terraform-provider-servitly/internal/pluginserver"
 )
@@ -30,11 +32,39 @@ func testServer() tfprotov6.ProviderServer {
 	return pluginserver.Wrap(providerserver.NewProtocol6(New("test")())())
 }
 
+// accType is what the shared acceptance harness knows of one servitly_*
+// type. Each type's test file registers its own (registerAccType), so that
+// a new type needs no edit to the harness.
+type accType struct {
+	routes []string // its API routes as emulator.Stats names them, which the meter counts
+	// exists says whether the server still holds id.
+	exists func(a *accTarget, id string) (bool, error)
+	// leftovers are the ids of the test's objects of the type on the server:
+	// all of the emulator's, the tenant's with the test's code tag; a live
+	// test deletes them with delete when it ends.
+	leftovers func(a *accTarget) []string
+	delete    func(a *accTarget, id string) error
+	// sweep deletes what any live run left (go test -sweep=live).
+	sweep func(ctx context.Context, api *client.Client) error
+}
+
+// accTypes are the registered types by name.
+var accTypes = map[string]accType{}
+
+// registerAccType registers a type from its test file's init.
+func registerAccType(name string, typ accType) {
+	accTypes[name] = typ
+	if typ.sweep != nil {
+		resource.AddTestSweepers(name, &resource.Sweeper{Name: name, F: liveSweeper(typ.sweep)})
+	}
+}
+
 // testEmulator is a Servitly emulator on a loopback port for one test.
 type testEmulator struct {
 	*emulator.Server
 	URL  string
 	opts emulator.Options
+	t    *testing.T
 }
 
 func newTestEmulator(t *testing.T, opts emulator.Options) *testEmulator {
@@ -58,7 +88,7 @@ func serveEmulator(t *testing.T, srv *emulator.Server, handler http.Handler, opt
 	if opts.Tenant == "" {
 		opts.Tenant = "demo"
 	}
-	return &testEmulator{Server: srv, URL: ts.URL, opts: opts}
+	return &testEmulator{Server: srv, URL: ts.URL, opts: opts, t: t}
 }
 
 // tokenProvider is a provider block that logs in with a static JWT.
@@ -99,21 +129,9 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// checkNoPartners is a CheckDestroy asking the emulator, not Terraform,
-// whether every servitly_partner in state is gone.
-func (e *testEmulator) checkNoPartners(s *terraform.State) error {
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "servitly_partner" {
-			continue
-		}
-		if _, ok := e.Partner(rs.Primary.ID); ok {
-			return fmt.Errorf("partner %s still exists after destroy", rs.Primary.ID)
-		}
-	}
-	if left := e.Partners(); len(left) > 0 {
-		return fmt.Errorf("%d partners left on the server after destroy, first %+v", len(left), left[0])
-	}
-	return nil
+// checkDestroyed is accTarget.checkDestroyed on the emulator.
+func (e *testEmulator) checkDestroyed(s *terraform.State) error {
+	return (&accTarget{t: e.t, emu: e}).checkDestroyed(s)
 }
 
 // serverCheck is a state check that asks the server (the emulator or the tenant)

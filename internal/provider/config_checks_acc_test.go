@@ -94,7 +94,7 @@ resource "servitly_partner" "many" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  checkStateMatchesServer(emu, 5),

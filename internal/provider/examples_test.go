@@ -3,12 +3,16 @@ package provider
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
@@ -26,39 +30,67 @@ func readExample(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// TestAccExamples applies every Terraform file under examples/ against the
-// emulator, or the tenant, so the examples in the docs cannot rot. Each file
-// must apply and then plan clean.
-func TestAccExamples(t *testing.T) {
-	t.Run("provider+resource", func(t *testing.T) {
-		target := newAccTarget(t, emulator.Options{Tenant: "acme"})
-		target.useEnv()
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			CheckDestroy:             target.checkDestroyed,
-			Steps: []resource.TestStep{{
-				Config: withoutTerraformBlock(target.example("provider/provider.tf", `"acme"`, fmt.Sprintf("%q", target.tenant()))) +
-					target.example("resources/servitly_partner/resource.tf", "P000123", target.code("P000123")),
-			}},
-		})
-	})
+// exampleRun is what applying one example file takes beyond an empty
+// server: the test's codes and ids in place of the example's (replace: old,
+// new, ...), and what to check.
+type exampleRun struct {
+	replace  []string
+	plan     []plancheck.PlanCheck // before apply
+	state    []statecheck.StateCheck
+	versions []tfversion.TerraformVersionCheck
+}
 
-	t.Run("import-by-string-id", func(t *testing.T) {
-		target := newAccTarget(t, emulator.Options{})
-		target.useEnv()
-		rossi := target.addPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"),
-			Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config: target.example("resources/servitly_partner/import-by-string-id.tf", "6616689a0de6d87b47cd6308", rossi.ID) +
-					target.example("resources/servitly_partner/resource.tf", "P000123", rossi.Code),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)},
-				},
-			}},
+// exampleCases, by a file's path under examples/, put on the server what
+// the example needs and say what to check. Each type's test file registers
+// its own; a file without one is applied on an empty server.
+var exampleCases = map[string]func(a *accTarget) exampleRun{}
+
+// TestAccExamples applies every file of examples/resources/*/ and
+// examples/data-sources/*/ with examples/provider/provider.tf, and an
+// import-*.tf with the resource.tf of its folder too, against the emulator
+// or the tenant, so the examples in the docs cannot rot. Each must apply,
+// plan clean and be destroyed.
+func TestAccExamples(t *testing.T) {
+	var files []string
+	for _, kind := range []string{"resources", "data-sources"} {
+		found, err := filepath.Glob(filepath.Join(examplesDir, kind, "*", "*.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range found {
+			files = append(files, filepath.ToSlash(strings.TrimPrefix(file, examplesDir+string(filepath.Separator))))
+		}
+	}
+	for rel := range exampleCases {
+		if !slices.Contains(files, rel) {
+			t.Errorf("exampleCases[%q]: no such example", rel)
+		}
+	}
+	for _, rel := range files {
+		t.Run(rel, func(t *testing.T) {
+			target := newAccTarget(t, emulator.Options{})
+			target.useEnv()
+			var run exampleRun
+			if prepare := exampleCases[rel]; prepare != nil {
+				run = prepare(target)
+			}
+			target.keepExisting()
+			config := withoutTerraformBlock(target.example("provider/provider.tf", `"acme"`, fmt.Sprintf("%q", target.tenant())))
+			if dir, file := path.Split(rel); strings.HasPrefix(file, "import-") {
+				config += target.example(dir+"resource.tf", run.replace...)
+			}
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   run.versions,
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             target.checkDestroyed,
+				Steps: []resource.TestStep{{
+					Config:            config + target.example(rel, run.replace...),
+					ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: run.plan},
+					ConfigStateChecks: run.state,
+				}},
+			})
 		})
-	})
+	}
 }
 
 // TestAccExamplesQuickstart runs examples/quickstart as a user would: the

@@ -14,21 +14,15 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
@@ -37,24 +31,21 @@ import (
 
 // Live acceptance runs (make testacc-live): with SERVITLY_ACC_LIVE=1 and the
 // SERVITLY_* credentials of a tenant, the tests written against accTarget
-// run against that tenant instead of the emulator. Every partner code they
-// use starts with liveCodePrefix, the run's name and the test's number, and
-// the sweeper (sweeper_test.go) deletes what a crashed run left. Tests that
+// run against that tenant instead of the emulator. Every code they give
+// an object starts with liveCodePrefix, the run's name and the test's
+// number, and the sweepers (registerAccType) delete what a crashed run
+// left. Tests that
 // need the emulator (fault switches, the other answer to an API guess,
 // restricted permissions, customer counts) call emulatorOnly first, which
 // skips them with the reason.
 const (
 	liveEnv        = "SERVITLY_ACC_LIVE"
 	liveCodePrefix = "tfacc-"
-	// liveMaxPartnersEnv caps the partners one live test creates; tests
-	// that make more on the emulator make this many.
-	liveMaxPartnersEnv     = "SERVITLY_ACC_LIVE_MAX_PARTNERS"
-	liveMaxPartnersDefault = 30
 	// emulatorOnlySkip starts the skip message of every emulator-only test.
 	emulatorOnlySkip = liveEnv + "=1 (live run): emulator only: "
 )
 
-// liveRun names this test binary's run in partner codes.
+// liveRun names this test binary's run in the codes of its objects.
 var liveRun = acctest.RandStringFromCharSet(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 
 // liveTests numbers the live tests of the run, for their codes.
@@ -84,7 +75,7 @@ func liveClient() (*client.Client, error) {
 	return client.New(cfg)
 }
 
-// accTarget is where an acceptance test's partners live: a fresh emulator,
+// accTarget is where an acceptance test's objects live: a fresh emulator,
 // or the real tenant in a live run. Either way the provider reaches it
 // through a meter, which counts the requests.
 type accTarget struct {
@@ -92,9 +83,10 @@ type accTarget struct {
 	emu       *testEmulator  // nil in a live run
 	api       *client.Client // nil unless live
 	meter     *meter
-	basePath  string // below the meter's URL, where the API is
-	tag       string // the codes of this test's partners start with it; "" on the emulator
-	orgsTaken int    // organizations handed out by organization
+	basePath  string          // below the meter's URL, where the API is
+	tag       string          // the codes of this test's objects start with it; "" on the emulator
+	orgsTaken int             // organizations handed out by organization
+	existing  map[string]bool // ids made outside Terraform (keepExisting)
 }
 
 // newAccTarget returns the emulator with opts, or the live tenant.
@@ -124,9 +116,15 @@ func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Hand
 		tag: fmt.Sprintf("%s%s-%d-", liveCodePrefix, liveRun, liveTests.Add(1))}
 	// Last, after Terraform's destroy: whatever the test made and left.
 	t.Cleanup(func() {
-		for _, p := range a.partners() {
-			if err := a.deletePartner(p.ID); err != nil {
-				t.Errorf("deleting test partner %s (code %s): %v", p.ID, p.Code, err)
+		for _, name := range slices.Sorted(maps.Keys(accTypes)) {
+			typ := accTypes[name]
+			if typ.leftovers == nil {
+				continue
+			}
+			for _, id := range typ.leftovers(a) {
+				if err := typ.delete(a, id); err != nil {
+					t.Errorf("deleting the test's %s %s: %v", name, id, err)
+				}
 			}
 		}
 	})
@@ -135,7 +133,7 @@ func newAccTargetBehind(t *testing.T, opts emulator.Options, wrap func(http.Hand
 
 func (a *accTarget) live() bool { return a.emu == nil }
 
-// code returns the partner code a test uses: as written against the
+// code returns the code a test gives an object: as written against the
 // emulator, after the test's tfacc-<run>-<n>- in a live run.
 func (a *accTarget) code(code string) string { return a.tag + code }
 
@@ -150,22 +148,6 @@ func (a *accTarget) serverSaid(status int, emulatorMessage string) string {
 		message = `\S(?s:.*?)`
 	}
 	return fmt.Sprintf("HTTP %d: %s", status, message)
-}
-
-// scale returns n, or in a live run at most SERVITLY_ACC_LIVE_MAX_PARTNERS
-// (30 unless set), for tests that make many partners.
-func (a *accTarget) scale(n int) int {
-	if !a.live() {
-		return n
-	}
-	limit := liveMaxPartnersDefault
-	if v := os.Getenv(liveMaxPartnersEnv); v != "" {
-		var err error
-		if limit, err = strconv.Atoi(v); err != nil || limit < 10 {
-			a.t.Fatalf("%s=%q: want a whole number of at least 10", liveMaxPartnersEnv, v)
-		}
-	}
-	return min(n, limit)
 }
 
 // baseURL is where the provider finds the API: the meter.
@@ -280,243 +262,52 @@ func (a *accTarget) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(a.t.Context()), 2*time.Minute)
 }
 
-// fromAPI is a partner as the API answered it, in the emulator's type.
-func fromAPI(p client.Partner) emulator.Partner {
-	return emulator.Partner{ID: p.ID, Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone,
-		Properties: p.Properties, OrganizationID: p.OrganizationID(),
-		CustomerCount: int64(p.CustomerCount), CreationTimestamp: int64(p.CreationTimestamp)}
-}
-
-// partner reads a partner from the server; ok is false when it is gone.
-func (a *accTarget) partner(id string) (emulator.Partner, bool, error) {
-	if !a.live() {
-		p, ok := a.emu.Partner(id)
-		return p, ok, nil
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	p, err := a.api.GetPartner(ctx, id)
-	switch {
-	case client.IsNotFound(err):
-		return emulator.Partner{}, false, nil
-	case err != nil:
-		return emulator.Partner{}, false, err
-	}
-	return fromAPI(*p), true, nil
-}
-
-// mustPartner reads a partner that must exist.
-func (a *accTarget) mustPartner(id string) emulator.Partner {
-	a.t.Helper()
-	p, ok, err := a.partner(id)
-	if err != nil || !ok {
-		a.t.Fatalf("partner %s: exists %v, error %v", id, ok, err)
-	}
-	return p
-}
-
-// partners lists this test's partners: every partner of the emulator, or
-// those of the tenant whose code starts with the test's tag.
-func (a *accTarget) partners() []emulator.Partner {
-	a.t.Helper()
-	if !a.live() {
-		return a.emu.Partners()
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	found, err := a.api.ListPartners(ctx, client.PartnerFilter{SearchText: a.tag + "*", SearchField: "code"})
-	if err != nil {
-		a.t.Fatalf("listing the test's partners: %v", err)
-	}
-	var out []emulator.Partner
-	for _, p := range found {
-		if strings.HasPrefix(p.Code, a.tag) {
-			out = append(out, fromAPI(p))
-		}
-	}
-	return out
-}
-
-// ids returns the ids of partners, as a set.
-func ids(partners []emulator.Partner) map[string]bool {
-	out := map[string]bool{}
-	for _, p := range partners {
-		out[p.ID] = true
-	}
-	return out
-}
-
-// addPartner creates a partner outside Terraform. The tenant assigns its
-// own id and ignores CustomerCount and CreationTimestamp: the result holds
-// what the server holds.
-func (a *accTarget) addPartner(p emulator.Partner) emulator.Partner {
-	a.t.Helper()
-	if !a.live() {
-		return a.emu.AddPartner(p)
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	created, _, err := a.api.CreatePartner(ctx, partnerInput(p))
-	if err != nil {
-		a.t.Fatalf("creating partner %s outside Terraform: %v", p.Code, err)
-	}
-	return a.mustPartner(created.ID)
-}
-
-func partnerInput(p emulator.Partner) client.PartnerInput {
-	in := client.PartnerInput{Name: p.Name, Code: p.Code, Country: p.Country, Timezone: p.Timezone, Properties: p.Properties}
-	if p.OrganizationID != "" {
-		in.Organization = &client.Ref{ID: p.OrganizationID}
-	}
-	return in
-}
-
-// updatePartner changes a partner behind Terraform's back, as in the
-// console; a tenant keeps its own customer count.
-func (a *accTarget) updatePartner(p emulator.Partner) error {
-	if !a.live() {
-		if !a.emu.UpdatePartner(p) {
-			return fmt.Errorf("partner %s was not on the server", p.ID)
-		}
-		return nil
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	_, err := a.api.UpdatePartner(ctx, p.ID, partnerInput(p))
-	return err
-}
-
-// deletePartner deletes a partner behind Terraform's back.
-func (a *accTarget) deletePartner(id string) error {
-	if !a.live() {
-		if !a.emu.DeletePartner(id) {
-			return fmt.Errorf("partner %s was not on the server", id)
-		}
-		return nil
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	return a.api.DeletePartner(ctx, id)
-}
-
-// checkDestroyed is a CheckDestroy: every servitly_partner of the state is
-// gone from the server, and so is every other partner of the test.
+// checkDestroyed is a CheckDestroy: every servitly_* resource of the state
+// is gone from the server, and so is every other object of the test but
+// those keepExisting kept.
 func (a *accTarget) checkDestroyed(s *terraform.State) error {
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "servitly_partner" {
+	for key, rs := range s.RootModule().Resources {
+		if strings.HasPrefix(key, "data.") || !strings.HasPrefix(rs.Type, "servitly_") {
 			continue
 		}
-		if _, ok, err := a.partner(rs.Primary.ID); err != nil || ok {
-			return fmt.Errorf("partner %s after destroy: still there %v, error %w", rs.Primary.ID, ok, err)
+		typ := accTypes[rs.Type]
+		if typ.exists == nil {
+			return fmt.Errorf("%s: the tests cannot tell whether a %s is gone: registerAccType(%q, ...) from its test file", key, rs.Type, rs.Type)
+		}
+		if ok, err := typ.exists(a, rs.Primary.ID); err != nil || ok {
+			return fmt.Errorf("%s %s after destroy: still there %v, error %w", rs.Type, rs.Primary.ID, ok, err)
 		}
 	}
-	if left := a.partners(); len(left) > 0 {
-		return fmt.Errorf("%d partners left on the server after destroy, first %+v", len(left), left[0])
+	for _, name := range slices.Sorted(maps.Keys(accTypes)) {
+		if typ := accTypes[name]; typ.leftovers != nil {
+			if left := slices.DeleteFunc(typ.leftovers(a), func(id string) bool { return a.existing[id] }); len(left) > 0 {
+				return fmt.Errorf("%d %s left on the server after destroy, first %s", len(left), name, left[0])
+			}
+		}
 	}
 	return nil
 }
 
-// organizations lists the organizations the test may place partners in:
-// the emulator's, or the tenant's.
-func (a *accTarget) organizations() []emulator.Organization {
-	a.t.Helper()
-	if !a.live() {
-		return a.emu.Organizations()
-	}
-	ctx, cancel := a.ctx()
-	defer cancel()
-	orgs, err := a.api.ListOrganizations(ctx, "")
-	if err != nil {
-		a.t.Fatalf("listing the tenant's organizations (needs READ_ALL_ORGANIZATIONS): %v", err)
-	}
-	out := make([]emulator.Organization, len(orgs))
-	for i, o := range orgs {
-		out[i] = emulator.Organization{ID: o.ID, Name: o.Name, Country: o.Country, Timezone: o.Timezone}
-		if o.Parent != nil {
-			out[i].ParentID = o.Parent.ID
+// keepExisting marks the test's objects now on the server as made outside
+// Terraform: checkDestroyed wants them gone only where the state holds them.
+func (a *accTarget) keepExisting() {
+	a.existing = map[string]bool{}
+	for _, typ := range accTypes {
+		if typ.leftovers != nil {
+			for _, id := range typ.leftovers(a) {
+				a.existing[id] = true
+			}
 		}
 	}
-	return out
 }
-
-// organization returns an organization to place the test's partners in:
-// o, added to the emulator, or in a live run one of the tenant's, which are
-// not the tests' to make. Each call takes another organization whose name
-// no other has, those with a parent first, while the tenant has more.
-func (a *accTarget) organization(o emulator.Organization) emulator.Organization {
-	a.t.Helper()
-	if !a.live() {
-		return a.emu.AddOrganization(o)
-	}
-	orgs := a.organizations()
-	named := map[string]int{}
-	for _, o := range orgs {
-		named[o.Name]++
-	}
-	orgs = slices.DeleteFunc(orgs, func(o emulator.Organization) bool { return named[o.Name] > 1 })
-	slices.SortStableFunc(orgs, func(x, y emulator.Organization) int { return cmp.Compare(y.ParentID, x.ParentID) }) // roots last
-	if len(orgs) == 0 {
-		a.t.Fatal("the tenant has no organization with a name of its own")
-	}
-	a.orgsTaken++
-	return orgs[(a.orgsTaken-1)%len(orgs)]
-}
-
-// loadSeed adds the partners of a seed (emulator.LoadSeed's format) with
-// the test's codes. A live run makes no organizations: there the seed's
-// stand in for the tenant's root and for others from organization. It
-// returns the organizations by the seed's names.
-func (a *accTarget) loadSeed(seed string) map[string]emulator.Organization {
-	a.t.Helper()
-	srv := emulator.New(emulator.Options{}) // as the emulator's process would
-	if a.emu != nil {
-		srv = a.emu.Server
-	}
-	if _, _, err := srv.LoadSeed([]byte(seed)); err != nil {
-		a.t.Fatalf("seed: %v", err)
-	}
-	byName, byID := map[string]emulator.Organization{}, map[string]string{}
-	for _, o := range srv.Organizations() {
-		name, id := o.Name, o.ID
-		switch {
-		case !a.live():
-		case o.ParentID == "":
-			o = a.rootOrganization()
-		default:
-			o = a.organization(o)
-		}
-		byName[name], byID[id] = o, o.ID
-	}
-	if a.live() {
-		for _, p := range srv.Partners() {
-			p.Code, p.OrganizationID = a.code(p.Code), byID[p.OrganizationID]
-			a.addPartner(p)
-		}
-	}
-	return byName
-}
-
-// rootOrganization is an organization without a parent.
-func (a *accTarget) rootOrganization() emulator.Organization {
-	a.t.Helper()
-	for _, o := range a.organizations() {
-		if o.ParentID == "" {
-			return o
-		}
-	}
-	a.t.Fatal("no organization without a parent")
-	return emulator.Organization{}
-}
-
-func (a *accTarget) rootOrganizationID() string { return a.rootOrganization().ID }
 
 // stats counts what the provider sent since the test began or resetStats.
 func (a *accTarget) stats() emulator.Stats { return a.meter.snapshot() }
 func (a *accTarget) resetStats()           { a.meter.reset() }
 
-// own narrows a list of partners, or of their ids, to the partners in
-// keep, then applies check: a live tenant's other partners do not count.
-// On the emulator every partner is the test's own.
+// own narrows a list of objects, or of their ids, to the objects in keep,
+// then applies check: a live tenant's other objects do not count. On the
+// emulator every object is the test's own.
 func own(keep map[string]bool, check knownvalue.Check) knownvalue.Check {
 	return ownItems{keep, check}
 }
@@ -554,16 +345,12 @@ type meter struct {
 	url   string
 	mu    sync.Mutex
 	stats emulator.Stats
-	gets  map[string]int // GET /network/partners/{id}, by id
+	gets  map[string]int // GETs of one object ("GET .../{id}"), by id
 }
 
-// meteredRoutes are the routes meter counts, named as emulator.Stats names
-// them.
-var meteredRoutes = []string{
-	"POST /identity/users/login", "POST /identity/users/patLogin", "POST /identity/users/me/renewToken",
-	"POST /network/partners", routeGet, "PUT /network/partners/{id}", "DELETE /network/partners/{id}", routeList,
-	"GET /network/organizations/{id}", "GET /v2/network/organizations",
-}
+// loginRoutes are the routes meter counts besides the registered types'
+// (accType.routes), named as emulator.Stats names them.
+var loginRoutes = []string{"POST /identity/users/login", "POST /identity/users/patLogin", "POST /identity/users/me/renewToken"}
 
 func newMeter(t *testing.T, target string) *meter {
 	t.Helper()
@@ -575,7 +362,11 @@ func newMeter(t *testing.T, target string) *meter {
 	m := &meter{}
 	m.reset()
 	mux := http.NewServeMux()
-	for _, route := range append(meteredRoutes, "/") {
+	routes := append(slices.Clone(loginRoutes), "/")
+	for _, typ := range accTypes {
+		routes = append(routes, typ.routes...)
+	}
+	for _, route := range routes {
 		mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
 			m.count(route, r.PathValue("id"))
 			proxy.ServeHTTP(w, r)
@@ -594,7 +385,7 @@ func (m *meter) count(route, id string) {
 	if route != "/" {
 		m.stats.ByRoute[route]++
 	}
-	if route == routeGet {
+	if id != "" && strings.HasPrefix(route, "GET ") {
 		m.gets[id]++
 	}
 }
@@ -613,124 +404,11 @@ func (m *meter) reset() {
 	m.stats, m.gets = emulator.Stats{ByRoute: map[string]int{}}, map[string]int{}
 }
 
-// got says how often partner id was read with GET.
+// got says how often object id was read with GET.
 func (m *meter) got(id string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.gets[id]
-}
-
-// TestAccPartnerLive_lifecycle is the resource's lifecycle in a form that
-// runs against the emulator and, in a live run, against a real tenant:
-// create, import by id and by code, update in place, deleted behind
-// Terraform's back.
-func TestAccPartnerLive_lifecycle(t *testing.T) {
-	target := newAccTarget(t, emulator.Options{})
-	code, code2 := target.code("P000123"), target.code("P000124")
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-	var createdID string
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             target.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: target.provider() + partnerConfig("Rossi Macchine", code, `{ tier = "gold" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateString(partnerAddr, "name", "Rossi Macchine"),
-					stateString(partnerAddr, "code", code),
-					stateString(partnerAddr, "country", "Italy"),
-					stateString(partnerAddr, "timezone", "Europe/Rome"),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("organization_id"), knownvalue.Null()),
-					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
-				},
-				Check: func(s *terraform.State) error {
-					createdID = s.RootModule().Resources[partnerAddr].Primary.ID
-					p, ok, err := target.partner(createdID)
-					if err != nil || !ok {
-						return fmt.Errorf("partner %s is in state but not on the server (%w)", createdID, err)
-					}
-					if p.Name != "Rossi Macchine" || p.Code != code || p.Properties["tier"] != "gold" {
-						return fmt.Errorf("server holds %+v", p)
-					}
-					if ts := s.RootModule().Resources[partnerAddr].Primary.Attributes["creation_timestamp"]; ts != fmt.Sprint(p.CreationTimestamp) {
-						return fmt.Errorf("creation_timestamp %s in state, %d on the server", ts, p.CreationTimestamp)
-					}
-					return nil
-				},
-			},
-			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true},
-			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "code:" + code},
-			{
-				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
-					stateString(partnerAddr, "code", code2),
-					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
-				},
-				Check: func(*terraform.State) error {
-					if p, _, err := target.partner(createdID); err != nil || p.Code != code2 || p.Properties["region"] != "north" {
-						return fmt.Errorf("update did not reach the server: %+v (%w)", p, err)
-					}
-					return nil
-				},
-			},
-			{
-				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
-				// Deleted behind Terraform's back: Read drops it, and the
-				// next plan creates it again.
-				Check: func(*terraform.State) error {
-					return target.deletePartner(createdID)
-				},
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
-}
-
-// TestAccPartnerLive_importBlock adopts a partner created outside Terraform
-// with an import block, and plans no change.
-func TestAccPartnerLive_importBlock(t *testing.T) {
-	target := newAccTarget(t, emulator.Options{})
-	code := target.code("P9")
-	// A live tenant ignores CustomerCount; existing holds what it has.
-	existing := target.addPartner(emulator.Partner{Name: "Verdi", Code: code, Country: "Italy", Timezone: "Europe/Rome",
-		Properties: map[string]string{"tier": "gold"}, CustomerCount: 3})
-	config := target.provider() + fmt.Sprintf(`
-import {
-  to = servitly_partner.test
-  id = %q
-}
-%s`, existing.ID, partnerConfig("Verdi", code, `{ tier = "gold" }`))
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             target.checkDestroyed,
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				stateString(partnerAddr, "id", existing.ID),
-				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(existing.CustomerCount)),
-				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("creation_timestamp"), knownvalue.Int64Exact(existing.CreationTimestamp)),
-			},
-		}},
-	})
 }
 
 // TestServerSaid: the emulator's fragment holds its exact message; the live

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +14,15 @@ import (
 
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
+
+func init() {
+	registerAccType("servitly_organization", accType{routes: []string{"GET /network/organizations/{id}", "GET /v2/network/organizations"}})
+	exampleCases["data-sources/servitly_organization/data-source.tf"] = func(a *accTarget) exampleRun {
+		dealers := a.organization(emulator.Organization{Name: "Acme Dealers", ParentID: a.rootOrganizationID()})
+		return exampleRun{replace: []string{"P000200", a.code("P000200"), `"Acme Dealers"`, fmt.Sprintf("%q", dealers.Name)},
+			state: []statecheck.StateCheck{stateString("servitly_partner.bianchi", "organization_id", dealers.ID)}}
+	}
+}
 
 // TestAccOrganizationDataSource_lookupAndUse finds organizations by name
 // and by id, and places a partner under one without copying its id. A live
@@ -113,3 +124,63 @@ func TestAccOrganizationDataSource_ambiguousOrForbidden(t *testing.T) {
 		},
 	})
 }
+
+// organizations lists the organizations the test may place partners in:
+// the emulator's, or the tenant's.
+func (a *accTarget) organizations() []emulator.Organization {
+	a.t.Helper()
+	if !a.live() {
+		return a.emu.Organizations()
+	}
+	ctx, cancel := a.ctx()
+	defer cancel()
+	orgs, err := a.api.ListOrganizations(ctx, "")
+	if err != nil {
+		a.t.Fatalf("listing the tenant's organizations (needs READ_ALL_ORGANIZATIONS): %v", err)
+	}
+	out := make([]emulator.Organization, len(orgs))
+	for i, o := range orgs {
+		out[i] = emulator.Organization{ID: o.ID, Name: o.Name, Country: o.Country, Timezone: o.Timezone}
+		if o.Parent != nil {
+			out[i].ParentID = o.Parent.ID
+		}
+	}
+	return out
+}
+
+// organization returns an organization to place the test's partners in:
+// o, added to the emulator, or in a live run one of the tenant's, which are
+// not the tests' to make. Each call takes another organization whose name
+// no other has, those with a parent first, while the tenant has more.
+func (a *accTarget) organization(o emulator.Organization) emulator.Organization {
+	a.t.Helper()
+	if !a.live() {
+		return a.emu.AddOrganization(o)
+	}
+	orgs := a.organizations()
+	named := map[string]int{}
+	for _, o := range orgs {
+		named[o.Name]++
+	}
+	orgs = slices.DeleteFunc(orgs, func(o emulator.Organization) bool { return named[o.Name] > 1 })
+	slices.SortStableFunc(orgs, func(x, y emulator.Organization) int { return cmp.Compare(y.ParentID, x.ParentID) }) // roots last
+	if len(orgs) == 0 {
+		a.t.Fatal("the tenant has no organization with a name of its own")
+	}
+	a.orgsTaken++
+	return orgs[(a.orgsTaken-1)%len(orgs)]
+}
+
+// rootOrganization is an organization without a parent.
+func (a *accTarget) rootOrganization() emulator.Organization {
+	a.t.Helper()
+	for _, o := range a.organizations() {
+		if o.ParentID == "" {
+			return o
+		}
+	}
+	a.t.Fatal("no organization without a parent")
+	return emulator.Organization{}
+}
+
+func (a *accTarget) rootOrganizationID() string { return a.rootOrganization().ID }

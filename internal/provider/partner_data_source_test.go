@@ -12,6 +12,17 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
+func init() {
+	exampleCases["data-sources/servitly_partner/data-source.tf"] = func(a *accTarget) exampleRun {
+		rossi := a.addPartner(emulator.Partner{ID: examplePartnerID, Name: "Rossi Macchine S.r.l.", Code: a.code("P000123"),
+			Country: "Italy", Timezone: "Europe/Rome", CustomerCount: 12})
+		return exampleRun{replace: []string{"P000123", rossi.Code, examplePartnerID, rossi.ID}, state: []statecheck.StateCheck{
+			stateString("data.servitly_partner.rossi", "id", rossi.ID),
+			stateString("data.servitly_partner.by_id", "code", rossi.Code),
+		}}
+	}
+}
+
 // partnerValues checks every attribute of a partner in a data source
 // against what the emulator holds.
 func partnerValues(p emulator.Partner) map[string]knownvalue.Check {

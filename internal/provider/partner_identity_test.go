@@ -202,25 +202,3 @@ func (s withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6
 	}
 	return resp, err
 }
-
-// TestAccExamplesImportByIdentity applies the import-by-identity example
-// with the resource example: the partner is adopted unchanged, with its
-// identity recorded.
-func TestAccExamplesImportByIdentity(t *testing.T) {
-	target := newAccTarget(t, emulator.Options{})
-	target.useEnv()
-	existing := target.addPartner(emulator.Partner{ID: "6616689a0de6d87b47cd6308", Name: "Rossi Macchine S.r.l.", Code: target.code("P000123"),
-		Country: "Italy", Timezone: "Europe/Rome", Properties: map[string]string{"tier": "gold", "channel": "dealer"}})
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: target.example("resources/servitly_partner/import-by-identity.tf", "6616689a0de6d87b47cd6308", existing.ID) +
-				target.example("resources/servitly_partner/resource.tf", "P000123", existing.Code),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("servitly_partner.rossi", plancheck.ResourceActionNoop)},
-			},
-			ConfigStateChecks: append(identityChecks("servitly_partner.rossi"), stateString("servitly_partner.rossi", "id", existing.ID)),
-		}},
-	})
-}

@@ -157,7 +157,7 @@ func TestAccPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config, Check: partnerIDs(&ids)},
 			{
@@ -208,7 +208,7 @@ func TestAccPartnerRefresh_listRefusedFallsBack(t *testing.T) {
 			config := emu.tokenProvider() + countedPartners("", n)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             emu.checkNoPartners,
+				CheckDestroy:             emu.checkDestroyed,
 				Steps: []resource.TestStep{
 					{Config: config},
 					{

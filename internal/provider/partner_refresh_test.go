@@ -18,11 +18,6 @@ import (
 // Unit tests of the refresh batching rule (client.RefreshPartner), driving
 // the client directly against the emulator, without Terraform.
 
-const (
-	routeGet  = "GET /network/partners/{id}"
-	routeList = "GET /v2/network/partners"
-)
-
 // refreshServer is an emulator behind a handler that can hide partners from
 // list pages and refuse the list, and that records the ids read by GET.
 type refreshServer struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -229,5 +230,118 @@ resource "servitly_partner" "test" { name = "renamed" }`, existing.ID),
 				ExpectError: expectError(`(?s)Error updating partner.*HTTP 200 with a body that could not be read as JSON.*Bad Gateway`),
 			},
 		},
+	})
+}
+
+// TestAccPartnerLive_lifecycle is the resource's lifecycle in a form that
+// runs against the emulator and, in a live run, against a real tenant:
+// create, import by id and by code, update in place, deleted behind
+// Terraform's back.
+func TestAccPartnerLive_lifecycle(t *testing.T) {
+	target := newAccTarget(t, emulator.Options{})
+	code, code2 := target.code("P000123"), target.code("P000124")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var createdID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             target.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: target.provider() + partnerConfig("Rossi Macchine", code, `{ tier = "gold" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateString(partnerAddr, "name", "Rossi Macchine"),
+					stateString(partnerAddr, "code", code),
+					stateString(partnerAddr, "country", "Italy"),
+					stateString(partnerAddr, "timezone", "Europe/Rome"),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("organization_id"), knownvalue.Null()),
+					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
+				},
+				Check: func(s *terraform.State) error {
+					createdID = s.RootModule().Resources[partnerAddr].Primary.ID
+					p, ok, err := target.partner(createdID)
+					if err != nil || !ok {
+						return fmt.Errorf("partner %s is in state but not on the server (%w)", createdID, err)
+					}
+					if p.Name != "Rossi Macchine" || p.Code != code || p.Properties["tier"] != "gold" {
+						return fmt.Errorf("server holds %+v", p)
+					}
+					if ts := s.RootModule().Resources[partnerAddr].Primary.Attributes["creation_timestamp"]; ts != fmt.Sprint(p.CreationTimestamp) {
+						return fmt.Errorf("creation_timestamp %s in state, %d on the server", ts, p.CreationTimestamp)
+					}
+					return nil
+				},
+			},
+			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true},
+			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "code:" + code},
+			{
+				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(partnerAddr, tfjsonpath.New("id")),
+					stateString(partnerAddr, "code", code2),
+					statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("properties"), knownvalue.MapSizeExact(2)),
+				},
+				Check: func(*terraform.State) error {
+					if p, _, err := target.partner(createdID); err != nil || p.Code != code2 || p.Properties["region"] != "north" {
+						return fmt.Errorf("update did not reach the server: %+v (%w)", p, err)
+					}
+					return nil
+				},
+			},
+			{
+				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
+				// Deleted behind Terraform's back: Read drops it, and the
+				// next plan creates it again.
+				Check: func(*terraform.State) error {
+					return target.deletePartner(createdID)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPartnerLive_importBlock adopts a partner created outside Terraform
+// with an import block, and plans no change.
+func TestAccPartnerLive_importBlock(t *testing.T) {
+	target := newAccTarget(t, emulator.Options{})
+	code := target.code("P9")
+	// A live tenant ignores CustomerCount; existing holds what it has.
+	existing := target.addPartner(emulator.Partner{Name: "Verdi", Code: code, Country: "Italy", Timezone: "Europe/Rome",
+		Properties: map[string]string{"tier": "gold"}, CustomerCount: 3})
+	config := target.provider() + fmt.Sprintf(`
+import {
+  to = servitly_partner.test
+  id = %q
+}
+%s`, existing.ID, partnerConfig("Verdi", code, `{ tier = "gold" }`))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             target.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(partnerAddr, plancheck.ResourceActionNoop)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateString(partnerAddr, "id", existing.ID),
+				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("customer_count"), knownvalue.Int64Exact(existing.CustomerCount)),
+				statecheck.ExpectKnownValue(partnerAddr, tfjsonpath.New("creation_timestamp"), knownvalue.Int64Exact(existing.CreationTimestamp)),
+			},
+		}},
 	})
 }

@@ -16,6 +16,26 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
+func init() {
+	// A live tenant has partners of its own, which the lists may hold too:
+	// the checks count the test's.
+	exampleCases["data-sources/servitly_partners/data-source.tf"] = func(a *accTarget) exampleRun {
+		a.addPartner(emulator.Partner{Name: "Rossi Macchine S.r.l.", Code: a.code("P000123"), Country: "Italy", Timezone: "Europe/Rome"})
+		a.addPartner(emulator.Partner{Name: "Verdi Macchine", Code: a.code("P000124"), Country: "Italy"})
+		a.addPartner(emulator.Partner{Name: "Dupont", Code: a.code("F01"), Country: "France"})
+		seeded := ids(a.partners())
+		listed := func(name string, n int) statecheck.StateCheck {
+			return statecheck.ExpectKnownValue("data.servitly_partners."+name, tfjsonpath.New("ids"), own(seeded, knownvalue.ListSizeExact(n)))
+		}
+		run := exampleRun{replace: []string{`"P00*"`, fmt.Sprintf("%q", a.code("P00*"))},
+			state: []statecheck.StateCheck{listed("all", 3), listed("italy", 2), listed("macchine", 2), listed("p_codes", 2)}}
+		if !a.live() { // a tenant has partners of its own
+			run.state = append(run.state, statecheck.ExpectKnownOutputValue("partner_count", knownvalue.Int64Exact(3)))
+		}
+		return run
+	}
+}
+
 // expectPartnerList checks a servitly_partners data source: of the partners
 // in keep, partners holds exactly want, with every attribute, sorted by name
 // then id, and ids lists the same partners in the same order.

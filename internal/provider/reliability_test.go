@@ -69,7 +69,7 @@ func TestAccReliability_faultyServer(t *testing.T) {
 	emu.SetFaults(emulator.Faults{RateLimitPercent: 20, RetryAfter: "0", ServerErrorPercent: 10, Seed: 7})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{{
 			Config: emu.patProvider() + partnersConfig(50),
 			Check: resource.ComposeTestCheckFunc(
@@ -95,7 +95,7 @@ func TestAccReliability_lostCreateAnswers(t *testing.T) {
 	emu.SetFaults(emulator.Faults{CreateCommitThenError: 2, CreateCommitThenDrop: 1})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{{
 			Config: emu.patProvider() + partnersConfig(6),
 			Check: resource.ComposeTestCheckFunc(
@@ -149,7 +149,7 @@ func TestAccReliability_shortTokenLifetime(t *testing.T) {
 			provider := fmt.Sprintf("provider \"servitly\" {\n  base_url = %q\n  tenant = \"demo\"\n  %s\n}\n", emu.URL, login)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             emu.checkNoPartners,
+				CheckDestroy:             emu.checkDestroyed,
 				Steps: []resource.TestStep{
 					{
 						Config: provider + partnersConfig(60),
@@ -344,7 +344,7 @@ func TestAccReliability_soak(t *testing.T) {
 	updated := strings.Replace(partnersConfig(n), `"Europe/Rome"`, `"Europe/Paris"`, 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             emu.checkNoPartners,
+		CheckDestroy:             emu.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: provider + partnersConfig(n), Check: checkStateMatchesServer(emu, n)},
 			{Config: provider + partnersConfig(n), PlanOnly: true},
