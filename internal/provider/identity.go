@@ -43,8 +43,8 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id strin
 }
 
 // importIDFrom returns the import ID, or else the id of the import block's identity, which
-// checkID must accept as an id of a noun.
-func importIDFrom(ctx context.Context, req resource.ImportStateRequest, noun string, checkID func(string) error) (string, diag.Diagnostics) {
+// checkID must accept as an id.
+func importIDFrom(ctx context.Context, req resource.ImportStateRequest, checkID func(string) error) (string, diag.Diagnostics) {
 	if req.ID != "" || req.Identity == nil {
 		return req.ID, nil
 	}
@@ -55,10 +55,10 @@ func importIDFrom(ctx context.Context, req resource.ImportStateRequest, noun str
 	}
 	id := identity.ID.ValueString()
 	if identity.ID.IsNull() || identity.ID.IsUnknown() || id == "" {
-		diags.AddAttributeError(path.Root("id"), fmt.Sprintf("Missing %s id in import identity", noun),
-			fmt.Sprintf(`The import block's identity has no id. Set it to the %s's id, as in identity = { id = "6616689a0de6d87b47cd6308" }.`, noun))
+		diags.AddAttributeError(path.Root("id"), "Missing id in import identity",
+			`The import block's identity has no id. Set it to the id Servitly gave the object, as in identity = { id = "6616689a0de6d87b47cd6308" }.`)
 	} else if err := checkID(id); err != nil {
-		diags.AddAttributeError(path.Root("id"), fmt.Sprintf("Invalid %s id in import identity", noun), err.Error())
+		diags.AddAttributeError(path.Root("id"), "Invalid id in import identity", err.Error())
 	}
 	return id, diags
 }

@@ -32,12 +32,12 @@ func TestImportIDFrom(t *testing.T) {
 	t.Run("the import ID wins", func(t *testing.T) {
 		req := importByIdentity(t, str("6616689a0de6d87b47cd6308"))
 		req.ID = "code:P1"
-		if got, diags := importIDFrom(ctx, req, "partner", partnerIdentityID); diags.HasError() || got != "code:P1" {
+		if got, diags := importIDFrom(ctx, req, partnerIdentityID); diags.HasError() || got != "code:P1" {
 			t.Errorf("got %q, %v; want the import ID", got, diags)
 		}
 	})
 	t.Run("the identity's id", func(t *testing.T) {
-		if got, diags := importIDFrom(ctx, importByIdentity(t, str("6616689a0de6d87b47cd6308")), "partner", partnerIdentityID); diags.HasError() || got != "6616689a0de6d87b47cd6308" {
+		if got, diags := importIDFrom(ctx, importByIdentity(t, str("6616689a0de6d87b47cd6308")), partnerIdentityID); diags.HasError() || got != "6616689a0de6d87b47cd6308" {
 			t.Errorf("got %q, %v; want the identity's id", got, diags)
 		}
 	})
@@ -52,7 +52,7 @@ func TestImportIDFrom(t *testing.T) {
 		"a path":      {str("a/b"), "contains '/'"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, diags := importIDFrom(ctx, importByIdentity(t, tc.id), "partner", partnerIdentityID)
+			_, diags := importIDFrom(ctx, importByIdentity(t, tc.id), partnerIdentityID)
 			if !diags.HasError() || !strings.Contains(diags[0].Detail(), tc.want) {
 				t.Errorf("diagnostics %v, want an error containing %q", diags, tc.want)
 			}

@@ -47,7 +47,7 @@ func partnerIdentityID(id string) error {
 	parsed, err := parsePartnerImportID(id)
 	if err == nil && parsed.Code != "" {
 		err = fmt.Errorf("the identity's id %q names a partner by code, but an identity holds partner ids only. "+
-			"Import by code with the import block's id instead: id = %q, and leave identity out.", id, id)
+			"Import by code with the import block's id instead: id = %q, and leave identity out", id, id)
 	}
 	return err
 }

@@ -397,7 +397,7 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *partnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, diags := importIDFrom(ctx, req, "partner", partnerIdentityID)
+	raw, diags := importIDFrom(ctx, req, partnerIdentityID)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
