@@ -58,9 +58,10 @@ func movePartnerState(ctx context.Context, req resource.MoveStateRequest, resp *
 	}
 	p, from, err := partnerFromSourceState(src, raw)
 	if err != nil {
-		resp.Diagnostics.AddError(summary, fmt.Sprintf("This %s is not a Servitly partner: %v\n\n"+
+		// Terraform shows no address with this error: the id and path tell which object it is.
+		resp.Diagnostics.AddError(summary, fmt.Sprintf("The %s%s is not a Servitly partner: %v\n\n"+
 			"Only objects on the partners collection (path \"/network/partners\") with a partner id can move. "+
-			"Remove the moved block of this object, or, if it is a partner all the same, %s", src.typeName, err, adopt))
+			"Remove the moved block of this object, or, if it is a partner all the same, %s", src.typeName, sourceLabel(raw), err, adopt))
 		return
 	}
 	tflog.Debug(ctx, "moving partner state", map[string]any{"source": src.typeName, "id": p.ID, "attributes_from": from})
@@ -71,17 +72,23 @@ func movePartnerState(ctx context.Context, req resource.MoveStateRequest, resp *
 }
 
 // moveSourceFor finds the source a moved block names. Addresses match with
-// or without their host (HOST/NAMESPACE/TYPE, NAMESPACE/TYPE), and an empty
-// one or the provider type alone matches too: some OpenTofu versions send no more.
+// or without their host (HOST/NAMESPACE/TYPE, NAMESPACE/TYPE), and so do an
+// empty one, the provider type alone (some OpenTofu versions send no more)
+// and this provider's own: moving instances one by one out of a resource
+// with several, Terraform (1.14) names the source of all but the first by
+// the target's provider, and OpenTofu does the same where it lacks the
+// previous run's state. No other provider has these resource types.
 func moveSourceFor(typeName, address string) (moveSource, bool) {
 	address = strings.ToLower(address)
 	for _, src := range moveSources {
 		if typeName != src.typeName {
 			continue
 		}
-		_, providerType, _ := strings.Cut(src.provider, "/")
-		if address == "" || address == providerType || address == src.provider || strings.HasSuffix(address, "/"+src.provider) {
-			return src, true
+		for _, provider := range []string{src.provider, "servitly/servitly"} {
+			_, providerType, _ := strings.Cut(provider, "/")
+			if address == "" || address == providerType || address == provider || strings.HasSuffix(address, "/"+provider) {
+				return src, true
+			}
 		}
 	}
 	return moveSource{}, false
@@ -184,6 +191,26 @@ func jsonDocument(attr json.RawMessage) (json.RawMessage, error) {
 		return jsonDocument(value)
 	}
 	return attr, nil
+}
+
+// sourceLabel is the id and path of a source, as far as its state has them.
+func sourceLabel(raw []byte) string {
+	var attrs struct {
+		ID   string `json:"id"`
+		Path string `json:"path"`
+	}
+	_ = json.Unmarshal(raw, &attrs) // a label only: what cannot be read stays out
+	var parts []string
+	if attrs.ID != "" {
+		parts = append(parts, fmt.Sprintf("id %q", attrs.ID))
+	}
+	if attrs.Path != "" {
+		parts = append(parts, fmt.Sprintf("path %q", attrs.Path))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " with " + strings.Join(parts, " and ")
 }
 
 func orUnknown(address string) string {
