@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -249,5 +250,44 @@ func TestPartnersPathOf(t *testing.T) {
 		if member != want.member || ok != want.ok {
 			t.Errorf("partnersPathOf(%q) = %q, %v; want %q, %v", path, member, ok, want.member, want.ok)
 		}
+	}
+}
+
+// examples/migrate-from-restapi/moved-blocks.sh on a state list: a resource's
+// instances keep their keys; a type's single resources become keys.
+func TestMovedBlocksScript(t *testing.T) {
+	const stateList = `data.restapi_object.lookup
+restapi_object.bianchi
+restapi_object.partner["P000123"]
+restapi_object.partner["P 1"]
+restapi_object.partner_old[0]
+restapi_object.rossi
+restful_resource.partner[0]
+restful_resource.partner[1]
+servitly_partner.verdi
+`
+	moved := func(from, to string) string { return "moved {\n  from = " + from + "\n  to   = " + to + "\n}\n\n" }
+	for _, tc := range []struct {
+		from, to, want string
+	}{
+		{"restapi_object.partner", "servitly_partner.partner",
+			moved(`restapi_object.partner["P000123"]`, `servitly_partner.partner["P000123"]`) +
+				moved(`restapi_object.partner["P 1"]`, `servitly_partner.partner["P 1"]`)},
+		{"restful_resource.partner", "servitly_partner.dealer",
+			moved("restful_resource.partner[0]", "servitly_partner.dealer[0]") + moved("restful_resource.partner[1]", "servitly_partner.dealer[1]")},
+		{"restapi_object", "servitly_partner.partner",
+			moved("restapi_object.bianchi", `servitly_partner.partner["bianchi"]`) + moved("restapi_object.rossi", `servitly_partner.partner["rossi"]`)},
+	} {
+		cmd := exec.CommandContext(t.Context(), "sh", examplesDir+"/migrate-from-restapi/moved-blocks.sh", tc.from, tc.to)
+		cmd.Stdin = strings.NewReader(stateList)
+		out, err := cmd.Output()
+		if err != nil || string(out) != tc.want {
+			t.Errorf("moved-blocks.sh %s %s: %v\n%s\nwant:\n%s", tc.from, tc.to, err, out, tc.want)
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), "sh", examplesDir+"/migrate-from-restapi/moved-blocks.sh", "restapi_object.none", "servitly_partner.partner")
+	cmd.Stdin = strings.NewReader(stateList)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "no restapi_object.none in the state list") {
+		t.Errorf("with nothing to move: %v\n%s", err, out)
 	}
 }
