@@ -68,7 +68,7 @@ func movePartnerState(ctx context.Context, req resource.MoveStateRequest, resp *
 	state, diags := partnerModelFromAPI(ctx, p, partnerModel{Timeouts: nullTimeouts()})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, state)...)
-	resp.Diagnostics.Append(setPartnerIdentity(ctx, resp.TargetIdentity, p.ID)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.TargetIdentity, p.ID)...)
 }
 
 // moveSourceFor finds the source a moved block names. Addresses match with

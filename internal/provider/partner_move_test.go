@@ -44,7 +44,7 @@ func dynamicJSON(value string) string {
 }
 
 // movePartner runs servitly_partner's state mover as the framework does.
-func movePartner(t *testing.T, typeName, address, raw string) (partnerModel, *partnerIdentityModel, resource.MoveStateResponse) {
+func movePartner(t *testing.T, typeName, address, raw string) (partnerModel, *idIdentity, resource.MoveStateResponse) {
 	t.Helper()
 	ctx := context.Background()
 	r := &partnerResource{}
@@ -70,7 +70,7 @@ func movePartner(t *testing.T, typeName, address, raw string) (partnerModel, *pa
 	if diags := resp.TargetState.Get(ctx, &m); diags.HasError() {
 		t.Fatalf("reading the moved state: %v", diags)
 	}
-	var identity partnerIdentityModel
+	var identity idIdentity
 	if diags := resp.TargetIdentity.Get(ctx, &identity); diags.HasError() {
 		t.Fatalf("reading the moved identity: %v", diags)
 	}
