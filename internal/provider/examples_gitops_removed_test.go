@@ -23,7 +23,8 @@ func retiredPartner(code string) string {
 // TestAccExamplesGitOpsRemoved runs that change as the pipeline would (a
 // saved plan, then its apply): the plan must forget the partner, not destroy
 // it (a destroy is what a provider can refuse), and Servitly must still hold
-// it, unchanged, as it does the partners left in the CSV.
+// it, unchanged, as it does the partners left in the CSV. That run lacks
+// SERVITLY_DELETION_PROTECTION, which must not lower the protection stored.
 func TestAccExamplesGitOpsRemoved(t *testing.T) {
 	t.Parallel()
 	target := newAccTarget(t, emulator.Options{})
@@ -47,6 +48,9 @@ func TestAccExamplesGitOpsRemoved(t *testing.T) {
 
 	tf.writeFile("main.tf", forEachPartners(dealers(be001, de014)))
 	tf.writeFile("retired.tf", retiredPartner(nl050))
+	// This run forgot the variable: the protection stored in the state
+	// stays, so the partners left plan no change (no update to false).
+	tf.setEnv("SERVITLY_DELETION_PROTECTION", "")
 	target.resetStats()
 	tf.mustRun("plan", "-input=false", "-out=retire.tfplan")
 	want := map[string]string{

@@ -48,12 +48,12 @@ func cannedCLI(t *testing.T) string {
 	return path
 }
 
-// runScript runs script on plan with TERRAFORM=cli and env, and returns its
-// exit status, standard output and standard error.
-func runScript(t *testing.T, script, cli, plan string, env ...string) (status int, stdout, stderr string) {
+// runScript runs script on plan in dir with env, and returns its exit
+// status, standard output and standard error.
+func runScript(t *testing.T, dir string, env []string, script, plan string) (status int, stdout, stderr string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), script, plan)
-	cmd.Env = append(append(withoutEnv(os.Environ(), "MAX_PARTNER_DELETIONS", "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS"), "TERRAFORM="+cli), env...)
+	cmd.Dir, cmd.Env = dir, env
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -61,6 +61,13 @@ func runScript(t *testing.T, script, cli, plan string, env ...string) (status in
 		t.Fatalf("running %s: %v", script, err)
 	}
 	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// runCanned runs script on a canned plan with cannedCLI and the settings given.
+func runCanned(t *testing.T, script, cli, plan string, settings ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	env := withoutEnv(os.Environ(), "MAX_PARTNER_DELETIONS", "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS")
+	return runScript(t, "", append(append(env, "TERRAFORM="+cli), settings...), script, plan)
 }
 
 // editedPlan writes a copy of a canned plan changed by edit.
@@ -102,7 +109,7 @@ func expectLines(t *testing.T, what, out string, wants, unwanted []string) {
 func TestGitOpsDriftReport(t *testing.T) {
 	script, cli := gitopsScript(t, "drift-report.sh"), cannedCLI(t)
 	for _, canned := range []string{"testdata/gitops/drift-terraform-1.14.json", "testdata/gitops/drift-tofu-1.12.json"} {
-		status, report, stderr := runScript(t, script, cli, canned)
+		status, report, stderr := runCanned(t, script, cli, canned)
 		if status != 1 || stderr != "" {
 			t.Errorf("%s: exit status %d, want 1 (drift)\n%s", canned, status, stderr)
 		}
@@ -120,7 +127,7 @@ func TestGitOpsDriftReport(t *testing.T) {
 	}
 
 	clean := "testdata/gitops/clean-terraform-1.14.json"
-	status, report, _ := runScript(t, script, cli, clean)
+	status, report, _ := runCanned(t, script, cli, clean)
 	if status != 0 {
 		t.Errorf("clean plan: exit status %d, want 0", status)
 	}
@@ -134,7 +141,7 @@ func TestGitOpsDriftReport(t *testing.T) {
 			after["customer_count"] = 13.0
 		}
 	})
-	if status, report, _ := runScript(t, script, cli, customers); status != 0 || strings.Contains(report, "customer") {
+	if status, report, _ := runCanned(t, script, cli, customers); status != 0 || strings.Contains(report, "customer") {
 		t.Errorf("a new customer count is no drift: exit status %d\n%s", status, report)
 	}
 
@@ -143,7 +150,7 @@ func TestGitOpsDriftReport(t *testing.T) {
 	notAPlan := editedPlan(t, clean, func(plan map[string]any) { delete(plan, "planned_values") })
 	for plan, want := range map[string]string{errored: "the plan of a run that failed", notAPlan: "is not a saved plan",
 		"missing.tfplan": "cannot read plan file"} {
-		if status, _, stderr := runScript(t, script, cli, plan); status != 2 || !strings.Contains(stderr, want) {
+		if status, _, stderr := runCanned(t, script, cli, plan); status != 2 || !strings.Contains(stderr, want) {
 			t.Errorf("%s: exit status %d, want 2 and %q\n%s", plan, status, want, stderr)
 		}
 	}
@@ -155,7 +162,7 @@ func TestGitOpsDriftReport(t *testing.T) {
 	if err := os.Symlink(bash, filepath.Join(bashOnly, "bash")); err != nil {
 		t.Fatal(err)
 	}
-	if status, _, stderr := runScript(t, script, cli, clean, "PATH="+bashOnly); status != 2 || !strings.Contains(stderr, "jq not found") {
+	if status, _, stderr := runCanned(t, script, cli, clean, "PATH="+bashOnly); status != 2 || !strings.Contains(stderr, "jq not found") {
 		t.Errorf("without jq: exit status %d\n%s", status, stderr)
 	}
 }
@@ -179,25 +186,25 @@ func TestGitOpsDestroyBudgetCustomers(t *testing.T) {
 		`servitly_partner.partner["NL-050"]: code NL-050, name "Dealer NL-050", 1 customer (replaced)`}
 	unlisted := []string{"DE-014, name", "US-207"}
 
-	status, stdout, stderr := runScript(t, script, cli, plan, "MAX_PARTNER_DELETIONS=3")
+	status, stdout, stderr := runCanned(t, script, cli, plan, "MAX_PARTNER_DELETIONS=3")
 	if status != 1 {
 		t.Errorf("partners with customers, not allowed: exit status %d, want 1", status)
 	}
 	expectLines(t, "refusal", stdout+stderr, append(listed, "the plan deletes 3 partner(s), MAX_PARTNER_DELETIONS allows 3.",
 		"ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=true"), unlisted)
 
-	status, stdout, stderr = runScript(t, script, cli, plan, "MAX_PARTNER_DELETIONS=3", "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=true")
+	status, stdout, stderr = runCanned(t, script, cli, plan, "MAX_PARTNER_DELETIONS=3", "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=true")
 	if status != 0 || stderr != "" {
 		t.Errorf("partners with customers, allowed: exit status %d, want 0\n%s", status, stderr)
 	}
 	expectLines(t, "allowed run", stdout, append(listed, "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS lets this run delete or replace"), unlisted)
 
 	// Allowing customers raises no budget.
-	if status, _, stderr := runScript(t, script, cli, plan, "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=true"); status != 1 ||
+	if status, _, stderr := runCanned(t, script, cli, plan, "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=true"); status != 1 ||
 		!strings.Contains(stderr, "Destroy budget exceeded") {
 		t.Errorf("3 deletions on the default budget of 1: exit status %d\n%s", status, stderr)
 	}
-	if status, _, stderr := runScript(t, script, cli, plan, "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=yes"); status != 2 ||
+	if status, _, stderr := runCanned(t, script, cli, plan, "ALLOW_DELETING_PARTNERS_WITH_CUSTOMERS=yes"); status != 2 ||
 		!strings.Contains(stderr, "must be true or false") {
 		t.Errorf("a setting that is neither true nor false: exit status %d\n%s", status, stderr)
 	}
