@@ -184,7 +184,7 @@ func protectionError(p managedPartner, removal string) diag.Diagnostics {
 				"provider's deletion_protection (SERVITLY_DELETION_PROTECTION).\n\n"+
 				"To stop managing it without deleting it (Terraform 1.7 or later, OpenTofu 1.10 or later), forget it with a "+
 				"removed block and lifecycle { destroy = false }. A removed block names a whole resource, never one instance, "+
-				"so an instance of a for_each or count (an address with a key, as on the \"with\" line of a for_each row) "+
+				"so an instance of for_each or count (an address with a key, such as a CSV row's on the \"with\" line above) "+
 				"first moves to an address of its own, in the same change:\n\n%s\n"+
 				"For a resource without for_each or count, the removed block alone does it, with from = servitly_partner.<NAME>. "+
 				"Delete the blocks once they are applied.",

@@ -89,9 +89,11 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "Whether a plan that deletes or replaces the partner fails: a removed resource block or CSV row, " +
 					"`terraform destroy` and `-replace` all stop at plan time, and a delete stops at apply time too. " +
-					"Unset, it takes the provider's `deletion_protection` (default `false`). The value in effect is kept in the state, " +
-					"so the protection outlives the resource block. To delete a protected partner on purpose, set " +
-					"`deletion_protection = false`, apply, then remove it. Changing it changes nothing in Servitly.",
+					"Unset, it takes the provider's `deletion_protection`; when the provider sets none either, the partner keeps the value " +
+					"its state holds (`false` for a new one), so a run without `SERVITLY_DELETION_PROTECTION` lowers nothing. " +
+					"The value in effect is kept in the state, so the protection outlives the resource block. An import leaves it " +
+					"unset until the next refresh, so that `-generate-config-out` leaves it to the provider. To delete a protected " +
+					"partner on purpose, set `deletion_protection = false`, apply, then remove it. Changing it changes nothing in Servitly.",
 			},
 			"creation_timestamp": schema.Int64Attribute{
 				Computed:            true,
