@@ -136,10 +136,16 @@ func TestGitOpsDriftReport(t *testing.T) {
 
 	// Servitly's customer counts change without anyone editing the partner.
 	customers := editedPlan(t, clean, func(plan map[string]any) {
-		for _, d := range plan["resource_drift"].([]any) {
-			after := d.(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
-			after["customer_count"] = 13.0
+		drift, _ := plan["resource_drift"].([]any)
+		for _, d := range drift {
+			entry, _ := d.(map[string]any)
+			change, _ := entry["change"].(map[string]any)
+			if after, ok := change["after"].(map[string]any); ok {
+				after["customer_count"] = 13.0
+				return
+			}
 		}
+		t.Fatal("the clean plan has no drift entry to give customers")
 	})
 	if status, report, _ := runCanned(t, script, cli, customers); status != 0 || strings.Contains(report, "customer") {
 		t.Errorf("a new customer count is no drift: exit status %d\n%s", status, report)
