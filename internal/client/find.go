@@ -124,10 +124,11 @@ func (c *Client) FindPartners(ctx context.Context, f PartnerFilter) ([]Partner, 
 }
 
 // findPartners is FindPartners without completing; fresh asks the server even if the list is loaded.
+// No filter walks the list this Client loads once, which the refresh shares.
 func (c *Client) findPartners(ctx context.Context, f filter, fresh bool) ([]Partner, error) {
 	ix := c.index
 	ix.mu.Lock()
-	walk := ix.complete && !fresh || slices.ContainsFunc(f, func(k condition) bool { return ix.filters[k.key()] == no })
+	walk := len(f) == 0 || ix.complete && !fresh || slices.ContainsFunc(f, func(k condition) bool { return ix.filters[k.key()] == no })
 	ix.mu.Unlock()
 	if walk {
 		return c.walk(ctx, f, fresh)

@@ -132,8 +132,8 @@ func (tf *terraformCLI) mustRun(args ...string) string {
 	return out
 }
 
-// expectCleanPlan fails unless a plan finds nothing to change.
-func (tf *terraformCLI) expectCleanPlan() {
+// expectCleanPlan fails unless a plan finds nothing to change, and returns its output.
+func (tf *terraformCLI) expectCleanPlan() string {
 	tf.t.Helper()
 	out, err := tf.run("plan", "-detailed-exitcode", "-input=false")
 	var exitErr *exec.ExitError
@@ -143,6 +143,7 @@ func (tf *terraformCLI) expectCleanPlan() {
 	if err != nil {
 		tf.t.Fatalf("terraform plan: %v\n%s", err, out)
 	}
+	return out
 }
 
 // writeFile writes a configuration file into the working folder.

@@ -179,7 +179,8 @@ func TestAccConfigChecks_importByAnyCode(t *testing.T) {
 		CheckDestroy:             target.checkDestroyed,
 		Steps: []resource.TestStep{
 			{Config: config},
-			{Config: config, ResourceName: partnerAddr, ImportState: true, ImportStateId: "code:" + code, ImportStateVerify: true},
+			{Config: config, ResourceName: partnerAddr, ImportState: true, ImportStateId: "code:" + code, ImportStateVerify: true,
+				ImportStateVerifyIgnore: importLeavesUnset},
 		},
 	})
 }

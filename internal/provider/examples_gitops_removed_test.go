@@ -11,29 +11,20 @@ import (
 	"github.com/servitly/terraform-provider-servitly/internal/emulator"
 )
 
-// retiredPartner is the change examples/gitops/README.md gives for keeping a
-// partner in Servitly while no longer managing it: with its CSV row deleted,
-// the instance moves to a plain address that only a removed block names,
+// retiredPartner is the change examples/gitops/README.md gives, and the
+// deletion protection error advises (retireBlocks), for keeping a partner in
+// Servitly while no longer managing it: with its CSV row deleted, the
+// instance moves to a plain address that only a removed block names,
 // because removed blocks take no instance keys.
-const retiredPartner = `
-moved {
-  from = servitly_partner.partner[%q]
-  to   = servitly_partner.retired_nl050
+func retiredPartner(code string) string {
+	return retireBlocks(fmt.Sprintf("servitly_partner.partner[%q]", code), "servitly_partner.retired_nl050")
 }
-
-removed {
-  from = servitly_partner.retired_nl050
-
-  lifecycle {
-    destroy = false
-  }
-}
-`
 
 // TestAccExamplesGitOpsRemoved runs that change as the pipeline would (a
 // saved plan, then its apply): the plan must forget the partner, not destroy
 // it (a destroy is what a provider can refuse), and Servitly must still hold
-// it, unchanged, as it does the partners left in the CSV.
+// it, unchanged, as it does the partners left in the CSV. That run lacks
+// SERVITLY_DELETION_PROTECTION, which must not lower the protection stored.
 func TestAccExamplesGitOpsRemoved(t *testing.T) {
 	t.Parallel()
 	target := newAccTarget(t, emulator.Options{})
@@ -56,7 +47,10 @@ func TestAccExamplesGitOpsRemoved(t *testing.T) {
 	}
 
 	tf.writeFile("main.tf", forEachPartners(dealers(be001, de014)))
-	tf.writeFile("retired.tf", fmt.Sprintf(retiredPartner, nl050))
+	tf.writeFile("retired.tf", retiredPartner(nl050))
+	// This run forgot the variable: the protection stored in the state
+	// stays, so the partners left plan no change (no update to false).
+	tf.setEnv("SERVITLY_DELETION_PROTECTION", "")
 	target.resetStats()
 	tf.mustRun("plan", "-input=false", "-out=retire.tfplan")
 	want := map[string]string{

@@ -32,6 +32,8 @@ func TestAccPartnerResource_generateConfig(t *testing.T) {
 		Properties: map[string]string{"tier": "gold"}, OrganizationID: root, CustomerCount: 5})
 	bare := target.addPartner(emulator.Partner{Name: "Bare", Code: target.code("P000124")})
 	tf := newTerraformCLI(t, target)
+	// As in examples/gitops, the provider protects every partner.
+	tf.setEnv("SERVITLY_DELETION_PROTECTION", "true")
 	tf.writeFile("main.tf", providerFromEnv+fmt.Sprintf(`
 import {
   to = servitly_partner.rossi
@@ -64,6 +66,7 @@ import {
 	if computed := regexp.MustCompile(`(?m)^\s*(id|customer_count|creation_timestamp)\s*=`).FindString(generated); computed != "" {
 		t.Errorf("generated.tf sets the computed attribute %q:\n%s", strings.TrimSpace(computed), generated)
 	}
+	expectNoProtectionLiteral(t, "generated.tf", generated)
 
 	tf.mustRun("apply", "-auto-approve", "-input=false")
 	for _, seeded := range []emulator.Partner{full, bare} {
@@ -86,6 +89,16 @@ import {
 		}
 	}
 	tf.expectCleanPlan()
+}
+
+// expectNoProtectionLiteral fails when generated configuration sets
+// deletion_protection to true or false, which would override the provider's
+// setting for good; Terraform 1.14 leaves it out, older CLIs write null.
+func expectNoProtectionLiteral(t *testing.T, name, generated string) {
+	t.Helper()
+	if set := regexp.MustCompile(`(?m)^\s*deletion_protection\s*=\s*(true|false)`).FindString(generated); set != "" {
+		t.Errorf("%s hard-codes %q instead of leaving it to the provider:\n%s", name, strings.TrimSpace(set), generated)
+	}
 }
 
 // squeezeSpaces collapses runs of spaces, so "name     = x" (terraform fmt

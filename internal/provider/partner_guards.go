@@ -60,9 +60,11 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, map[string]any{"id": &state.ID, "name": &state.Name,
 			"code": &state.Code, "customer_count": &state.CustomerCount, "deletion_protection": &state.DeletionProtection})...)
 	}
+	// For a state that holds no deletion_protection: imported in this run, or written before it existed.
+	fallback := settledProtection(r.deletionProtection, importedProtection(ctx, req.Private)).ValueBool()
 	if req.Plan.Raw.IsNull() { // destroy
 		if state != nil {
-			resp.Diagnostics.Append(checkRemoval(managedPartnerOf(*state, r.deletionProtection), "destroyed")...)
+			resp.Diagnostics.Append(checkRemoval(managedPartnerOf(*state, fallback), "destroyed")...)
 		}
 		return
 	}
@@ -74,14 +76,23 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if inherited := types.BoolValue(r.deletionProtection); configured.IsNull() && !plan.DeletionProtection.Equal(inherited) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deletion_protection"), inherited)...)
+	// Just imported, with nothing else to change: it stays null, so that the import plans no change,
+	// until the next refresh fills it in (Read).
+	importedAsIs := state != nil && state.DeletionProtection.IsNull() && plan.DeletionProtection.IsNull()
+	if configured.IsNull() && !importedAsIs {
+		stored := importedProtection(ctx, req.Private)
+		if state != nil && !state.DeletionProtection.IsNull() {
+			stored = state.DeletionProtection
+		}
+		if settled := settledProtection(r.deletionProtection, stored); !plan.DeletionProtection.Equal(settled) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deletion_protection"), settled)...)
+		}
 	}
 
 	self := ""
 	if state != nil {
 		self = state.ID.ValueString()
-		replaced, _ := json.Marshal(managedPartnerOf(*state, r.deletionProtection)) // strings, a number and a bool
+		replaced, _ := json.Marshal(managedPartnerOf(*state, fallback)) // strings, a number and a bool
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKey, replaced)...)
 		if plan.Code.Equal(state.Code) {
 			return
@@ -111,6 +122,34 @@ func (r *partnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 				"this is another partner's code. If you mean that partner, write its code exactly, or import it.",
 				plan.Code.ValueString(), describeAll(like)))
 	}
+}
+
+// importedProtectionKey is the private state key under which Read keeps, right after an import,
+// the deletion_protection in effect, which the state leaves null (see Read).
+const importedProtectionKey = "imported_protection"
+
+// importedProtection is the deletion_protection kept under importedProtectionKey; null if none.
+func importedProtection(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) types.Bool {
+	var protected bool
+	if raw, diags := private.GetKey(ctx, importedProtectionKey); diags.HasError() || json.Unmarshal(raw, &protected) != nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(protected)
+}
+
+// settledProtection is the deletion_protection of a partner that does not set its own: the
+// provider's (block or SERVITLY_DELETION_PROTECTION), else the one stored in its state, so that a
+// run without the variable never lowers what an earlier run stored; false for a new partner.
+func settledProtection(provider, stored types.Bool) types.Bool {
+	switch {
+	case !provider.IsNull():
+		return provider
+	case !stored.IsNull():
+		return stored
+	}
+	return types.BoolValue(false)
 }
 
 // checkRemoval refuses to remove a protected partner (removal is "destroyed" or
@@ -143,10 +182,21 @@ func protectionError(p managedPartner, removal string) diag.Diagnostics {
 				"To delete it on purpose: set deletion_protection = false on its resource (putting the block or row back "+
 				"if it was removed), apply, then remove it. A deletion_protection = false on the resource overrides the "+
 				"provider's deletion_protection (SERVITLY_DELETION_PROTECTION).\n\n"+
-				"To stop managing it without deleting it, use a removed block with lifecycle { destroy = false }.",
-				p, removal))
+				"To stop managing it without deleting it (Terraform 1.7 or later, OpenTofu 1.10 or later), forget it with a "+
+				"removed block and lifecycle { destroy = false }. A removed block names a whole resource, never one instance, "+
+				"so an instance of for_each or count (an address with a key, such as a CSV row's on the \"with\" line above) "+
+				"first moves to an address of its own, in the same change:\n\n%s\n"+
+				"For a resource without for_each or count, the removed block alone does it, with from = servitly_partner.<NAME>. "+
+				"Delete the blocks once they are applied.",
+				p, removal, retireBlocks(`servitly_partner.<NAME>["<KEY>"]`, "servitly_partner.<RETIRED>")))
 	}
 	return diags
+}
+
+// retireBlocks stop managing the instance at from without deleting it: a removed block takes no instance
+// key, so the instance moves to the plain address to, which the removed block forgets.
+func retireBlocks(from, to string) string {
+	return fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}\n\nremoved {\n  from = %[2]s\n\n  lifecycle {\n    destroy = false\n  }\n}\n", from, to)
 }
 
 // codeConflictDiagnostic explains why a partner may not take its code, when "plan" or "apply".
@@ -163,14 +213,21 @@ func codeConflictDiagnostic(c *codeConflict, creating bool, when string) diag.Di
 			"creates a partner with code %q, or changes its code to it, in this %s. Codes identify partners: "+
 			"give each resource its own code.", c.Code, when))
 	case creating:
+		lead := "To"
+		if c.Gone != "" {
+			lead = fmt.Sprintf("Partner %s, which the state holds with this code, was deleted outside Terraform, so this one "+
+				"was probably made again in the console. An import block does nothing while the saved state still holds the deleted "+
+				"partner: first run terraform apply -refresh-only, which changes nothing in Servitly and only drops the deleted "+
+				"partner from the state. Then, to", c.Gone)
+		}
 		diags.AddAttributeError(at, summary, fmt.Sprintf("Servitly already has a partner with code %q: %q (id %s). "+
 			"The provider does not create a second partner for a code in use, so nothing was created.\n\n"+
-			"To manage the existing partner with this resource, import it: add this block, with to set to this "+
+			"%s manage the existing partner with this resource, import it: add this block, with to set to this "+
 			"resource's address (the \"with\" line above), and plan again:\n\n"+
 			"import {\n  to = servitly_partner.<NAME>\n  id = %s\n}\n\n"+
 			"If another resource of this configuration, or another configuration, manages that partner already, give this "+
 			"one another code: two states that manage one partner keep reverting each other's changes.",
-			c.Code, c.Holder.Name, c.Holder.ID, hclString(importCodePrefix+c.Code)))
+			c.Code, c.Holder.Name, c.Holder.ID, lead, hclString(importCodePrefix+c.Code)))
 	default:
 		diags.AddAttributeError(at, summary, fmt.Sprintf("Partner %q (id %s) already has code %q, so this partner "+
 			"cannot change its code to it: two partners would share it. Choose another code, or change the other "+
@@ -190,6 +247,7 @@ type codeGuard struct {
 	client  *client.Client
 	planned sync.Map // codes that plans of this process create or change to
 	writing sync.Map // codes that creates or updates of this process are writing
+	gone    sync.Map // code -> id of a partner in the state that Read found deleted
 	warned  atomic.Bool
 }
 
@@ -197,9 +255,12 @@ func newCodeGuard(c *client.Client) *codeGuard { return &codeGuard{client: c} }
 
 // codeConflict is why a partner may not take a code: Holder has it, or,
 // when Holder is nil, another resource of this configuration takes it.
+// Gone is the id of a partner with the code that the state holds and this
+// run found deleted: Holder was then probably made again in the console.
 type codeConflict struct {
 	Code   string
 	Holder *client.Partner
+	Gone   string
 }
 
 // plan checks a code that a plan takes. A failed lookup is no conflict: apply checks again.
@@ -223,9 +284,18 @@ func (g *codeGuard) claim(ctx context.Context, claims *sync.Map, code, self stri
 	}
 	holder, err := g.client.CodeHolder(ctx, code, self)
 	if holder != nil {
-		return &codeConflict{Code: code, Holder: holder}, nil
+		gone, _ := g.gone.Load(code)
+		goneID, _ := gone.(string)
+		return &codeConflict{Code: code, Holder: holder, Gone: goneID}, nil
 	}
 	return nil, err
+}
+
+// noteGone records that Read found the partner with code and id deleted, for a conflict on its code.
+func (g *codeGuard) noteGone(code, id string) {
+	if g != nil && code != "" {
+		g.gone.Store(code, id)
+	}
 }
 
 // firstRefusal is true the first time it is asked, so that a run warns once.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -114,4 +115,86 @@ func text(diags diag.Diagnostics) string {
 		b.WriteString(d.Summary() + ": " + d.Detail() + "\n")
 	}
 	return b.String()
+}
+
+// TestSettledProtection: a partner that does not set deletion_protection takes the
+// provider's, and when the provider sets none (block or variable), keeps what its state
+// holds, so that a run without SERVITLY_DELETION_PROTECTION lowers nothing.
+func TestSettledProtection(t *testing.T) {
+	unset, on, off := types.BoolNull(), types.BoolValue(true), types.BoolValue(false)
+	for _, tc := range []struct {
+		name             string
+		provider, stored types.Bool
+		want             types.Bool
+	}{
+		{"provider on, new partner", on, unset, on},
+		{"provider off lowers what is stored", off, on, off},
+		{"provider on raises what is stored", on, off, on},
+		{"provider unset keeps what is stored", unset, on, on},
+		{"provider unset, stored off", unset, off, off},
+		{"provider unset, new partner", unset, unset, off},
+	} {
+		if got := settledProtection(tc.provider, tc.stored); !got.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestProtectionErrorAdvice: the way out that the protection error gives for
+// a partner kept in Servitly works for a for_each row, which a removed block
+// cannot name: the blocks are retireBlocks, which TestAccExamplesGitOpsRemoved
+// applies through the CLI, and which the docs show for the example's row.
+func TestProtectionErrorAdvice(t *testing.T) {
+	detail := text(protectionError(managedPartner{ID: "p1", Name: "Van Dijk", Code: "NL-050", Protected: true}, "destroyed"))
+	for _, want := range []string{"set deletion_protection = false", "A removed block names a whole resource, never one instance",
+		retireBlocks(`servitly_partner.<NAME>["<KEY>"]`, "servitly_partner.<RETIRED>"), "Terraform 1.7 or later, OpenTofu 1.10 or later"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the protection error lacks %q:\n%s", want, detail)
+		}
+	}
+	blocks := retireBlocks(`servitly_partner.partner["NL-050"]`, "servitly_partner.retired_nl050")
+	// The example's README shows them inside a list item, indented by two spaces.
+	for doc, indent := range map[string]string{"../../examples/gitops/README.md": "  ", "../../templates/guides/adopting-an-existing-tenant.md.tmpl": ""} {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown := strings.ReplaceAll(blocks, "\n", "\n"+indent); !strings.Contains(string(raw), strings.ReplaceAll(shown, "\n"+indent+"\n", "\n\n")) {
+			t.Errorf("%s does not show the blocks the protection error advises:\n%s", doc, blocks)
+		}
+	}
+}
+
+// TestGoneDetail: the warning of a partner deleted outside Terraform claims
+// no change to the saved state, which a plan does not make, and names the
+// refresh-only apply that an import of a replacement needs first.
+func TestGoneDetail(t *testing.T) {
+	detail := goneDetail("partner", "p1")
+	for _, want := range []string{"Partner p1 was not found in Servitly", "a plan proposes to create it again", "A plan saves no state",
+		"run terraform apply -refresh-only first"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "has been removed from the state") {
+		t.Errorf("a plan removes nothing from the saved state:\n%s", detail)
+	}
+}
+
+// TestCodeConflictAfterConsoleRecreate: when the code's holder replaced a
+// partner that this run found deleted, the import advice says to run
+// terraform apply -refresh-only first, without which the import does nothing.
+func TestCodeConflictAfterConsoleRecreate(t *testing.T) {
+	holder := &client.Partner{ID: "new", Name: "Lakeside Equipment"}
+	recreated := text(codeConflictDiagnostic(&codeConflict{Code: "US-207", Holder: holder, Gone: "old"}, true, "plan"))
+	for _, want := range []string{"Partner old, which the state holds with this code, was deleted outside Terraform",
+		"first run terraform apply -refresh-only", "Then, to manage the existing partner with this resource, import it", `id = "code:US-207"`} {
+		if !strings.Contains(recreated, want) {
+			t.Errorf("lacks %q:\n%s", want, recreated)
+		}
+	}
+	if plain := text(codeConflictDiagnostic(&codeConflict{Code: "US-207", Holder: holder}, true, "plan")); strings.Contains(plain, "refresh-only") ||
+		!strings.Contains(plain, "nothing was created.\n\nTo manage the existing partner") {
+		t.Errorf("a code made in the console, with nothing deleted, needs no refresh:\n%s", plain)
+	}
 }

@@ -61,6 +61,8 @@ func TestAccPartnerResource_identity(t *testing.T) {
 				ImportState:       true,
 				ImportStateId:     "code:" + code,
 				ImportStateVerify: true,
+
+				ImportStateVerifyIgnore: importLeavesUnset,
 			},
 			{
 				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code, `{ tier = "gold" }`),

@@ -135,6 +135,7 @@ func TestAccPartnerListResource_generateConfig(t *testing.T) {
 	if got := strings.Count(generated, `resource "servitly_partner"`); got != n {
 		t.Errorf("partners.tf has %d servitly_partner resources, want %d", got, n)
 	}
+	expectNoProtectionLiteral(t, "partners.tf", generated)
 	if got := len(regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`).FindAllString(generated, -1)); got != n {
 		t.Errorf("partners.tf has %d import blocks by identity, want %d", got, n)
 	}

@@ -384,6 +384,8 @@ data "servitly_partner" "by_code" {
 				ImportState:       true,
 				ImportStateId:     seeded[3].ID,
 				ImportStateVerify: true,
+
+				ImportStateVerifyIgnore: importLeavesUnset,
 			},
 		},
 	})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -88,9 +89,11 @@ func (r *partnerResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "Whether a plan that deletes or replaces the partner fails: a removed resource block or CSV row, " +
 					"`terraform destroy` and `-replace` all stop at plan time, and a delete stops at apply time too. " +
-					"Unset, it takes the provider's `deletion_protection` (default `false`). The value in effect is kept in the state, " +
-					"so the protection outlives the resource block. To delete a protected partner on purpose, set " +
-					"`deletion_protection = false`, apply, then remove it. Changing it changes nothing in Servitly.",
+					"Unset, it takes the provider's `deletion_protection`; when the provider sets none either, the partner keeps the value " +
+					"its state holds (`false` for a new one), so a run without `SERVITLY_DELETION_PROTECTION` lowers nothing. " +
+					"The value in effect is kept in the state, so the protection outlives the resource block. An import leaves it " +
+					"unset until the next refresh, so that `-generate-config-out` leaves it to the provider. To delete a protected " +
+					"partner on purpose, set `deletion_protection = false`, apply, then remove it. Changing it changes nothing in Servitly.",
 			},
 			"creation_timestamp": schema.Int64Attribute{
 				Computed:            true,
@@ -308,6 +311,7 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	addBatchingOffWarning(&resp.Diagnostics, off)
 	if client.IsNotFound(err) {
+		r.codes.noteGone(state.Code.ValueString(), id)
 		removeGone(ctx, resp, "partner", id)
 		return
 	}
@@ -319,8 +323,17 @@ func (r *partnerResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	next, diags := partnerModelFromAPI(ctx, p, state)
 	if next.DeletionProtection.IsNull() {
-		// Imported, or written before deletion_protection existed.
-		next.DeletionProtection = types.BoolValue(r.deletionProtection)
+		inEffect := settledProtection(r.deletionProtection, importedProtection(ctx, req.Private))
+		if state.Name.IsNull() {
+			// Right after an import (ImportState sets the id alone) it stays null, so that configuration
+			// generated from the import leaves it to the provider; the value in effect waits aside.
+			raw, _ := json.Marshal(inEffect.ValueBool())
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedProtectionKey, raw)...)
+		} else {
+			// Imported by an earlier run, or written before deletion_protection existed.
+			next.DeletionProtection = inEffect
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedProtectionKey, nil)...)
+		}
 	}
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, next)...)
@@ -381,7 +394,7 @@ func (r *partnerResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	// ModifyPlan refuses first; this second line is for a destroy planned before the protection.
-	partner := managedPartnerOf(state, r.deletionProtection)
+	partner := managedPartnerOf(state, settledProtection(r.deletionProtection, importedProtection(ctx, req.Private)).ValueBool())
 	if resp.Diagnostics.Append(protectionError(partner, "deleted")...); resp.Diagnostics.HasError() {
 		return
 	}

@@ -276,8 +276,8 @@ func TestAccPartnerLive_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
-			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true},
-			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true, ImportStateId: "code:" + code},
+			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importLeavesUnset},
+			{ResourceName: partnerAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importLeavesUnset, ImportStateId: "code:" + code},
 			{
 				Config: target.provider() + partnerConfig("Rossi Macchine S.p.A.", code2, `{ tier = "silver", region = "north" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

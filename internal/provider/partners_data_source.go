@@ -69,13 +69,11 @@ func (d *partnersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	ctx, cancel := startOperation(ctx, state.Timeouts.Object, "read", defaultReadTimeout)
 	defer cancel()
-	var found []client.Partner
-	for p, err := range d.client.Partners(ctx, state.filter()) {
-		if err != nil {
-			addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
-			return
-		}
-		found = append(found, p)
+	// Unfiltered, from the list the refresh loads too: one walk of it per run, not two.
+	found, err := d.client.FindPartners(ctx, state.filter())
+	if err != nil {
+		addAPIError(ctx, &resp.Diagnostics, "Error listing partners", "Listing partners", err)
+		return
 	}
 	slices.SortFunc(found, func(a, b client.Partner) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/servitly/terraform-provider-servitly/internal/client"
@@ -48,7 +49,7 @@ func (p *servitlyProvider) Configure(ctx context.Context, req provider.Configure
 	resp.Diagnostics.Append(diags...)
 	cfg.BatchRefresh, diags = boolSetting("batch_refresh", config.BatchRefresh, envLookup, true)
 	resp.Diagnostics.Append(diags...)
-	protect, diags := boolSetting("deletion_protection", config.DeletionProtection, envLookup, false)
+	protect, diags := boolSettingIfSet("deletion_protection", config.DeletionProtection, envLookup)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -85,7 +86,7 @@ func (p *servitlyProvider) ListResources(context.Context) []func() list.ListReso
 type providerData struct {
 	client             *client.Client
 	codes              *codeGuard // no second partner for a code in use (partner_guards.go)
-	deletionProtection bool       // the provider's, for partners that do not set their own
+	deletionProtection types.Bool // the provider's, for partners that do not set their own; null when unset
 }
 
 // configuredData is the Configure step: nil provider data (not configured yet) is no error, a wrong type a bug.

@@ -83,7 +83,9 @@ func providerSchema() schema.Schema {
 			"deletion_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "Protects every " +
 				"`servitly_partner` that does not set `deletion_protection` itself: a plan that would delete or replace it fails. " +
 				"Each partner keeps the value in effect in its state, so the protection still holds once its resource block " +
-				"or CSV row is gone. Defaults to `false`. Environment variable: `SERVITLY_DELETION_PROTECTION`."},
+				"or CSV row is gone. Unset here and in the environment, a partner keeps the value its state holds, and a new " +
+				"one is not protected: a run without the variable never lowers the protection an earlier run stored. " +
+				"Set `false` to lower it for every partner that does not set its own. Environment variable: `SERVITLY_DELETION_PROTECTION`."},
 		},
 	}
 }
@@ -198,11 +200,20 @@ func scalarSetting[T any](diags *diag.Diagnostics, name string, v attr.Value, bl
 
 // boolSetting resolves a true-or-false setting; unset, it is def.
 func boolSetting(name string, v types.Bool, lookup func(string) (string, bool), def bool) (bool, diag.Diagnostics) {
+	value, diags := boolSettingIfSet(name, v, lookup)
+	if value.IsNull() {
+		return def, diags
+	}
+	return value.ValueBool(), diags
+}
+
+// boolSettingIfSet resolves a true-or-false setting: null when neither the block nor its variable sets it.
+func boolSettingIfSet(name string, v types.Bool, lookup func(string) (string, bool)) (types.Bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if value, set := scalarSetting(&diags, name, v, v.ValueBool(), lookup, strconv.ParseBool, "use true or false."); set {
-		return value, diags
+		return types.BoolValue(value), diags
 	}
-	return def, diags
+	return types.BoolNull(), diags
 }
 
 func requestsPerMinuteSetting(diags *diag.Diagnostics, v types.Int64, lookup func(string) (string, bool)) int {

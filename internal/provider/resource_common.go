@@ -15,10 +15,19 @@ import (
 // removeGone removes an object that Servitly proved gone from the state, with a warning; noun names it ("partner").
 func removeGone(ctx context.Context, resp *resource.ReadResponse, noun, id string) {
 	tflog.Warn(ctx, noun+" no longer exists; removing it from state", map[string]any{"id": id})
-	resp.Diagnostics.AddWarning(capitalized(noun)+" no longer exists",
-		fmt.Sprintf("%s %s was not found in Servitly; it was probably deleted outside Terraform. "+
-			"It has been removed from the state, and the next apply will create it again.", capitalized(noun), id))
+	resp.Diagnostics.AddWarning(capitalized(noun)+" no longer exists", goneDetail(noun, id))
 	resp.State.RemoveResource(ctx)
+}
+
+// goneDetail says what removeGone means in each command: Read runs in plan, apply and
+// apply -refresh-only alike, and only the last two save the state without the object.
+func goneDetail(noun, id string) string {
+	return fmt.Sprintf("%[1]s %[2]s was not found in Servitly; it was probably deleted outside Terraform. "+
+		"This run goes on without it: while its configuration remains, a plan proposes to create it again. "+
+		"A plan saves no state; an apply, or terraform apply -refresh-only, drops the deleted %[3]s from the saved state.\n\n"+
+		"If it was deleted on purpose, remove it from the configuration. If it was made again in the Servitly console, "+
+		"the new one has another id: run terraform apply -refresh-only first, because an import block does nothing "+
+		"while the saved state still holds the deleted %[3]s, then import the new one.", capitalized(noun), id, noun)
 }
 
 // updateLocally ends an update that changes only attributes Servitly does not hold, such as

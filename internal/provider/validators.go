@@ -8,22 +8,44 @@ import (
 	"time"
 	_ "time/tzdata" // timezone validation must not depend on the OS's zoneinfo
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // notBlank wants one character outside Unicode's White_Space (what strings.TrimSpace trims).
-var notBlank = stringvalidator.RegexMatches(notBlankPattern,
-	"must not be empty or blank: set a value, or remove the attribute to leave it unset")
+var notBlank = matches(notBlankPattern, "must not be empty or blank: set a value, or remove the attribute to leave it unset")
 
 // nameNotBlank is notBlank for a required name, which cannot be left unset.
-var nameNotBlank = stringvalidator.RegexMatches(notBlankPattern, "must not be empty or blank: set a name")
+var nameNotBlank = matches(notBlankPattern, "must not be empty or blank: set a name")
 
 var notBlankPattern = regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`)
 
 // trimmed refuses outer white space: Servitly stores "SE-001 " as a code of its own.
-var trimmed = stringvalidator.RegexMatches(regexp.MustCompile(`^(?s:[^\t\n\v\f\r\x{85}\p{Z}](.*[^\t\n\v\f\r\x{85}\p{Z}])?)?$`),
+var trimmed = matches(regexp.MustCompile(`^(?s:[^\t\n\v\f\r\x{85}\p{Z}](.*[^\t\n\v\f\r\x{85}\p{Z}])?)?$`),
 	"must not start or end with white space: Servitly stores a code as written, so it would be another code. Remove the spaces")
+
+// patternValidator refuses a string that its pattern does not match, as stringvalidator.RegexMatches
+// does, but quotes the value: that validator ends in "got: " and the value unquoted, which shows
+// nothing for the blank values these validators refuse.
+type patternValidator struct {
+	pattern *regexp.Regexp
+	message string
+}
+
+func matches(pattern *regexp.Regexp, message string) patternValidator {
+	return patternValidator{pattern: pattern, message: message}
+}
+
+func (v patternValidator) Description(context.Context) string { return v.message }
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v patternValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || v.pattern.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
+		fmt.Sprintf("Attribute %s %s. It is %q.", req.Path, v.message, req.ConfigValue.ValueString()))
+}
 
 // ianaTimezone accepts IANA time zone names such as Europe/Rome.
 type ianaTimezone struct{}

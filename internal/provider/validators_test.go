@@ -70,6 +70,15 @@ func TestNotBlank(t *testing.T) {
 	if d := validate(nameNotBlank, types.StringValue(" ")); !strings.Contains(text(d), "set a name") || strings.Contains(text(d), "remove") {
 		t.Errorf("a blank name: %v", d)
 	}
+	// The value is quoted, so that a blank one shows, and nothing ends in an empty "got: ".
+	for value, want := range map[string]string{"": `attr must not be empty or blank: set a name. It is "".`, "\t ": `It is "\t ".`} {
+		if d := text(validate(nameNotBlank, types.StringValue(value))); !strings.Contains(d, want) || strings.Contains(d, "got:") {
+			t.Errorf("name %q: %s", value, d)
+		}
+	}
+	if d := text(validate(trimmed, types.StringValue("SE-001 "))); !strings.HasSuffix(d, `Remove the spaces. It is "SE-001 ".`+"\n") {
+		t.Errorf("a code with a trailing space: %s", d)
+	}
 	for _, ok := range []string{"x", " x ", "Rossi Macchine"} {
 		if diags := validate(notBlank, types.StringValue(ok)); diags.HasError() {
 			t.Errorf("%q refused: %v", ok, diags)
