@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -140,4 +141,14 @@ type serverCheck func() error
 
 func (f serverCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
+}
+
+// onePassOnly skips a long test of the provider alone, which no CLI changes,
+// on all of make test's acceptance passes but the one named (SERVITLY_ACC_PASS);
+// make acc, which sets no CLI, runs it too.
+func onePassOnly(t *testing.T, pass, why string) {
+	t.Helper()
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv("SERVITLY_ACC_PASS") != pass {
+		t.Skipf("%s: it runs in one pass per run (make acc, and make test's acc-%s), not with %s", why, pass, cli)
+	}
 }

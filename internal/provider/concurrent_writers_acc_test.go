@@ -188,13 +188,3 @@ func savedRenamePlan(t *testing.T, target *accTarget, code, from, to string) (*t
 	tf.mustRun("plan", "-input=false", "-out=tfplan")
 	return tf, id
 }
-
-// onePassOnly skips a long test of the provider alone, which no CLI changes,
-// on all of make test's acceptance passes but the one named (SERVITLY_ACC_PASS);
-// make acc, which sets no CLI, runs it too.
-func onePassOnly(t *testing.T, pass, why string) {
-	t.Helper()
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" && os.Getenv("SERVITLY_ACC_PASS") != pass {
-		t.Skipf("%s: it runs in one pass per run (make acc, and make test's acc-%s), not with %s", why, pass, cli)
-	}
-}

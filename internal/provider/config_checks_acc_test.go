@@ -53,6 +53,7 @@ func TestAccConfigChecks_planTime(t *testing.T) {
 // says which timeout, with its value. The emulator takes 300 ms to answer;
 // a tenant's time is unknown, so a live run allows no time at all.
 func TestAccConfigChecks_timeoutsAreNamed(t *testing.T) {
+	onePassOnly(t, "newest", "operation timeouts are the provider's own")
 	target := newAccTarget(t, emulator.Options{Latency: 300 * time.Millisecond})
 	timeout := map[bool]string{false: "100ms", true: "1ns"}[target.live()]
 	config := func(name, timeouts string) string {
@@ -79,6 +80,7 @@ func TestAccConfigChecks_timeoutsAreNamed(t *testing.T) {
 // the server made is recorded with a warning, never left to be created
 // again.
 func TestAccConfigChecks_createTimeoutShorterThanTheAnswer(t *testing.T) {
+	onePassOnly(t, "oldest", "operation timeouts are the provider's own")
 	emulatorOnly(t, "the emulator answers creates 3 s late on purpose (Faults.CreateAnswerDelay)")
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.SetFaults(emulator.Faults{CreateAnswerDelay: 3 * time.Second})

@@ -75,6 +75,7 @@ func partnerReadRequests(st emulator.Stats) int {
 // (30 partners; live, at most SERVITLY_ACC_LIVE_MAX_PARTNERS) from the list,
 // and still sees a partner edited and one deleted behind Terraform's back.
 func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
+	onePassOnly(t, "tofu", "the refresh's batching is the provider's own")
 	target := newAccTarget(t, emulator.Options{})
 	n := target.scale(30)
 	config := target.provider() + countedPartners(target.code(""), n)
@@ -148,6 +149,7 @@ func TestAccPartnerRefresh_batchedPlanStillSeesDrift(t *testing.T) {
 }
 
 func TestAccPartnerRefresh_missingFromListIsConfirmedWithGet(t *testing.T) {
+	onePassOnly(t, "tofu", "the refresh's batching is the provider's own")
 	emulatorOnly(t, "it hides partners from the list pages (a wrapper around the emulator)")
 	const n = 10
 	emu, rs := newRefreshEmulator(t, emulator.Options{})
@@ -234,6 +236,7 @@ func TestAccPartnerRefresh_listRefusedFallsBack(t *testing.T) {
 // TestAccPartnerRefresh_listRefusedWarnsOnce runs the built provider with the
 // real CLI, which shows warnings, where the plugin-testing harness hides them.
 func TestAccPartnerRefresh_listRefusedWarnsOnce(t *testing.T) {
+	onePassOnly(t, "oldest", "the refresh's batching is the provider's own")
 	t.Parallel()
 	emulatorOnly(t, "it needs a login without READ_ALL_PARTNERS (Options.Permissions)")
 	emu := newTestEmulator(t, emulator.Options{Permissions: []string{"READ_PARTNER", "WRITE_PARTNER", "READ_ORGANIZATION"}})
@@ -255,6 +258,7 @@ func TestAccPartnerRefresh_listRefusedWarnsOnce(t *testing.T) {
 }
 
 func TestAccPartnerRefresh_settingOffReadsOneByOne(t *testing.T) {
+	onePassOnly(t, "tofu", "the refresh's batching is the provider's own")
 	const n = 5
 	target := newAccTarget(t, emulator.Options{})
 	config := target.provider("batch_refresh = false") + countedPartners(target.code(""), n)
@@ -280,6 +284,7 @@ func TestAccPartnerRefresh_settingOffReadsOneByOne(t *testing.T) {
 // tenant of 2000 costs at most one list page and a GET each. A live run
 // takes the tenant as it is: the bound holds whatever its size.
 func TestAccPartnerRefresh_smallStateInLargeTenant(t *testing.T) {
+	onePassOnly(t, "newest", "the refresh's batching is the provider's own")
 	const n = 3
 	target := newAccTarget(t, emulator.Options{})
 	if !target.live() {

@@ -78,6 +78,7 @@ resource "servitly_partner" "p" {
 // the API is under /api, as behind a proxy whose other paths answer its own
 // 404 page, which is not JSON; a live run asks the tenant for /wrong.
 func TestAccSafety_wrongTenantOrBaseURLChangesNothing(t *testing.T) {
+	onePassOnly(t, "oldest", "the proven-404 rule is the provider's own")
 	t.Parallel()
 	cases := []struct {
 		name, login, setting string
@@ -208,6 +209,7 @@ resource "servitly_partner" "p" {
 // that serves summaries: the provider notices, warns, reads them one by one,
 // and still sees a real change.
 func TestAccSafety_summaryListPlansClean(t *testing.T) {
+	onePassOnly(t, "tofu", "reading a list of summaries is the provider's own")
 	t.Parallel()
 	emulatorOnly(t, "a list of summaries is the emulator's other answer (Options.ListSummaries)")
 	emu := newTestEmulator(t, emulator.Options{ListSummaries: true})
@@ -244,6 +246,7 @@ resource "servitly_partner" "p" {
 // TestAccSafety_hungServer: a tenth of the GETs are never answered; with
 // request_timeout = "2s" the plan still finishes.
 func TestAccSafety_hungServer(t *testing.T) {
+	onePassOnly(t, "oldest", "request timeouts are the provider's own")
 	t.Parallel()
 	emulatorOnly(t, "it leaves GETs unanswered on purpose (Faults.HungGETPercent)")
 	emu := newTestEmulator(t, emulator.Options{})
